@@ -1,0 +1,60 @@
+package dev.distlock;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to take one lock: the programmatic twin of the annotation's attributes.
+ *
+ * @param name        low-cardinality name for metrics and logs (the annotation's {@code name})
+ * @param lease       how long the lock is held without renewal; positive
+ * @param waitFor     how long to wait for a held lock; zero means try once
+ * @param holdAtLeast the lock is kept at least this long after acquisition
+ * @param autoRenew   renew the lease while held
+ * @param fair        grant in request order
+ */
+public record LockOptions(String name, Duration lease, Duration waitFor, Duration holdAtLeast,
+                          boolean autoRenew, boolean fair) {
+
+    public LockOptions {
+        Objects.requireNonNull(name, "name");
+        requirePositive("lease", lease);
+        requireNotNegative("waitFor", waitFor);
+        requireNotNegative("holdAtLeast", holdAtLeast);
+    }
+
+    /** Options with the given lease and wait, auto-renewed, not fair, no minimum hold. */
+    public static LockOptions of(Duration lease, Duration waitFor) {
+        return new LockOptions("programmatic", lease, waitFor, Duration.ZERO, true, false);
+    }
+
+    public LockOptions withName(String name) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
+    public LockOptions withHoldAtLeast(Duration holdAtLeast) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
+    public LockOptions withAutoRenew(boolean autoRenew) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
+    public LockOptions withFair(boolean fair) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
+    private static void requirePositive(String what, Duration value) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+    }
+
+    private static void requireNotNegative(String what, Duration value) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, was " + value);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.distlock.spi;
+
+import java.time.Duration;
+
+/** The answer to one {@link LockBackend#tryAcquire(AcquireRequest)}. */
+public sealed interface AcquireResult {
+
+    static AcquireResult granted(long fencingToken) {
+        return new Granted(fencingToken);
+    }
+
+    /** Denied, with no idea when the lock frees up. */
+    static AcquireResult denied() {
+        return Denied.UNKNOWN;
+    }
+
+    /** Denied; the current holder's lease runs out in {@code holderRemaining} unless it is renewed. */
+    static AcquireResult denied(Duration holderRemaining) {
+        return new Denied(holderRemaining);
+    }
+
+    /**
+     * The lock is ours.
+     *
+     * @param fencingToken strictly greater than every token issued before for this key
+     */
+    record Granted(long fencingToken) implements AcquireResult {
+    }
+
+    /**
+     * Someone else holds it (or is ahead in a fair queue).
+     *
+     * @param holderRemaining how long the holder's lease has left, or null when unknown; lets a
+     *                        waiter retry right at expiry instead of at its next poll
+     */
+    record Denied(Duration holderRemaining) implements AcquireResult {
+        static final Denied UNKNOWN = new Denied(null);
+    }
+}

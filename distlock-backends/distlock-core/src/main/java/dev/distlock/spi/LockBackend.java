@@ -1,0 +1,59 @@
+package dev.distlock.spi;
+
+import java.time.Duration;
+
+/**
+ * What a store must do for distlock: grant, renew and release one key for one owner. Everything
+ * common (reentrancy, renewal, waiting, minimum hold, lease-loss handling) lives in the engine.
+ *
+ * <p>Renew and release are owner-checked atomically on the server: nobody frees or extends a lock
+ * it does not hold. A method throws {@link LockBackendException} when the store could not be
+ * asked (connection refused, timeout); a clear "no" is a return value, never an exception.
+ *
+ * <p>Optional abilities are sub-interfaces: {@link ReleaseNotifications} (wake waiters without
+ * polling) and {@link LeaseLossSignals} (the store tells us a lease is gone before a renewal would).
+ */
+public interface LockBackend extends AutoCloseable {
+
+    /** Short name for logs, health and metrics tags: {@code redis}, {@code etcd}, {@code in-memory}. */
+    String name();
+
+    /** What this backend can promise; the engine and the start-up checks read it. */
+    BackendCapabilities capabilities();
+
+    /**
+     * One attempt to take {@code request.key()} for {@code request.owner()}, without waiting.
+     * With {@code request.fair()}, a denied owner keeps its place in the queue until it is granted
+     * or {@link #withdraw(String, String)} is called.
+     */
+    AcquireResult tryAcquire(AcquireRequest request);
+
+    /**
+     * Extends the lease of {@code owner} on {@code key} to {@code ttl} from now.
+     *
+     * @return false when {@code owner} no longer holds {@code key}: the lease is lost
+     */
+    boolean renew(String key, String owner, Duration ttl);
+
+    /**
+     * Releases {@code key} if {@code owner} holds it, and wakes its waiters.
+     *
+     * @return false when {@code owner} did not hold it (any more)
+     */
+    boolean release(String key, String owner);
+
+    /**
+     * Gives up a waiting request: removes {@code owner}'s place in a fair queue or its pending
+     * sequential node. Called when a waiter times out or is interrupted. Does nothing by default.
+     */
+    default void withdraw(String key, String owner) {
+    }
+
+    /** Asks the store whether it answers, within a bounded time. Never throws. */
+    BackendHealth health();
+
+    /** Frees the backend's own resources; never the application's connections. */
+    @Override
+    default void close() {
+    }
+}
