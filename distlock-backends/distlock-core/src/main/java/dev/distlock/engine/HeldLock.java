@@ -42,8 +42,9 @@ final class HeldLock {
         return state.get() == State.HELD && now.isBefore(expiresAt);
     }
 
+    /** Whether {@code thread} acquired it and has not released it; it may have been lost since. */
     boolean isHeldBy(Thread thread) {
-        return holder == thread && state.get() == State.HELD;
+        return holder == thread && state.get() != State.RELEASED;
     }
 
     /** After the call that acquired it returned an unfinished future: the thread may take the key anew. */
