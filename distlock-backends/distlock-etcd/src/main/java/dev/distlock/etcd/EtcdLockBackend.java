@@ -1,13 +1,17 @@
 package dev.distlock.etcd;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -54,11 +58,19 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final LockQueue queue;
     private final List<String> endpoints;
     private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
-    private final ExecutorService events = Executors.newCachedThreadPool(runnable -> {
+    /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
+    private final ExecutorService eventThreads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "distlock-etcd-events");
         thread.setDaemon(true);
         return thread;
     });
+    private final Executor events = command -> {
+        try {
+            eventThreads.execute(command);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nobody is left to tell.
+        }
+    };
     private volatile LeaseLossListener leaseLossListener;
 
     /** A backend with its own jetcd client, closed with it. */
@@ -109,8 +121,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
                 return false;
             }
-            long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-            boolean renewed = seconds == slot.leaseTtlSeconds ? keepAlive(slot) : moveToNewLease(slot, ttl);
+            boolean renewed = new Renewal(slot, queue).renew(ttl);
             if (!renewed) {
                 slot.forget();
             }
@@ -176,7 +187,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public void close() {
-        List<Long> leases = new java.util.ArrayList<>();
+        List<Long> leases = new ArrayList<>();
         for (LockSlot slot : slots.values()) {
             synchronized (slot) {
                 if (slot.leaseId != 0) {
@@ -189,12 +200,12 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         slots.clear();
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
-                    .toArray(java.util.concurrent.CompletableFuture[]::new);
-            java.util.concurrent.CompletableFuture.allOf(revokes).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(revokes).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.debug("Not every lease could be revoked on close; they expire on their own", e);
         }
-        events.shutdown();
+        eventThreads.shutdown();
         if (ownsClient) {
             client.close();
         }
@@ -212,33 +223,6 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         }
         // Unknown granted TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
         slot.held(position, 0, () -> lost(slot, position.createRevision()));
-        return true;
-    }
-
-    /** Same TTL: one keep-alive of the lease, and the owner check on the node, in parallel. */
-    private boolean keepAlive(LockSlot slot) {
-        var refreshed = queue.keepAliveOnce(slot.leaseId);
-        boolean exists = queue.exists(slot.node, slot.createRevision);
-        return queue.await(refreshed, "keep a lease alive") && exists;
-    }
-
-    /** Another TTL: a fresh lease, and the node moved onto it if it is still ours. */
-    private boolean moveToNewLease(LockSlot slot, Duration ttl) {
-        LockQueue.LeaseGrant lease = queue.grant(ttl);
-        boolean moved;
-        try {
-            moved = queue.moveToLease(slot.node, slot.createRevision, slot.owner, lease.id());
-        } catch (RuntimeException e) {
-            queue.revokeQuietly(lease.id());
-            throw e;
-        }
-        if (!moved) {
-            queue.revokeQuietly(lease.id());
-            return false;
-        }
-        queue.revokeQuietly(slot.leaseId);
-        slot.leaseId = lease.id();
-        slot.leaseTtlSeconds = lease.ttlSeconds();
         return true;
     }
 

@@ -25,6 +25,7 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.testsupport.EtcdServerFixture;
+import dev.distlock.testsupport.FencedResource;
 
 /** Leases: what keeps a node alive, what ends it, and who hears of it. */
 class EtcdLeaseTest {
@@ -89,8 +90,11 @@ class EtcdLeaseTest {
         Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> lost.contains(key + " h:1"));
         System.out.printf("etcd lease loss: reported %d ms after the revoke%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt));
+        FencedResource resource = new FencedResource();
         long second = token(backend().tryAcquire(new AcquireRequest(key, "n:1", Duration.ofSeconds(30), false)));
         assertThat(second).isGreaterThan(first);
+        assertThat(resource.write(key, second)).isTrue();
+        assertThat(resource.write(key, first)).as("the old holder's late write").isFalse();
         assertThat(holder.renew(key, "h:1", Duration.ofSeconds(30))).isFalse();
         assertThat(holder.release(key, "h:1")).isFalse();
         assertThat(nodes(key)).hasSize(1);
