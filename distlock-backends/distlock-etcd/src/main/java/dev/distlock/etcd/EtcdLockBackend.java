@@ -245,7 +245,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         }
         withSlot(slot.key, slot.owner, ignored -> null);
         LeaseLossListener listener = leaseLossListener;
-        log.warn("Lost the etcd lock {} of {}: its node was deleted (lease expired or revoked)", slot.key, slot.owner);
+        log.debug("etcd deleted the node of lock {} held by {}", slot.key, slot.owner);
         if (listener != null) {
             listener.leaseLost(slot.key, slot.owner, "etcd deleted the lock node: its lease expired or was revoked");
         }
