@@ -5,7 +5,6 @@ import java.util.List;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
-import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 
 /**
@@ -23,10 +22,6 @@ public final class LockBackendConfigurations {
 
     public static List<LockBackendCandidate> candidates() {
         return CANDIDATES;
-    }
-
-    static LockBackendCandidate forType(LockBackendType type) {
-        return CANDIDATES.stream().filter(candidate -> candidate.type() == type).findFirst().orElse(null);
     }
 
     static LockBackendCandidate forConfigurationClass(String className) {

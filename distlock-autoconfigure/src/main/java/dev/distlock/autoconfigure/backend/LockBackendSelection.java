@@ -31,7 +31,11 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
     public static LockBackendSelection select(Environment environment, ClassLoader classLoader,
                                               ConfigurableListableBeanFactory beanFactory) {
         LockBackendType requested = Binder.get(environment).bind(PROPERTY, LockBackendType.class).orElse(null);
-        List<LockBackendCandidate> candidates = LockBackendConfigurations.candidates();
+        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory);
+    }
+
+    static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
+                                       ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
         if (requested != null) {
             return selectRequested(requested, candidates, classLoader, beanFactory);
         }
@@ -43,7 +47,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
             return new LockBackendSelection(null, present.get(0), false, null);
         }
         if (present.isEmpty()) {
-            return new LockBackendSelection(null, LockBackendConfigurations.forType(LockBackendType.IN_MEMORY), true, null);
+            return new LockBackendSelection(null, forType(candidates, LockBackendType.IN_MEMORY), true, null);
         }
         String names = present.stream().map(candidate -> candidate.type().propertyValue()).collect(Collectors.joining(", "));
         return failed(null, new LockBackendNotAvailableException(
@@ -54,7 +58,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
 
     private static LockBackendSelection selectRequested(LockBackendType requested, List<LockBackendCandidate> candidates,
                                                         ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-        LockBackendCandidate candidate = LockBackendConfigurations.forType(requested);
+        LockBackendCandidate candidate = forType(candidates, requested);
         if (candidate == null) {
             return failed(requested, new LockBackendNotAvailableException(
                     PROPERTY + " is '" + requested.propertyValue() + "', but this version of distlock-autoconfigure"
@@ -79,6 +83,10 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
                 .map(candidate -> candidate.type().propertyValue()
                         + candidate.missing(classLoader, beanFactory).map(missing -> " (needs " + missing + ")").orElse(""))
                 .collect(Collectors.joining(", "));
+    }
+
+    private static LockBackendCandidate forType(List<LockBackendCandidate> candidates, LockBackendType type) {
+        return candidates.stream().filter(candidate -> candidate.type() == type).findFirst().orElse(null);
     }
 
     private static LockBackendSelection failed(LockBackendType requested, LockBackendNotAvailableException failure) {
