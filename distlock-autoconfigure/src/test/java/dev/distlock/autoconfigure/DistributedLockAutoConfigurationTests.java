@@ -13,6 +13,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -140,6 +141,26 @@ class DistributedLockAutoConfigurationTests {
                     assertThat(properties.getLeaseLossPolicy()).isEqualTo(LeaseLossPolicy.INTERRUPT);
                     assertThat(context.getBean(LockEngine.class).fullKey("job")).isEqualTo("billing:job");
                 });
+    }
+
+    @Test
+    void needsNeitherTransactionsNorJdbcNorReactorOnTheClasspath() {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.transaction", "org.springframework.jdbc",
+                        "reactor.core", "org.springframework.boot.jdbc", "org.springframework.boot.transaction"))
+                .withPropertyValues("distlock.backend=in-memory")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(LockEngine.class);
+                    assertThat(context).hasSingleBean(DistributedLockAdvisor.class);
+                });
+    }
+
+    @Test
+    void runsAfterAutoConfigurationsThatExistUnderTheNamesItGives() throws ClassNotFoundException {
+        // The names are strings because those modules are optional; this keeps them from going stale.
+        for (String name : DistributedLockAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName()) {
+            assertThat(Class.forName(name)).isNotNull();
+        }
     }
 
     @Test
