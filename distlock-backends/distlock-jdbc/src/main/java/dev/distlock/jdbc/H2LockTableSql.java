@@ -45,9 +45,14 @@ final class H2LockTableSql extends LockTableSql {
              WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
             """;
 
-    /** Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. */
+    /**
+     * Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. Through epoch
+     * seconds: H2's DATEDIFF reads the local fields of TIMESTAMP WITH TIME ZONE values, so sessions in
+     * other time zones would be hours off.
+     */
     static final String STATE = """
-            SELECT owner, token, DATEDIFF(MILLISECOND, CURRENT_TIMESTAMP, expires_at)
+            SELECT owner, token,
+                   CAST(CEIL((EXTRACT(EPOCH FROM expires_at) - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)
               FROM {table} WHERE key_hash = ?
             """;
 
