@@ -72,31 +72,39 @@ public class JdbcLockBackend implements LockBackend {
     /**
      * Connects once to detect the dialect (unless set) and to create the table (if asked), then
      * returns the backend: on PostgreSQL with release notifications, one that also implements
-     * {@link dev.distlock.spi.ReleaseNotifications}.
+     * {@link dev.distlock.spi.ReleaseNotifications}. With the dialect set and no schema to create it
+     * does not connect, so an application can start while its database is down.
      *
      * @throws LockBackendException when the database cannot be reached or the table not created
      */
     public static JdbcLockBackend create(JdbcLockSettings settings) {
-        DataSource dataSource = settings.dataSource();
-        JdbcDialect dialect;
-        LockTableSql sql;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
-            sql = dialect.sql(settings.tableName(), settings.statementTimeoutSeconds());
-            if (settings.initializeSchema()) {
-                SchemaInitializer.initialize(connection, dialect, sql, settings.tableName(),
-                        settings.statementTimeoutSeconds());
-            }
-        } catch (SQLException e) {
-            throw new LockBackendException("distlock-jdbc could not prepare lock table " + settings.tableName()
-                    + ": " + e.getMessage(), e);
+        JdbcDialect dialect = settings.dialect();
+        if (dialect == null || settings.initializeSchema()) {
+            dialect = prepare(settings);
         }
+        LockTableSql sql = dialect.sql(settings.tableName(), settings.statementTimeoutSeconds());
         if (dialect == JdbcDialect.POSTGRESQL && settings.releaseNotifications()
                 && PostgresReleaseListener.driverPresent()) {
             return new PostgresJdbcLockBackend(settings, (PostgresLockTableSql) sql);
         }
         return new JdbcLockBackend(settings, dialect, sql);
+    }
+
+    /** Detects the dialect unless set, and creates the table if asked. */
+    private static JdbcDialect prepare(JdbcLockSettings settings) {
+        try (Connection connection = settings.dataSource().getConnection()) {
+            connection.setAutoCommit(true);
+            JdbcDialect dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
+            if (settings.initializeSchema()) {
+                SchemaInitializer.initialize(connection, dialect,
+                        dialect.sql(settings.tableName(), settings.statementTimeoutSeconds()), settings.tableName(),
+                        settings.statementTimeoutSeconds());
+            }
+            return dialect;
+        } catch (SQLException e) {
+            throw new LockBackendException("distlock-jdbc could not prepare lock table " + settings.tableName()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -34,6 +34,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.testsupport.FreePorts;
 
 /**
  * What the JDBC backend promises beyond the contract suite, on one real database per subclass:
@@ -226,6 +227,22 @@ abstract class JdbcLockBackendScenarios {
                 .isInstanceOf(LockBackendException.class);
         assertThatThrownBy(() -> backend.renew(key("down"), owner(), LONG_LEASE)).isInstanceOf(LockBackendException.class);
         assertThat(backend.health().up()).isFalse();
+    }
+
+    @Test
+    void withTheDialectSetTheBackendStartsWhileTheDatabaseIsDown() {
+        int closedPort = FreePorts.next();
+        HikariDataSource down = database.pool(config -> {
+            config.setConnectionTimeout(500);
+            config.setInitializationFailTimeout(-1);
+            config.setJdbcUrl(database.kind() == TestDatabase.Kind.H2 ? "jdbc:h2:tcp://127.0.0.1:" + closedPort + "/gone"
+                    : config.getJdbcUrl().replaceFirst(":\\d+/", ":" + closedPort + "/"));
+        });
+        JdbcLockBackend onDown = JdbcLockBackend.create(JdbcLockSettings.builder(down)
+                .dialect(backend(pool).dialect()).build());
+        backends.add(onDown);
+        assertThat(onDown.health().up()).isFalse();
+        assertThatThrownBy(() -> onDown.tryAcquire(request(key("down"), owner()))).isInstanceOf(LockBackendException.class);
     }
 
     @Test
