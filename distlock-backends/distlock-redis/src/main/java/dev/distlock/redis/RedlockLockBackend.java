@@ -56,6 +56,7 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
         for (String uri : settings.nodes()) {
             nodes.add(new RedlockNode(uri, resources, settings.nodeTimeout()));
         }
+        nodes.forEach(RedlockNode::connectInBackground);
     }
 
     @Override

@@ -106,6 +106,14 @@ final class RedlockNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts connecting without waiting, so that the set-up (class loading, TLS, HELLO) is not
+     * paid inside the first attempt, where it would eat the lock's validity.
+     */
+    void connectInBackground() {
+        connection();
+    }
+
     private synchronized CompletableFuture<StatefulRedisConnection<String, String>> connection() {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("backend closed"));
