@@ -18,6 +18,8 @@ import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Redlock over N independent Redis nodes, as redis.io specifies it: each attempt goes to every
@@ -37,6 +39,7 @@ import io.lettuce.core.resource.Delay;
  */
 public final class RedlockLockBackend implements LockBackend, ReleaseNotifications {
 
+    private static final Logger log = LoggerFactory.getLogger(RedlockLockBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, FencingStrength.BEST_EFFORT);
 
     private final RedlockSettings settings;
@@ -88,10 +91,17 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
             }
         }
         undo(request.key(), request.owner());
-        if (replies.answers().size() < settings.quorum()) {
+        if (replies.answers().isEmpty()) {
             throw new LockBackendException("Redlock acquire of '" + RedisLockBackend.abbreviate(request.key())
-                    + "': only " + replies.answers().size() + " of " + nodes.size() + " nodes answered, "
-                    + settings.quorum() + " needed; " + replies.describeFailures());
+                    + "': no node answered; " + replies.describeFailures());
+        }
+        if (replies.answers().size() < settings.quorum()) {
+            // Some nodes answered, too few for a majority: a "not now" that the engine retries until
+            // waitFor (the nodes may come back), not an error. health() reports the backend down.
+            log.debug("Redlock acquire of '{}': only {} of {} nodes answered, {} needed; {}",
+                    RedisLockBackend.abbreviate(request.key()), replies.answers().size(), nodes.size(),
+                    settings.quorum(), replies.describeFailures());
+            return AcquireResult.denied();
         }
         return denied(tokens.size(), holderRemaining);
     }

@@ -133,18 +133,27 @@ class RedlockLockBackendTest {
     }
 
     @Test
-    void minorityOfNodesAnsweringIsAFailureNotADenial() {
+    void minorityOfNodesAnsweringIsADenialAndHealthIsDown() {
         RedlockLockBackend backend = newBackend();
         servers.get(0).kill();
         servers.get(1).kill();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> backend.tryAcquire(new AcquireRequest(key(), owner(), LEASE, false)))
-                .isInstanceOf(dev.distlock.spi.LockBackendException.class)
-                .hasMessageContaining("only 1 of 3 nodes answered");
+        assertThat(backend.tryAcquire(new AcquireRequest(key(), owner(), LEASE, false)))
+                .isEqualTo(AcquireResult.denied());
         BackendHealth health = backend.health();
         assertThat(health.up()).isFalse();
         assertThat(health.reason()).contains("1 of 3");
+    }
+
+    @Test
+    void noNodeAnsweringIsABackendFailure() {
+        RedlockLockBackend backend = newBackend();
+        servers.forEach(RedisServerFixture::kill);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> backend.tryAcquire(new AcquireRequest(key(), owner(), LEASE, false)))
+                .isInstanceOf(dev.distlock.spi.LockBackendException.class)
+                .hasMessageContaining("no node answered");
     }
 
     @Test
