@@ -9,8 +9,9 @@ public interface ReleaseNotifications {
     /**
      * Calls {@code onChange} (on any thread, possibly more than once, possibly spuriously) when
      * {@code key} may have become free for {@code owner}: released, expired or, for a fair queue,
-     * when {@code owner}'s predecessor left. Subscribe before the attempt that may be denied, so
-     * that no release falls between the attempt and the subscription.
+     * when {@code owner}'s predecessor left. The subscription is in effect on the server when this
+     * method returns: the engine subscribes, then tries once more, and relies on no release falling
+     * between the two unnoticed.
      */
     Subscription subscribe(String key, String owner, Runnable onChange);
 

@@ -1,0 +1,34 @@
+package dev.distlock.engine;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one scheduler for renewals, expiry checks and delayed releases of every engine in the JVM:
+ * a few daemon threads, however many locks are held.
+ */
+final class SharedScheduler {
+
+    private static final ScheduledExecutorService INSTANCE = create();
+
+    private SharedScheduler() {
+    }
+
+    static ScheduledExecutorService get() {
+        return INSTANCE;
+    }
+
+    private static ScheduledExecutorService create() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory threads = runnable -> {
+            Thread thread = new Thread(runnable, "distlock-watchdog-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, threads);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.distlock.inmemory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.BackendCapabilities;
+import dev.distlock.spi.BackendCapabilities.FencingStrength;
+import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.ReleaseNotifications;
+
+/**
+ * Locks within one JVM: the whole SPI (fencing, release notification, fair queues) for tests and
+ * single-instance applications. Every engine built on the same instance competes for the same
+ * locks, as separate JVMs would on a shared store.
+ *
+ * <p>Fencing tokens come from one counter for all keys, so they grow per key without per-key state
+ * that would have to be kept forever.
+ */
+public final class InMemoryLockBackend implements LockBackend, ReleaseNotifications {
+
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.LOCAL);
+
+    private final Clock clock;
+    // One mutex for all keys: contention here is nanoseconds, far below any store's round trip.
+    private final ReentrantLock mutex = new ReentrantLock();
+    private final Map<String, Holder> holders = new HashMap<>();
+    private final Map<String, Set<String>> queues = new HashMap<>();
+    private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private long lastToken;
+
+    public InMemoryLockBackend() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryLockBackend(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "in-memory";
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public AcquireResult tryAcquire(AcquireRequest request) {
+        Instant now = clock.instant();
+        mutex.lock();
+        try {
+            Holder holder = liveHolder(request.key(), now);
+            if (holder != null) {
+                if (holder.owner.equals(request.owner())) {
+                    return AcquireResult.granted(holder.token);
+                }
+                enqueueIfFair(request);
+                return AcquireResult.denied(Duration.between(now, holder.expiresAt));
+            }
+            Set<String> queue = queues.get(request.key());
+            if (queue != null && !queue.isEmpty() && !isFirst(queue, request.owner())) {
+                enqueueIfFair(request);
+                return AcquireResult.denied();
+            }
+            if (queue != null) {
+                queue.remove(request.owner());
+                if (queue.isEmpty()) {
+                    queues.remove(request.key());
+                }
+            }
+            long token = ++lastToken;
+            holders.put(request.key(), new Holder(request.owner(), token, now.plus(request.ttl())));
+            return AcquireResult.granted(token);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public boolean renew(String key, String owner, Duration ttl) {
+        Instant now = clock.instant();
+        mutex.lock();
+        try {
+            Holder holder = liveHolder(key, now);
+            if (holder == null || !holder.owner.equals(owner)) {
+                return false;
+            }
+            holders.put(key, new Holder(owner, holder.token, now.plus(ttl)));
+            return true;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public boolean release(String key, String owner) {
+        boolean released;
+        mutex.lock();
+        try {
+            Holder holder = liveHolder(key, clock.instant());
+            released = holder != null && holder.owner.equals(owner);
+            if (released) {
+                holders.remove(key);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (released) {
+            notifySubscribers(key);
+        }
+        return released;
+    }
+
+    @Override
+    public void withdraw(String key, String owner) {
+        boolean wasFirst;
+        mutex.lock();
+        try {
+            Set<String> queue = queues.get(key);
+            if (queue == null) {
+                return;
+            }
+            wasFirst = isFirst(queue, owner);
+            queue.remove(owner);
+            if (queue.isEmpty()) {
+                queues.remove(key);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (wasFirst) {
+            notifySubscribers(key);
+        }
+    }
+
+    @Override
+    public BackendHealth health() {
+        return BackendHealth.up(Map.of("scope", "this JVM only"));
+    }
+
+    @Override
+    public Subscription subscribe(String key, String owner, Runnable onChange) {
+        Subscriber subscriber = new Subscriber(onChange);
+        subscribers.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(subscriber);
+        return () -> subscribers.computeIfPresent(key, (k, list) -> {
+            list.remove(subscriber);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** The current holder, forgetting one whose lease ran out. Call with the mutex held. */
+    private Holder liveHolder(String key, Instant now) {
+        Holder holder = holders.get(key);
+        if (holder != null && !now.isBefore(holder.expiresAt)) {
+            holders.remove(key);
+            return null;
+        }
+        return holder;
+    }
+
+    private void enqueueIfFair(AcquireRequest request) {
+        if (request.fair()) {
+            queues.computeIfAbsent(request.key(), k -> new LinkedHashSet<>()).add(request.owner());
+        }
+    }
+
+    private static boolean isFirst(Set<String> queue, String owner) {
+        return !queue.isEmpty() && queue.iterator().next().equals(owner);
+    }
+
+    private void notifySubscribers(String key) {
+        List<Subscriber> list = subscribers.get(key);
+        if (list != null) {
+            list.forEach(subscriber -> subscriber.onChange.run());
+        }
+    }
+
+    private record Holder(String owner, long token, Instant expiresAt) {
+    }
+
+    private record Subscriber(Runnable onChange) {
+    }
+}

@@ -1,0 +1,43 @@
+package dev.distlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.distlock.engine.LockEngine;
+import dev.distlock.inmemory.InMemoryLockBackend;
+
+class LockContextTest {
+
+    private final LockEngine engine = LockEngine.builder(new InMemoryLockBackend()).build();
+    private final LockOptions options = LockOptions.of(Duration.ofSeconds(30), Duration.ZERO);
+
+    @Test
+    void currentLeaseIsTheInnermostBoundOne() {
+        assertThat(LockContext.currentLease()).isEmpty();
+        engine.callLocked("outer", options, () -> {
+            Lease outer = LockContext.currentLease().orElseThrow();
+            assertThat(outer.key()).isEqualTo("distlock:outer");
+            engine.callLocked("inner", options, () -> {
+                assertThat(LockContext.currentLease()).get().extracting(Lease::key).isEqualTo("distlock:inner");
+                return null;
+            });
+            assertThat(LockContext.currentLease()).containsSame(outer);
+            return null;
+        });
+        assertThat(LockContext.currentLease()).isEmpty();
+    }
+
+    @Test
+    void runIfAcquiredSaysWhetherItRan() {
+        try (Lease held = engine.acquire("busy", options)) {
+            boolean ran = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> engine.runIfAcquired("busy", options, () -> { }))
+                    .join();
+            assertThat(ran).isFalse();
+        }
+        assertThat(engine.runIfAcquired("busy", options, () -> { })).isTrue();
+    }
+}
