@@ -52,7 +52,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private static final BackendCapabilities CAPABILITIES =
             new BackendCapabilities(true, BackendCapabilities.FencingStrength.STRONG);
     /** Our node vanishing under us this often in one call means something is wrong, not a race. */
-    private static final int MAX_ROUNDS = 8;
+    private static final int MAX_RECREATES = 3;
 
     private final LockNodeStore store;
     private final LockNodeNames names;
@@ -115,7 +115,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         String parent = names.keyPath(request.key());
         deleteUnansweredCreates(id, parent);
         CreatedNode mine = nodes.get(id); // present: we queue, or this is a retry of a grant
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        int recreated = 0;
+        while (true) {
             if (mine == null) {
                 mine = createNode(id, parent);
             }
@@ -124,24 +125,30 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
                 nodes.remove(id, mine);
                 mine = null;
+                if (++recreated > MAX_RECREATES) {
+                    throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
+                            + "' kept disappearing; is something deleting nodes under " + names.basePath() + "?");
+                }
                 continue;
             }
             if (index == 0) {
                 return AcquireResult.granted(mine.czxid());
             }
-            String awaited = parent + "/" + (request.fair() ? queue.get(index - 1) : queue.get(0));
             if (!request.fair()) {
+                // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
                 nodes.remove(id, mine);
                 store.delete(mine.path(), mine.version());
-                mine = null;
-            }
-            if (store.watchIfExists(awaited, waiters.watcherFor(id))) {
+                if (!store.watchIfExists(parent + "/" + queue.get(0), waiters.watcherFor(id))) {
+                    waiters.wake(id);
+                }
                 return AcquireResult.denied();
             }
-            // The node ahead left between our listing and the watch: look again.
+            if (store.watchIfExists(parent + "/" + queue.get(index - 1), waiters.watcherFor(id))) {
+                return AcquireResult.denied();
+            }
+            // Our predecessor left between the listing and the watch: the queue only shrinks ahead
+            // of a fair node, so looking again ends.
         }
-        throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
-                + "' kept disappearing; is something deleting nodes under " + names.basePath() + "?");
     }
 
     @Override
