@@ -209,7 +209,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             details.put("connectString", client.getZookeeperClient().getCurrentConnectionString());
             details.put("basePath", names.basePath());
             details.put("nodes", nodes.size());
-            if (!client.getZookeeperClient().isConnected()) {
+            // A client that is just starting or reconnecting gets a moment; the whole check stays bounded.
+            if (!client.getZookeeperClient().isConnected() && !client.blockUntilConnected(1, TimeUnit.SECONDS)) {
                 return BackendHealth.down("not connected to ZooKeeper", details);
             }
             details.put("sessionId", Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
