@@ -1,0 +1,54 @@
+package dev.distlock.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+@SpringBootTest(properties = "sample.report.interval=PT0.1S")
+class SampleApplicationTest {
+
+    @Autowired
+    OrderService orders;
+
+    @Autowired
+    ReportJob reportJob;
+
+    @Test
+    void concurrentPaymentsOfOneOrderChargeItOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Payment>> calls = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                calls.add(() -> orders.pay(new Order("order-1", BigDecimal.ONE)));
+            }
+            List<Payment> payments = new ArrayList<>();
+            for (Future<Payment> payment : pool.invokeAll(calls, 30, TimeUnit.SECONDS)) {
+                payments.add(payment.get());
+            }
+            assertThat(payments).filteredOn(Payment::charged).hasSize(1);
+            assertThat(payments).extracting(Payment::fencingToken).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void scheduledReportRunsOncePerHoldPeriodOnThisInstance() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> reportJob.runs() >= 1);
+        // holdAtLeast (30s) keeps the lock after the first run, so the next slots 100 ms apart skip.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> reportJob.runs() == 1);
+    }
+}
