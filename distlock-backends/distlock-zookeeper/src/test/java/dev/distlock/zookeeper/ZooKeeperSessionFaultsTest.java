@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.testsupport.FencedResource;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -81,7 +82,7 @@ class ZooKeeperSessionFaultsTest {
         String holderOwner = owner();
         String contenderOwner = owner();
         long holderToken = granted(holder.tryAcquire(fair(holderOwner)));
-        assertThat(resource.write(holderToken)).isTrue();
+        assertThat(resource.write(key, holderToken)).isTrue();
 
         InstanceSpec killed = zookeeper.killServerOf(holderClient.getZookeeperClient().getZooKeeper());
         assertThat(killed).as("the holder's server").isNotNull();
@@ -92,14 +93,15 @@ class ZooKeeperSessionFaultsTest {
         assertThat(holderNews.events).doesNotContain("all lost");
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> contender.tryAcquire(fair(contenderOwner)) instanceof AcquireResult.Denied);
-        assertThat(resource.write(holderToken)).as("the holder still writes").isTrue();
+        assertThat(resource.write(key, holderToken)).as("the holder still writes").isTrue();
 
         zookeeper.restart(killed);
         assertThat(holder.release(key, holderOwner)).isTrue();
         long contenderToken = granted(contender.tryAcquire(fair(contenderOwner)));
         assertThat(contenderToken).isGreaterThan(holderToken);
-        assertThat(resource.write(contenderToken)).isTrue();
-        assertThat(resource.write(holderToken)).as("a stale holder is fenced off").isFalse();
+        assertThat(resource.write(key, contenderToken)).isTrue();
+        assertThat(resource.write(key, holderToken)).as("a stale holder is fenced off").isFalse();
+        assertThat(resource.rejectedStale()).isEqualTo(1);
     }
 
     @Test
