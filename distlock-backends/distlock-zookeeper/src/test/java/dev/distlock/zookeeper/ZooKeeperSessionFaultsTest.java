@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.distlock.Lease;
+import dev.distlock.LockOptions;
+import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.testsupport.FencedResource;
@@ -68,6 +73,27 @@ class ZooKeeperSessionFaultsTest {
         // The holder's client has a new session by now; the old lease must not come back with it.
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !holder.renew(key, holderOwner, LEASE));
         assertThat(holder.tryAcquire(fair(holderOwner))).isInstanceOf(AcquireResult.Denied.class);
+    }
+
+    @Test
+    void throughTheEngineAnExpiredSessionInvalidatesTheLeaseAndAWaiterTakesOverWithAHigherToken() throws Exception {
+        ZooKeeperServerFixture zookeeper = track(ZooKeeperServerFixture.single());
+        CuratorFramework holderClient = client(zookeeper, Duration.ofSeconds(2));
+        LockEngine holder = track(LockEngine.builder(new ZooKeeperLockBackend(holderClient, "/distlock")).build());
+        LockEngine waiter = track(LockEngine.builder(
+                new ZooKeeperLockBackend(client(zookeeper, Duration.ofSeconds(2)), "/distlock")).build());
+        Lease held = holder.tryAcquire("job", LockOptions.of(LEASE, Duration.ZERO).withFair(true)).orElseThrow();
+        CompletableFuture<Optional<Lease>> waiting = CompletableFuture.supplyAsync(
+                () -> waiter.tryAcquire("job", LockOptions.of(LEASE, Duration.ofSeconds(30)).withFair(true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !waiter.waiters().isEmpty());
+
+        KillSession.kill(holderClient.getZookeeperClient().getZooKeeper());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !held.isValid());
+        Lease next = waiting.get(20, TimeUnit.SECONDS).orElseThrow();
+        assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+        next.close();
+        held.close();
     }
 
     @Test
