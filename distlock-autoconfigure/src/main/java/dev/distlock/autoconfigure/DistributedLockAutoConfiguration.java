@@ -1,0 +1,60 @@
+package dev.distlock.autoconfigure;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+import dev.distlock.autoconfigure.backend.LockBackendConfigurations;
+import dev.distlock.autoconfigure.backend.LockBackendSelection;
+import dev.distlock.engine.LockEngine;
+import dev.distlock.engine.LockEventListener;
+import dev.distlock.spi.LockBackend;
+
+/**
+ * Auto-configures distlock: the backend chosen by {@code distlock.backend} (see
+ * {@link LockBackendConfigurations}), the {@link LockEngine} (also the {@code DistributedLocks}
+ * bean) and the interception of {@code @DistributedLock} methods.
+ *
+ * <p>Runs after the DataSource and transaction auto-configurations, so that a backend can find the
+ * application's DataSource, and connection beans of earlier auto-configurations are visible to the
+ * backend selection. (Named by string: those modules are optional.)
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
+@ConditionalOnBooleanProperty(name = "distlock.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DistributedLockProperties.class)
+@Import({LockBackendConfigurations.Selector.class, LockInterceptionConfiguration.class, LockAutoProxyRegistrar.class})
+public final class DistributedLockAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    LockEngine lockEngine(ObjectProvider<LockBackend> lockBackend, DistributedLockProperties properties,
+                          ObjectProvider<LockEventListener> lockEventListeners, Environment environment,
+                          BeanFactory beanFactory) {
+        LockBackend backend = lockBackend.getIfAvailable();
+        if (backend == null) {
+            // No backend configuration matched: say why, in the words of distlock.backend.
+            ConfigurableListableBeanFactory listable = (ConfigurableListableBeanFactory) beanFactory;
+            LockBackendSelection selection = LockBackendSelection.select(environment, listable.getBeanClassLoader(), listable);
+            if (selection.failure() != null) {
+                throw selection.failure();
+            }
+            throw new IllegalStateException("No LockBackend bean was created although the "
+                    + selection.chosen().type().propertyValue() + " backend was selected; check the conditions report "
+                    + "(--debug) for " + selection.chosen().configurationClass().getSimpleName());
+        }
+        return LockEngine.builder(backend)
+                .namespace(properties.getNamespace())
+                .leaseLossPolicy(properties.getLeaseLossPolicy())
+                .events(CompositeLockEventListener.of(lockEventListeners.orderedStream().toList()))
+                .build();
+    }
+}

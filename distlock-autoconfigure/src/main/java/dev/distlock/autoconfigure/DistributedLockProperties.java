@@ -1,0 +1,81 @@
+package dev.distlock.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.distlock.engine.LeaseLossPolicy;
+
+/**
+ * The {@code distlock.*} properties shared by every backend. Backend-specific settings live in
+ * each backend's own properties class ({@code distlock.redis.*}, {@code distlock.jdbc.*}, ...).
+ */
+@ConfigurationProperties("distlock")
+public class DistributedLockProperties {
+
+    /** Whether distlock is active; false removes its beans, and @DistributedLock methods run unlocked. */
+    private boolean enabled = true;
+
+    /** The lock store; when unset, the single backend whose module and connection are present, else in-memory. */
+    private LockBackendType backend;
+
+    /** Prefix of every lock key, so that applications sharing a store do not share locks by accident. */
+    private String namespace = "distlock";
+
+    /** How long a lock is held without renewal when @DistributedLock leaves lease empty. */
+    private Duration defaultLease = Duration.ofSeconds(30);
+
+    /** How long to wait for a held lock when @DistributedLock leaves waitFor empty; 0s tries once. */
+    private Duration defaultWaitFor = Duration.ZERO;
+
+    /** What happens to the holder when its lease is lost while the method runs: LOG or INTERRUPT. */
+    private LeaseLossPolicy leaseLossPolicy = LeaseLossPolicy.LOG;
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public LockBackendType getBackend() {
+        return backend;
+    }
+
+    public void setBackend(LockBackendType backend) {
+        this.backend = backend;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public Duration getDefaultLease() {
+        return defaultLease;
+    }
+
+    public void setDefaultLease(Duration defaultLease) {
+        this.defaultLease = defaultLease;
+    }
+
+    public Duration getDefaultWaitFor() {
+        return defaultWaitFor;
+    }
+
+    public void setDefaultWaitFor(Duration defaultWaitFor) {
+        this.defaultWaitFor = defaultWaitFor;
+    }
+
+    public LeaseLossPolicy getLeaseLossPolicy() {
+        return leaseLossPolicy;
+    }
+
+    public void setLeaseLossPolicy(LeaseLossPolicy leaseLossPolicy) {
+        this.leaseLossPolicy = leaseLossPolicy;
+    }
+}

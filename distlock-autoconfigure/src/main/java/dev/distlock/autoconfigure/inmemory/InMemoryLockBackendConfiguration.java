@@ -1,0 +1,63 @@
+package dev.distlock.autoconfigure.inmemory;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.inmemory.InMemoryLockBackend;
+import dev.distlock.spi.LockBackend;
+
+/** The in-memory backend: chosen by {@code distlock.backend=in-memory}, or when no other backend is present. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnMissingBean(LockBackend.class)
+@Conditional(LockBackendCondition.class)
+public final class InMemoryLockBackendConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(InMemoryLockBackendConfiguration.class);
+
+    @Bean
+    InMemoryLockBackend inMemoryLockBackend(Environment environment) {
+        if (!environment.containsProperty("distlock.backend")) {
+            log.warn("No distlock backend module with its connection was found and distlock.backend is not set: "
+                    + "using the in-memory backend, whose locks are local to this JVM and exclude nothing across "
+                    + "instances. Add a backend module (distlock-redis, distlock-etcd, distlock-zookeeper, distlock-jdbc), "
+                    + "or set distlock.backend=in-memory to make this choice explicit.");
+        }
+        return new InMemoryLockBackend();
+    }
+
+    /** Always present (it is part of distlock-core), but never chosen by presence alone: it is the fallback. */
+    public static final class Candidate implements LockBackendCandidate {
+
+        @Override
+        public LockBackendType type() {
+            return LockBackendType.IN_MEMORY;
+        }
+
+        @Override
+        public Class<?> configurationClass() {
+            return InMemoryLockBackendConfiguration.class;
+        }
+
+        @Override
+        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean detectable() {
+            return false;
+        }
+    }
+}

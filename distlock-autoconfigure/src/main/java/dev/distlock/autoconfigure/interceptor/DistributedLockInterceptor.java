@@ -1,0 +1,72 @@
+package dev.distlock.autoconfigure.interceptor;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+
+import org.springframework.aop.support.AopUtils;
+
+import dev.distlock.Lease;
+import dev.distlock.LockNotAcquiredException;
+import dev.distlock.OnLocked;
+import dev.distlock.engine.LockEngine;
+
+/**
+ * Runs a {@code @DistributedLock} method under its lock: looks up the parsed operation, evaluates
+ * the key, asks the engine, and hands the call to the operation's return-type strategy, which
+ * releases the lock when the result is complete. Everything else lives in those collaborators.
+ */
+public final class DistributedLockInterceptor implements MethodInterceptor {
+
+    private final LockOperationSource operations;
+    private final LockKeyEvaluator keys;
+    private final Supplier<LockEngine> engine;
+
+    /** {@code engine} is looked up on the first call, so that creating the interceptor pulls in no store connection. */
+    public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine) {
+        this.operations = operations;
+        this.keys = keys;
+        this.engine = engine;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Object target = invocation.getThis();
+        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : null;
+        LockOperation operation = operations.getOperation(invocation.getMethod(), targetClass);
+        if (operation == null) {
+            return invocation.proceed();
+        }
+        LockEngine locks = engine.get();
+        String fullKey = locks.fullKey(operation.hasKey()
+                ? operation.name() + ":" + keyValue(operation, invocation.getArguments(), target, targetClass)
+                : operation.name());
+        Optional<Lease> lease = locks.tryAcquireFullKey(fullKey, operation.options());
+        if (lease.isEmpty()) {
+            if (operation.onLocked() == OnLocked.FAIL) {
+                throw new LockNotAcquiredException(fullKey);
+            }
+            return operation.returnTypeHandler().skippedResult(invocation.getMethod().getReturnType());
+        }
+        return operation.returnTypeHandler().proceed(invocation, lease.get());
+    }
+
+    private String keyValue(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {
+        Object value;
+        try {
+            value = keys.evaluate(operation, args, target, targetClass);
+        } catch (RuntimeException e) {
+            throw new LockKeyException("The @DistributedLock key '" + operation.keyExpression() + "' of "
+                    + operation.description() + " could not be evaluated: " + e.getMessage(), e);
+        }
+        String key = value != null ? value.toString() : null;
+        if (key == null || key.isBlank()) {
+            throw new LockKeyException("The @DistributedLock key '" + operation.keyExpression() + "' of "
+                    + operation.description() + " evaluated to " + (key == null ? "null" : "a blank string")
+                    + "; the method was not run, because running it unlocked could break what the lock protects", null);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.distlock.autoconfigure.interceptor;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
+
+import dev.distlock.DistributedLock;
+import dev.distlock.LockOptions;
+import dev.distlock.OnLocked;
+
+/**
+ * Turns one {@link DistributedLock} into a {@link LockOperation}, checking everything that can be
+ * checked before the first call; every problem is an {@link InvalidLockAnnotationException}.
+ */
+final class LockAnnotationParser {
+
+    private final PropertyResolver placeholders;
+    private final Supplier<LockDefaults> defaults;
+    private final LockKeyEvaluator keyEvaluator;
+    private final ReturnTypeHandlers returnTypes;
+
+    LockAnnotationParser(PropertyResolver placeholders, Supplier<LockDefaults> defaults, LockKeyEvaluator keyEvaluator,
+                         ReturnTypeHandlers returnTypes) {
+        this.placeholders = placeholders;
+        this.defaults = defaults;
+        this.keyEvaluator = keyEvaluator;
+        this.returnTypes = returnTypes;
+    }
+
+    LockOperation parse(DistributedLock annotation, Method method, Class<?> targetClass) {
+        String description = MethodDescriptions.describe(method, targetClass);
+        checkInterceptable(method, description);
+        ReturnTypeHandler returnTypeHandler = returnTypeHandler(method, description, annotation.onLocked());
+        LockDefaults configured = defaults.get();
+        Duration lease = duration(annotation.lease(), "'lease'", description, configured.lease(), "distlock.default-lease");
+        if (lease.isZero() || lease.isNegative()) {
+            throw new InvalidLockAnnotationException(description, "'lease'", "must be positive, was " + lease
+                    + (annotation.lease().isBlank() ? " (from distlock.default-lease)" : ""));
+        }
+        Duration waitFor = duration(annotation.waitFor(), "'waitFor'", description, configured.waitFor(), "distlock.default-wait-for");
+        requireNotNegative(waitFor, "'waitFor'", description);
+        Duration holdAtLeast = duration(annotation.holdAtLeast(), "'holdAtLeast'", description, Duration.ZERO, null);
+        requireNotNegative(holdAtLeast, "'holdAtLeast'", description);
+        String name = annotation.name().isBlank()
+                ? ClassUtils.getUserClass(targetClass != null ? targetClass : method.getDeclaringClass()).getSimpleName() + "." + method.getName()
+                : annotation.name();
+        String key = annotation.key().trim();
+        if (!key.isEmpty()) {
+            keyEvaluator.validate(key, method, description);
+        }
+        LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair());
+        return new LockOperation(method, description, name, key, options, annotation.onLocked(), returnTypeHandler);
+    }
+
+    /** Spring's proxies see neither private nor static methods, and a class-based proxy cannot override a final one. */
+    private static void checkInterceptable(Method method, String description) {
+        int modifiers = method.getModifiers();
+        String problem = Modifier.isPrivate(modifiers) ? "private" : Modifier.isStatic(modifiers) ? "static"
+                : Modifier.isFinal(modifiers) ? "final" : null;
+        if (problem != null) {
+            throw new InvalidLockAnnotationException(description, "(the method's modifiers)", "the method is " + problem
+                    + ", so no proxy can intercept its calls and the lock would silently never be taken; "
+                    + "make it public (or protected) and not " + (problem.equals("private") ? "static or final" : problem));
+        }
+    }
+
+    private ReturnTypeHandler returnTypeHandler(Method method, String description, OnLocked onLocked) {
+        Class<?> returnType = method.getReturnType();
+        ReturnTypeHandler handler = returnTypes.forReturnType(returnType);
+        String unsupported = handler.unsupportedReason(returnType);
+        if (unsupported != null) {
+            throw new InvalidLockAnnotationException(description, "(the return type)", unsupported);
+        }
+        if (onLocked == OnLocked.SKIP && returnType.isPrimitive() && returnType != void.class) {
+            throw new InvalidLockAnnotationException(description, "'onLocked'", "SKIP returns null when the lock is held "
+                    + "elsewhere, which a method returning " + returnType + " cannot; return a wrapper type or an "
+                    + "Optional, or use OnLocked.FAIL");
+        }
+        return handler;
+    }
+
+    private Duration duration(String value, String attribute, String description, Duration configured, String property) {
+        if (value.isBlank()) {
+            if (configured == null) {
+                throw new InvalidLockAnnotationException(description, attribute, property + " is not set");
+            }
+            return configured;
+        }
+        String resolved;
+        try {
+            resolved = placeholders.resolveRequiredPlaceholders(value).trim();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidLockAnnotationException(description, attribute, "'" + value + "' has a placeholder that "
+                    + "cannot be resolved: " + e.getMessage(), e);
+        }
+        try {
+            return DurationStyle.detectAndParse(resolved);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidLockAnnotationException(description, attribute, "'" + resolved + "' is not a duration; "
+                    + "write it as 10s, 500ms, 2m or PT10S", e);
+        }
+    }
+
+    private static void requireNotNegative(Duration value, String attribute, String description) {
+        if (value.isNegative()) {
+            throw new InvalidLockAnnotationException(description, attribute, "must not be negative, was " + value);
+        }
+    }
+}

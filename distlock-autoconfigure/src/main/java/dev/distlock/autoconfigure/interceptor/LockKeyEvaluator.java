@@ -1,0 +1,123 @@
+package dev.distlock.autoconfigure.interceptor;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ExpressionException;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.VariableReference;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+/**
+ * Evaluates key expressions. Each is parsed once per method and cached; a call only evaluates.
+ * Variables are the method's parameters by name (needs {@code -parameters}), {@code #p0}/{@code #a0}
+ * by position, and {@code #root} ({@link LockExpressionRoot}); {@code @bean} refers to a bean.
+ */
+public class LockKeyEvaluator {
+
+    private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
+
+    private final SpelExpressionParser parser = new SpelExpressionParser();
+    private final Map<Method, Expression> expressions = new ConcurrentHashMap<>();
+    private final ParameterNameDiscoverer parameterNames;
+    private final BeanFactory beanFactory;
+
+    public LockKeyEvaluator(BeanFactory beanFactory) {
+        this(beanFactory, new DefaultParameterNameDiscoverer());
+    }
+
+    public LockKeyEvaluator(BeanFactory beanFactory, ParameterNameDiscoverer parameterNames) {
+        this.beanFactory = beanFactory;
+        this.parameterNames = parameterNames;
+    }
+
+    /**
+     * Parses {@code expression} for {@code method} and checks that every {@code #variable} it uses
+     * exists; throws {@link InvalidLockAnnotationException} naming the attribute {@code 'key'}.
+     */
+    public void validate(String expression, Method method, String description) {
+        Expression parsed;
+        try {
+            parsed = expression(expression, method);
+        } catch (ExpressionException e) {
+            throw new InvalidLockAnnotationException(description, "'key'",
+                    "'" + expression + "' is not a valid SpEL expression: " + e.getMessage(), e);
+        }
+        if (parsed instanceof SpelExpression spel) {
+            Set<String> variables = new LinkedHashSet<>();
+            collectVariables(spel.getAST(), variables);
+            variables.forEach(variable -> checkVariable(variable, expression, method, description));
+        }
+    }
+
+    /** Evaluates the key of one call; null when the expression yields null. */
+    public Object evaluate(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {
+        Method method = operation.method();
+        LockExpressionRoot root = new LockExpressionRoot(method, args, target, targetClass);
+        MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args, parameterNames);
+        if (beanFactory != null) {
+            context.setBeanResolver(new BeanFactoryResolver(beanFactory));
+        }
+        return expression(operation.keyExpression(), method).getValue(context);
+    }
+
+    private Expression expression(String expression, Method method) {
+        Expression cached = expressions.get(method);
+        if (cached == null) {
+            cached = parser.parseExpression(expression);
+            expressions.putIfAbsent(method, cached);
+        }
+        return cached;
+    }
+
+    private void checkVariable(String variable, String expression, Method method, String description) {
+        if (variable.equals("root") || variable.equals("this")) {
+            return;
+        }
+        int count = method.getParameterCount();
+        Matcher positional = POSITIONAL.matcher(variable);
+        if (positional.matches()) {
+            int index = Integer.parseInt(positional.group(1));
+            if (index >= count) {
+                throw new InvalidLockAnnotationException(description, "'key'", "'" + expression + "' refers to #" + variable
+                        + ", but the method has " + count + " parameter" + (count == 1 ? "" : "s"));
+            }
+            return;
+        }
+        String[] names = parameterNames.getParameterNames(method);
+        if (names == null) {
+            throw new InvalidLockAnnotationException(description, "'key'", "'" + expression + "' refers to #" + variable
+                    + ", but the parameter names of this method are not available: its class was compiled without "
+                    + "-parameters. Compile with -parameters (maven-compiler-plugin <parameters>true</parameters>, "
+                    + "Gradle options.compilerArgs << '-parameters'), or refer to arguments by position (#p0, #a0)");
+        }
+        if (!Arrays.asList(names).contains(variable)) {
+            throw new InvalidLockAnnotationException(description, "'key'", "'" + expression + "' refers to #" + variable
+                    + ", but the method has no parameter of that name (parameters: "
+                    + (names.length == 0 ? "none" : String.join(", ", names)) + ")");
+        }
+    }
+
+    private static void collectVariables(SpelNode node, Set<String> variables) {
+        if (node instanceof VariableReference) {
+            // toStringAST() is "#name" for a variable reference.
+            variables.add(node.toStringAST().substring(1));
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            collectVariables(node.getChild(i), variables);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.distlock.etcd;
+
+import java.util.function.ObjLongConsumer;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+
+/**
+ * One {@code tryAcquire} on one slot, run under the slot's monitor.
+ *
+ * <ul>
+ *   <li>No node yet: a fair request enqueues at once (lease grant + ENQUEUE, two round trips) and,
+ *       if denied, keeps its node: its place in the queue. An unfair request first reads the queue's
+ *       head (one round trip) and is denied without writing anything when the lock is taken; a
+ *       denied unfair request never leaves a node behind, so a caller that gives up without
+ *       {@code withdraw} blocks nobody.</li>
+ *   <li>Waiting: one keep-alive of our node's lease and POSITION, in parallel. Granted when no node
+ *       is older than ours; if our node is gone (lease expired while nobody waited), enqueue anew.</li>
+ *   <li>Held already (a retry after a lost reply): granted again with the same token if our node
+ *       still holds.</li>
+ * </ul>
+ */
+final class Acquisition {
+
+    private final LockSlot slot;
+    private final AcquireRequest request;
+    private final LockQueue queue;
+    private final ObjLongConsumer<LockSlot> onLost;
+
+    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, ObjLongConsumer<LockSlot> onLost) {
+        this.slot = slot;
+        this.request = request;
+        this.queue = queue;
+        this.onLost = onLost;
+    }
+
+    AcquireResult run() {
+        switch (slot.state) {
+            case HELD -> {
+                LockQueue.Position position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+                if (position.holds()) {
+                    return AcquireResult.granted(slot.createRevision);
+                }
+                slot.forget();
+            }
+            case WAITING -> {
+                var refreshed = queue.keepAliveOnce(slot.leaseId);
+                LockQueue.Position position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+                boolean leaseAlive = queue.await(refreshed, "keep a waiting lease alive");
+                if (position.present() && leaseAlive) {
+                    return settle(position, slot.leaseTtlSeconds);
+                }
+                slot.forget();
+            }
+            case NONE -> {
+            }
+        }
+        return enqueue();
+    }
+
+    private AcquireResult enqueue() {
+        if (!request.fair()) {
+            LockQueue.Head head = queue.head(slot.queue);
+            if (head.key() != null && !head.key().equals(slot.node)) {
+                slot.denied(head.key(), head.revision());
+                return AcquireResult.denied();
+            }
+        }
+        LockQueue.LeaseGrant lease = queue.grant(request.ttl());
+        LockQueue.Position position;
+        try {
+            position = queue.enqueue(slot.queue, slot.node, slot.owner, lease.id());
+        } catch (RuntimeException e) {
+            // The node may or may not exist now; without its lease it is gone soon (or at once).
+            queue.revokeQuietly(lease.id());
+            throw e;
+        }
+        long ttlSeconds = lease.ttlSeconds();
+        if (position.leaseId() != lease.id()) {
+            // Our node was there already (an earlier attempt whose reply was lost): keep its lease.
+            // Its TTL is unknown here; 0 makes the next renewal move it onto a lease of the asked TTL.
+            queue.revokeQuietly(lease.id());
+            ttlSeconds = 0;
+        }
+        if (!position.present()) {
+            return AcquireResult.denied();
+        }
+        return settle(position, ttlSeconds);
+    }
+
+    private AcquireResult settle(LockQueue.Position position, long ttlSeconds) {
+        if (position.holds()) {
+            slot.held(position, ttlSeconds, () -> onLost.accept(slot, position.createRevision()));
+            return AcquireResult.granted(position.createRevision());
+        }
+        if (request.fair()) {
+            slot.waiting(position, ttlSeconds);
+            return AcquireResult.denied();
+        }
+        // Unfair, and another contender got in between our read of the head and our enqueue.
+        queue.delete(slot.node, position.createRevision());
+        queue.revokeQuietly(position.leaseId());
+        slot.denied(position.ahead(), position.revision());
+        return AcquireResult.denied();
+    }
+}

@@ -1,0 +1,281 @@
+package dev.distlock.etcd;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.BackendCapabilities;
+import dev.distlock.spi.BackendCapabilities.FencingStrength;
+import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.LeaseLossSignals;
+import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.ReleaseNotifications;
+
+/**
+ * Locks in etcd, in the way of etcd's {@code concurrency.Mutex}: a queue of nodes per key ordered by
+ * create revision, the oldest holds, each waiter watches the node just ahead of it, and the holder's
+ * create revision is its fencing token (strong: issued by raft, never reused).
+ *
+ * <p>One lease per acquisition, so that each lock lives exactly as long as its owner asks: the
+ * engine's renewals set it ({@code renew} keeps the lease alive once, or moves the node to a fresh
+ * lease when the TTL changes), and a lock that is no longer renewed (autoRenew off, a stuck JVM)
+ * expires after its TTL even though the process is alive. A waiting node's lease is kept alive by
+ * jetcd's keep-alive instead, so a waiter keeps its place however long it waits and loses it one
+ * TTL after its JVM dies. A held node is watched: when etcd deletes it because its lease expired or
+ * was revoked, the engine hears it at once through {@link LeaseLossSignals}.
+ *
+ * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
+ * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
+ */
+public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdLockBackend.class);
+
+    private final Client client;
+    private final boolean ownsClient;
+    private final Duration requestTimeout;
+    private final EtcdKeys keys;
+    private final LockQueue queue;
+    private final List<String> endpoints;
+    private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
+    /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
+    private final ExecutorService eventThreads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "distlock-etcd-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Executor events = command -> {
+        try {
+            eventThreads.execute(command);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nobody is left to tell.
+        }
+    };
+    private volatile LeaseLossListener leaseLossListener;
+
+    /** A backend with its own jetcd client, closed with it. */
+    public EtcdLockBackend(EtcdSettings settings) {
+        this(EtcdClients.create(settings), true, settings.keyPrefix(), settings.requestTimeout(),
+                settings.endpoints().stream().map(Object::toString).toList());
+    }
+
+    /** A backend on the application's client, which it never closes. */
+    public EtcdLockBackend(Client client, String keyPrefix, Duration requestTimeout) {
+        this(client, false, EtcdKeys.normalizePrefix(keyPrefix == null ? EtcdSettings.DEFAULT_KEY_PREFIX : keyPrefix),
+                requestTimeout, List.of());
+    }
+
+    private EtcdLockBackend(Client client, boolean ownsClient, String keyPrefix, Duration requestTimeout,
+                            List<String> endpoints) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+        this.keys = new EtcdKeys(keyPrefix);
+        this.queue = new LockQueue(client, this.requestTimeout);
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public String name() {
+        return "etcd";
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return new BackendCapabilities(true, FencingStrength.STRONG);
+    }
+
+    @Override
+    public void setLeaseLossListener(LeaseLossListener listener) {
+        this.leaseLossListener = listener;
+    }
+
+    @Override
+    public AcquireResult tryAcquire(AcquireRequest request) {
+        return withSlot(request.key(), request.owner(), slot -> new Acquisition(slot, request, queue, this::lost).run());
+    }
+
+    @Override
+    public boolean renew(String key, String owner, Duration ttl) {
+        return withSlot(key, owner, slot -> {
+            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+                return false;
+            }
+            boolean renewed = new Renewal(slot, queue).renew(ttl);
+            if (!renewed) {
+                slot.forget();
+            }
+            return renewed;
+        });
+    }
+
+    @Override
+    public boolean release(String key, String owner) {
+        return withSlot(key, owner, slot -> {
+            if (slot.state == LockSlot.State.WAITING) {
+                giveUp(slot);
+                return false;
+            }
+            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+                return false;
+            }
+            long createRevision = slot.createRevision;
+            long leaseId = slot.leaseId;
+            // Forget first: our own deletion must not be reported as a loss, and a failed delete
+            // leaves a node that expires with its no longer renewed lease (or a retried release).
+            slot.forget();
+            boolean deleted = queue.delete(slot.node, createRevision);
+            queue.revokeQuietly(leaseId);
+            return deleted;
+        });
+    }
+
+    @Override
+    public void withdraw(String key, String owner) {
+        withSlot(key, owner, slot -> {
+            giveUp(slot);
+            return null;
+        });
+    }
+
+    @Override
+    public Subscription subscribe(String key, String owner, Runnable onChange) {
+        return withSlot(key, owner, slot -> slot.subscribe(onChange, () -> withSlot(key, owner, ignored -> null)));
+    }
+
+    @Override
+    public BackendHealth health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (!endpoints.isEmpty()) {
+            details.put("endpoints", endpoints);
+        }
+        details.put("locksHeldOrAwaited", slots.size());
+        try {
+            GetResponse response = queue.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
+            details.put("revision", response.getHeader().getRevision());
+            details.put("raftTerm", response.getHeader().getRaftTerm());
+            details.put("memberId", Long.toUnsignedString(response.getHeader().getMemberId(), 16));
+            return BackendHealth.up(details);
+        } catch (RuntimeException e) {
+            return BackendHealth.down(String.valueOf(e.getMessage()), details);
+        }
+    }
+
+    /**
+     * Revokes the leases of every node this backend still has, so that its locks free at once rather
+     * than one TTL later (a closed backend cannot renew them anyway), then closes its own client.
+     */
+    @Override
+    public void close() {
+        List<Long> leases = new ArrayList<>();
+        for (LockSlot slot : slots.values()) {
+            synchronized (slot) {
+                if (slot.leaseId != 0) {
+                    leases.add(slot.leaseId);
+                }
+                slot.shutdown();
+                slot.retired = true;
+            }
+        }
+        slots.clear();
+        try {
+            var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(revokes).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("Not every lease could be revoked on close; they expire on their own", e);
+        }
+        eventThreads.shutdown();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** The node of a slot this instance does not know (another backend instance acquired it): read it. */
+    private boolean adoptHeld(LockSlot slot) {
+        KeyValue kv = queue.read(slot.node);
+        if (kv == null) {
+            return false;
+        }
+        LockQueue.Position position = queue.position(slot.queue, slot.node, kv.getCreateRevision(), kv.getLease());
+        if (!position.holds()) {
+            return false;
+        }
+        // Unknown granted TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
+        slot.held(position, 0, () -> lost(slot, position.createRevision()));
+        return true;
+    }
+
+    /** Deletes our node whatever its state: it is named after our owner id, so it is ours alone. */
+    private void giveUp(LockSlot slot) {
+        slot.forget();
+        KeyValue deleted = queue.deleteOwn(slot.node);
+        if (deleted != null) {
+            queue.revokeQuietly(deleted.getLease());
+        }
+    }
+
+    /** etcd deleted our held node (lease expired or revoked, or someone deleted it): tell the engine. */
+    void lost(LockSlot slot, long createRevision) {
+        synchronized (slot) {
+            if (slot.retired || slot.state != LockSlot.State.HELD || slot.createRevision != createRevision) {
+                return;
+            }
+            slot.forget();
+        }
+        withSlot(slot.key, slot.owner, ignored -> null);
+        LeaseLossListener listener = leaseLossListener;
+        log.debug("etcd deleted the node of lock {} held by {}", slot.key, slot.owner);
+        if (listener != null) {
+            listener.leaseLost(slot.key, slot.owner, "etcd deleted the lock node: its lease expired or was revoked");
+        }
+    }
+
+    /** Runs {@code action} on the slot of (key, owner) under its monitor; retires the slot when idle. */
+    private <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
+        SlotId id = new SlotId(key, owner);
+        while (true) {
+            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events));
+            synchronized (slot) {
+                if (slot.retired) {
+                    continue;
+                }
+                try {
+                    return action.apply(slot);
+                } finally {
+                    if (slot.idle()) {
+                        slot.retired = true;
+                        slots.remove(id, slot);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private record SlotId(String key, String owner) {
+    }
+}

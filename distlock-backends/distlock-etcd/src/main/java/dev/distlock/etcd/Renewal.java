@@ -1,0 +1,57 @@
+package dev.distlock.etcd;
+
+import java.time.Duration;
+
+/**
+ * One {@code renew} of a held lock, run under the slot's monitor. etcd cannot set a lease's remaining
+ * time to an arbitrary value: a keep-alive resets it to the TTL it was granted with. So:
+ * <ul>
+ *   <li>the same TTL (in whole seconds) as the node's lease: one keep-alive of that lease and the
+ *       owner check (CHECK: our node still exists with our create revision), in parallel;</li>
+ *   <li>another TTL, longer or shorter (the engine shortens the lease to the rest of
+ *       {@code holdAtLeast} before its final release): a fresh lease of that TTL, MOVE of our node
+ *       onto it (guarded by our create revision, which the node keeps, and with it the fencing
+ *       token and the place in the queue), then the old lease revoked.</li>
+ * </ul>
+ */
+final class Renewal {
+
+    private final LockSlot slot;
+    private final LockQueue queue;
+
+    Renewal(LockSlot slot, LockQueue queue) {
+        this.slot = slot;
+        this.queue = queue;
+    }
+
+    /** @return false when our node is gone: the lock was lost */
+    boolean renew(Duration ttl) {
+        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+        return seconds == slot.leaseTtlSeconds ? keepAlive() : moveToNewLease(ttl);
+    }
+
+    private boolean keepAlive() {
+        var refreshed = queue.keepAliveOnce(slot.leaseId);
+        boolean exists = queue.exists(slot.node, slot.createRevision);
+        return queue.await(refreshed, "keep a lease alive") && exists;
+    }
+
+    private boolean moveToNewLease(Duration ttl) {
+        LockQueue.LeaseGrant lease = queue.grant(ttl);
+        boolean moved;
+        try {
+            moved = queue.moveToLease(slot.node, slot.createRevision, slot.owner, lease.id());
+        } catch (RuntimeException e) {
+            queue.revokeQuietly(lease.id());
+            throw e;
+        }
+        if (!moved) {
+            queue.revokeQuietly(lease.id());
+            return false;
+        }
+        queue.revokeQuietly(slot.leaseId);
+        slot.leaseId = lease.id();
+        slot.leaseTtlSeconds = lease.ttlSeconds();
+        return true;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.distlock.testsupport;
+
+/**
+ * A single etcd member on free loopback ports with its own data directory; see {@link EtcdClusterFixture}.
+ */
+public final class EtcdServerFixture implements AutoCloseable {
+
+    private final EtcdClusterFixture cluster;
+
+    private EtcdServerFixture(EtcdClusterFixture cluster) {
+        this.cluster = cluster;
+    }
+
+    public static EtcdServerFixture start() {
+        return new EtcdServerFixture(EtcdClusterFixture.start(1));
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String clientUrl() {
+        return cluster.clientUrl(0);
+    }
+
+    public LocalServerProcess process() {
+        return cluster.process(0);
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
