@@ -47,9 +47,15 @@ final class HeldLock {
         return holder == thread && state.get() != State.RELEASED;
     }
 
-    /** After the call that acquired it returned an unfinished future: the thread may take the key anew. */
+    /**
+     * After the call that acquired it returned an unfinished future: the thread may take the key
+     * anew. Not while an outer call of the same thread still holds it synchronously: that call's
+     * own re-entrant calls must keep re-entering.
+     */
     void detachFromThread() {
-        holder = null;
+        if (holdCount.get() == 1) {
+            holder = null;
+        }
     }
 
     Thread holder() {

@@ -84,6 +84,19 @@ class LockEngineTest {
     }
 
     @Test
+    void detachingAReenteredLeaseKeepsItReentrantForTheOuterCall() {
+        try (Lease outer = engine.acquire("k", LONG)) {
+            EngineLease inner = (EngineLease) engine.acquire("k", LONG);
+            inner.detachFromThread();
+
+            try (Lease again = engine.acquire("k", LONG)) {
+                assertThat(again.fencingToken()).isEqualTo(outer.fencingToken());
+            }
+            inner.close();
+        }
+    }
+
+    @Test
     void waiterWithoutNotificationsPollsUntilTheHolderReleases() throws Exception {
         Lease held = otherInstance.acquire("k", LONG);
         CountDownLatch waiting = new CountDownLatch(1);
