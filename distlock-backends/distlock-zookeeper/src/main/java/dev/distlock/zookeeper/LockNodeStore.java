@@ -1,9 +1,12 @@
 package dev.distlock.zookeeper;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackendException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -73,6 +76,24 @@ final class LockNodeStore {
     }
 
     /**
+     * Brings our server up to date with the leader before the next read: ZooKeeper reads are
+     * served by the server a client is connected to and may lag behind writes made by other
+     * clients through other servers. After a sync, a read sees every write committed before it.
+     */
+    void sync(String path) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        try {
+            client.sync().inBackground((c, event) -> done.complete(event.getResultCode())).forPath(path);
+            int rc = done.get(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
+            if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
+                throw KeeperException.create(KeeperException.Code.get(rc), path);
+            }
+        } catch (Exception e) {
+            throw failure("sync " + path, e);
+        }
+    }
+
+    /**
      * Leaves {@code watcher} on {@code path} if it exists, atomically with the check.
      *
      * @return false when the node is already gone (no watch is left then)
@@ -120,8 +141,26 @@ final class LockNodeStore {
         }
     }
 
-    /** Round trip to the server within {@code timeout}; never throws. */
-    boolean ping(String path, long timeout, TimeUnit unit) {
+    /** Connected, and the server answers within 2 s (a starting client gets 1 s to connect). Never throws. */
+    BackendHealth health(Map<String, Object> details) {
+        try {
+            details.put("connectString", client.getZookeeperClient().getCurrentConnectionString());
+            if (!client.getZookeeperClient().isConnected() && !client.blockUntilConnected(1, TimeUnit.SECONDS)) {
+                return BackendHealth.down("not connected to ZooKeeper", details);
+            }
+            details.put("sessionId", Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
+            return ping("/", 2, TimeUnit.SECONDS)
+                    ? BackendHealth.up(details)
+                    : BackendHealth.down("ZooKeeper did not answer within 2s", details);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BackendHealth.down("interrupted", details);
+        } catch (Exception e) {
+            return BackendHealth.down("ZooKeeper: " + e, details);
+        }
+    }
+
+    private boolean ping(String path, long timeout, TimeUnit unit) {
         CountDownLatch answered = new CountDownLatch(1);
         boolean[] ok = new boolean[1];
         try {

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.distlock.spi.AcquireRequest;
@@ -116,6 +115,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         deleteUnansweredCreates(id, parent);
         CreatedNode mine = nodes.get(id); // present: we queue, or this is a retry of a grant
         int recreated = 0;
+        boolean synced = false;
         while (true) {
             if (mine == null) {
                 mine = createNode(id, parent);
@@ -133,6 +133,13 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             }
             if (index == 0) {
                 return AcquireResult.granted(mine.czxid());
+            }
+            if (!synced) {
+                // Before saying no, make sure the nodes ahead of us are not already gone on the
+                // leader: a release by another client may not have reached our server yet.
+                store.sync(parent);
+                synced = true;
+                continue;
             }
             if (!request.fair()) {
                 // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
@@ -204,22 +211,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public BackendHealth health() {
         Map<String, Object> details = new LinkedHashMap<>();
-        try {
-            CuratorFramework client = store.client();
-            details.put("connectString", client.getZookeeperClient().getCurrentConnectionString());
-            details.put("basePath", names.basePath());
-            details.put("nodes", nodes.size());
-            // A client that is just starting or reconnecting gets a moment; the whole check stays bounded.
-            if (!client.getZookeeperClient().isConnected() && !client.blockUntilConnected(1, TimeUnit.SECONDS)) {
-                return BackendHealth.down("not connected to ZooKeeper", details);
-            }
-            details.put("sessionId", Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
-            return store.ping("/", 2, TimeUnit.SECONDS)
-                    ? BackendHealth.up(details)
-                    : BackendHealth.down("ZooKeeper did not answer within 2s", details);
-        } catch (Exception e) {
-            return BackendHealth.down("ZooKeeper: " + e, details);
-        }
+        details.put("basePath", names.basePath());
+        details.put("nodes", nodes.size());
+        return store.health(details);
     }
 
     @Override
