@@ -6,6 +6,7 @@ import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
 import dev.distlock.autoconfigure.zookeeper.ZooKeeperLockBackendConfiguration;
 
 /**
@@ -17,6 +18,7 @@ public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
             new InMemoryLockBackendConfiguration.Candidate(),
+            new RedisLockBackendConfiguration.Candidate(),
             new ZooKeeperLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
