@@ -7,6 +7,7 @@ import org.springframework.core.type.AnnotationMetadata;
 
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
+import dev.distlock.autoconfigure.zookeeper.ZooKeeperLockBackendConfiguration;
 
 /**
  * The backends this build can configure, one line each. Adding a backend is: its configuration
@@ -17,7 +18,8 @@ public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
             new InMemoryLockBackendConfiguration.Candidate(),
-            new RedisLockBackendConfiguration.Candidate());
+            new RedisLockBackendConfiguration.Candidate(),
+            new ZooKeeperLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }
