@@ -1,0 +1,203 @@
+package dev.distlock.benchmarks.etcd;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+
+import dev.distlock.benchmarks.support.BackendBench;
+import dev.distlock.benchmarks.support.DistlockAnnotationClient;
+import dev.distlock.benchmarks.support.DistlockApiClient;
+import dev.distlock.benchmarks.support.LockClient;
+import dev.distlock.etcd.EtcdLockBackend;
+import dev.distlock.etcd.EtcdSettings;
+import dev.distlock.testsupport.EtcdServerFixture;
+
+/** An etcd member of its own and the etcd clients compared on it; leases of 30 s. */
+final class EtcdBench implements BackendBench {
+
+    static final long LEASE_SECONDS = 30;
+
+    private final EtcdServerFixture server = EtcdServerFixture.start();
+
+    @Override
+    public LockClient client(String impl) {
+        return switch (impl) {
+            case "floor" -> new Floor(Client.builder().endpoints(server.clientUrl()).build());
+            case "floor-lease-per-lock" -> new FloorLeasePerLock(Client.builder().endpoints(server.clientUrl()).build());
+            case "distlock-api" -> new DistlockApiClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
+            case "distlock-annotation" -> new DistlockAnnotationClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
+            case "jetcd-lock" -> new JetcdLock(Client.builder().endpoints(server.clientUrl()).build());
+            default -> throw new IllegalArgumentException("No etcd client named " + impl);
+        };
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A lease kept alive until closed: the session a process would hold all its locks on. */
+    static final class Session implements AutoCloseable {
+
+        final long leaseId;
+        private final CloseableClient keepAlive;
+
+        Session(Client client) {
+            leaseId = join(client.getLeaseClient().grant(LEASE_SECONDS)).getID();
+            keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<LeaseKeepAliveResponse>() {
+                @Override
+                public void onNext(LeaseKeepAliveResponse value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            keepAlive.close();
+        }
+    }
+
+    /**
+     * The floor: two round trips with jetcd on a session lease granted once. Acquire is a
+     * put-if-absent transaction (create revision 0) attaching the key to the lease; release is a
+     * delete guarded by the owner's value.
+     */
+    static final class Floor implements LockClient {
+
+        private final Client client;
+        private final Session session;
+        private final ByteSequence owner = bytes(UUID.randomUUID().toString());
+        private final PutOption onLease;
+
+        Floor(Client client) {
+            this.client = client;
+            this.session = new Session(client);
+            this.onLease = PutOption.builder().withLeaseId(session.leaseId).build();
+        }
+
+        @Override
+        public Held acquire(String key) {
+            ByteSequence name = bytes(key);
+            boolean created = join(client.getKVClient().txn()
+                    .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(name, owner, onLease))
+                    .commit()).isSucceeded();
+            if (!created) {
+                throw new NotGranted(key);
+            }
+            return () -> join(client.getKVClient().txn()
+                    .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.value(owner)))
+                    .Then(Op.delete(name, DeleteOption.DEFAULT))
+                    .commit());
+        }
+
+        @Override
+        public void close() {
+            session.close();
+            client.close();
+        }
+    }
+
+    /**
+     * For reference, the floor when every lock has a lease of its own (so that its TTL is the lock's):
+     * three round trips, a lease grant, the put-if-absent transaction and the revoke (which deletes the key).
+     */
+    static final class FloorLeasePerLock implements LockClient {
+
+        private final Client client;
+        private final ByteSequence owner = bytes(UUID.randomUUID().toString());
+
+        FloorLeasePerLock(Client client) {
+            this.client = client;
+        }
+
+        @Override
+        public Held acquire(String key) {
+            ByteSequence name = bytes(key);
+            long lease = join(client.getLeaseClient().grant(LEASE_SECONDS)).getID();
+            boolean created = join(client.getKVClient().txn()
+                    .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(name, owner, PutOption.builder().withLeaseId(lease).build()))
+                    .commit()).isSucceeded();
+            if (!created) {
+                join(client.getLeaseClient().revoke(lease));
+                throw new NotGranted(key);
+            }
+            return () -> join(client.getLeaseClient().revoke(lease));
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * jetcd's Lock service (etcd's server-side v3lock): the call blocks until held. The lock is tied
+     * to a lease, and two holders on one lease would share the lock, so each thread has a session
+     * lease of its own, granted on its first lock and kept alive.
+     */
+    static final class JetcdLock implements LockClient {
+
+        private final Client client;
+        private final List<Session> sessions = new CopyOnWriteArrayList<>();
+        private final ThreadLocal<Session> session;
+
+        JetcdLock(Client client) {
+            this.client = client;
+            this.session = ThreadLocal.withInitial(() -> {
+                Session created = new Session(client);
+                sessions.add(created);
+                return created;
+            });
+        }
+
+        @Override
+        public Held acquire(String key) {
+            ByteSequence lockKey = join(client.getLockClient().lock(bytes(key), session.get().leaseId)).getKey();
+            return () -> join(client.getLockClient().unlock(lockKey));
+        }
+
+        @Override
+        public void close() {
+            sessions.forEach(Session::close);
+            client.close();
+        }
+    }
+}

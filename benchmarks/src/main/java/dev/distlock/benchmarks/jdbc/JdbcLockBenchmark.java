@@ -1,0 +1,23 @@
+package dev.distlock.benchmarks.jdbc;
+
+import org.openjdk.jmh.annotations.Param;
+
+import dev.distlock.benchmarks.support.BackendBench;
+import dev.distlock.benchmarks.support.UncontendedWorkloads;
+
+/** PostgreSQL, one thread: the floor, distlock (API and annotation), ShedLock's JdbcTemplate provider and Spring Integration's JdbcLockRegistry. */
+public class JdbcLockBenchmark extends UncontendedWorkloads {
+
+    @Param({"floor", "distlock-api", "distlock-annotation", "shedlock", "spring-integration"})
+    public String impl;
+
+    @Override
+    protected BackendBench startBackend() {
+        return new JdbcBench();
+    }
+
+    @Override
+    protected String impl() {
+        return impl;
+    }
+}

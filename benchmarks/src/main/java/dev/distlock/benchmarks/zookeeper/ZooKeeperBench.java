@@ -1,0 +1,129 @@
+package dev.distlock.benchmarks.zookeeper;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+import dev.distlock.benchmarks.support.BackendBench;
+import dev.distlock.benchmarks.support.DistlockAnnotationClient;
+import dev.distlock.benchmarks.support.DistlockApiClient;
+import dev.distlock.benchmarks.support.LockClient;
+import dev.distlock.testsupport.ZooKeeperServerFixture;
+import dev.distlock.zookeeper.ZooKeeperLockBackend;
+import dev.distlock.zookeeper.ZooKeeperSettings;
+
+/**
+ * A ZooKeeper server of its own (Curator's in-JVM test server: it runs in the benchmark's JVM, see
+ * docs/benchmarks.md) and the ZooKeeper clients compared on it, each with its own session.
+ */
+final class ZooKeeperBench implements BackendBench {
+
+    private final ZooKeeperServerFixture server = ZooKeeperServerFixture.single();
+
+    @Override
+    public LockClient client(String impl) throws Exception {
+        return switch (impl) {
+            case "floor" -> new Floor(curator());
+            case "distlock-api" -> new DistlockApiClient(backend());
+            case "distlock-annotation" -> new DistlockAnnotationClient(backend());
+            case "curator-mutex" -> new CuratorMutex(curator());
+            default -> throw new IllegalArgumentException("No ZooKeeper client named " + impl);
+        };
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private ZooKeeperLockBackend backend() {
+        return ZooKeeperLockBackend.create(ZooKeeperSettings.builder(server.connectString()).build());
+    }
+
+    private CuratorFramework curator() throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.newClient(server.connectString(),
+                new ExponentialBackoffRetry(100, 3));
+        client.start();
+        client.blockUntilConnected();
+        return client;
+    }
+
+    /**
+     * The floor: two round trips with Curator's framework. Create the lock's EPHEMERAL node (it fails
+     * when the node exists), then delete it. The parent exists beforehand.
+     */
+    static final class Floor implements LockClient {
+
+        private static final String BASE = "/bench-floor";
+
+        private final CuratorFramework client;
+
+        Floor(CuratorFramework client) throws Exception {
+            this.client = client;
+            client.create().forPath(BASE);
+        }
+
+        @Override
+        public Held acquire(String key) {
+            String path = BASE + "/" + key;
+            try {
+                client.create().withMode(CreateMode.EPHEMERAL).forPath(path);
+            } catch (KeeperException.NodeExistsException held) {
+                throw new NotGranted(key);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return () -> {
+                try {
+                    client.delete().forPath(path);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** Curator's InterProcessMutex, one per key (as an application keeps them); acquire() blocks. */
+    static final class CuratorMutex implements LockClient {
+
+        private final CuratorFramework client;
+        private final Map<String, InterProcessMutex> mutexes = new ConcurrentHashMap<>();
+
+        CuratorMutex(CuratorFramework client) {
+            this.client = client;
+        }
+
+        @Override
+        public Held acquire(String key) {
+            InterProcessMutex mutex = mutexes.computeIfAbsent(key, name -> new InterProcessMutex(client, "/bench-curator/" + name));
+            try {
+                mutex.acquire();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return () -> {
+                try {
+                    mutex.release();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+}

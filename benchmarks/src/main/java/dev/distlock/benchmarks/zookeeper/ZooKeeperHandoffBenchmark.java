@@ -1,0 +1,23 @@
+package dev.distlock.benchmarks.zookeeper;
+
+import org.openjdk.jmh.annotations.Param;
+
+import dev.distlock.benchmarks.support.BackendBench;
+import dev.distlock.benchmarks.support.HandoffWorkload;
+
+/** ZooKeeper, release to the next waiter holding. */
+public class ZooKeeperHandoffBenchmark extends HandoffWorkload {
+
+    @Param({"distlock-api", "curator-mutex"})
+    public String impl;
+
+    @Override
+    protected BackendBench startBackend() {
+        return new ZooKeeperBench();
+    }
+
+    @Override
+    protected String impl() {
+        return impl;
+    }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks of the benchmarks/ module and writes docs/benchmarks.md from their results.
+#
+#   scripts/benchmarks.sh                      every suite, twice (runs 1 and 2)
+#   scripts/benchmarks.sh redis jdbc           only those suites
+#   RUNS="3" scripts/benchmarks.sh etcd        a third run of etcd (kept beside runs 1 and 2)
+#   REPORT_ONLY=1 scripts/benchmarks.sh        only rewrite docs/benchmarks.md from docs/benchmarks/*.json
+#
+# Suites: redis etcd zookeeper jdbc interceptor. The benchmarks start their own redis-server, etcd and
+# ZooKeeper on free ports and create a database of their own on the machine's PostgreSQL
+# (scripts/test-servers.sh installs and starts what is missing). Each suite writes
+# docs/benchmarks/<suite>-run<N>.json (JMH's JSON) and <suite>-run<N>.env (date, machine, load).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-"1 2"}
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc"}
+INTERCEPTOR_JMH_OPTS=${INTERCEPTOR_JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"}
+RESULTS=docs/benchmarks
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(redis etcd zookeeper jdbc interceptor)
+
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+classpath="benchmarks/target/classes:$(cat benchmarks/target/benchmark-classpath.txt)"
+report() {
+  java -cp "$classpath" dev.distlock.benchmarks.report.BenchmarkReport "$RESULTS" docs/benchmarks.md
+}
+if [ -n "${REPORT_ONLY:-}" ]; then
+  report
+  exit 0
+fi
+
+scripts/test-servers.sh
+mkdir -p "$RESULTS"
+
+for run in $RUNS; do
+  for suite in "${suites[@]}"; do
+    case "$suite" in
+      interceptor) include='dev\.distlock\.benchmarks\.interceptor\.'; opts=$INTERCEPTOR_JMH_OPTS ;;
+      redis|etcd|zookeeper|jdbc) include="dev\\.distlock\\.benchmarks\\.$suite\\."; opts=$JMH_OPTS ;;
+      *) echo "unknown suite '$suite' (redis etcd zookeeper jdbc interceptor)" >&2; exit 2 ;;
+    esac
+    out="$RESULTS/$suite-run$run"
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    started=$(date -u '+%Y-%m-%d %H:%M UTC')
+    echo "== $suite, run $run (load $load_before)"
+    # shellcheck disable=SC2086
+    if ! java -cp "$classpath" org.openjdk.jmh.Main "$include" $opts -rf json -rff "$out.json" > "$out.log" 2>&1; then
+      tail -n 40 "$out.log" >&2
+      echo "JMH failed for $suite, run $run: see $out.log" >&2
+      exit 1
+    fi
+    sed -n '/^Benchmark /,$p' "$out.log" | grep -vE ':(p0\.(00|90|95|999|9999)|p1\.00|gc\.(count|time|alloc\.rate)) '
+    {
+      echo "started $started, took $(( ($(date +%s) - $(date -d "$started" +%s)) / 60 )) min"
+      echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+      echo "java: $(java -version 2>&1 | head -n 1)"
+      echo "load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+      echo "JMH options: $opts"
+    } > "$out.env"
+    rm -f "$out.log"
+  done
+done
+report
