@@ -50,6 +50,7 @@ for run in $RUNS; do
       echo "JMH failed for $suite, run $run: see $out.log" >&2
       exit 1
     fi
+    java -cp "$classpath" dev.distlock.benchmarks.report.ResultCompactor "$out.json"
     sed -n '/^Benchmark /,$p' "$out.log" | grep -vE ':(p0\.(00|90|95|999|9999)|p1\.00|gc\.(count|time|alloc\.rate)) '
     {
       echo "started $started, took $(( ($(date +%s) - $(date -d "$started" +%s)) / 60 )) min"

@@ -28,30 +28,38 @@ final class BackendTables {
         if (impls.isEmpty()) {
             return;
         }
-        out.append("One thread, acquire + release (sample mode; mean, p50, p99 in µs; B/op from -prof gc; "
-                + "ratios of the means):\n\n");
-        out.append("| client | uncontended mean | p50 | p99 | B/op | x floor | x distlock | 10,000 keys mean | p99 | B/op | x floor |\n");
+        out.append("One thread, acquire + release of one key (sample mode, µs; B/op from -prof gc). Ratios of the "
+                + "fastest call (min: the cost without interference, the figure that repeats from run to run here), "
+                + "of the medians and of the means:\n\n");
+        out.append("| client | mean | min | p50 | p99 | B/op | x floor min | x floor p50 | x floor mean | x distlock min | x distlock p50 |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Optional<JmhResult> floor = find(rows, "uncontended", "floor");
-        Optional<JmhResult> distlock = find(rows, "uncontended", DISTLOCK);
-        Optional<JmhResult> manyFloor = find(rows, "manyKeys", "floor");
         for (String impl : impls) {
-            JmhResult one = find(rows, "uncontended", impl).orElseThrow();
-            Optional<JmhResult> many = find(rows, "manyKeys", impl);
-            out.append("| ").append(impl)
-                    .append(" | ").append(number(one.score()))
-                    .append(" | ").append(number(one.p50()))
-                    .append(" | ").append(number(one.p99()))
-                    .append(" | ").append(number(one.bytesPerOp()))
-                    .append(" | ").append(floor.map(f -> ratio(one.score(), f.score())).orElse("-"))
-                    .append(" | ").append(distlock.map(d -> ratio(one.score(), d.score())).orElse("-"))
-                    .append(" | ").append(many.map(m -> number(m.score())).orElse("-"))
-                    .append(" | ").append(many.map(m -> number(m.p99())).orElse("-"))
-                    .append(" | ").append(many.map(m -> number(m.bytesPerOp())).orElse("-"))
-                    .append(" | ").append(many.flatMap(m -> manyFloor.map(f -> ratio(m.score(), f.score()))).orElse("-"))
-                    .append(" |\n");
+            row(out, find(rows, "uncontended", impl).orElseThrow(), find(rows, "uncontended", "floor"),
+                    find(rows, "uncontended", DISTLOCK));
+        }
+        out.append("\nOne thread, 10,000 distinct keys round robin (same columns):\n\n");
+        out.append("| client | mean | min | p50 | p99 | B/op | x floor min | x floor p50 | x floor mean | x distlock min | x distlock p50 |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String impl : impls(rows, "manyKeys")) {
+            row(out, find(rows, "manyKeys", impl).orElseThrow(), find(rows, "manyKeys", "floor"),
+                    find(rows, "manyKeys", DISTLOCK));
         }
         out.append('\n');
+    }
+
+    private static void row(StringBuilder out, JmhResult result, Optional<JmhResult> floor, Optional<JmhResult> distlock) {
+        out.append("| ").append(result.impl())
+                .append(" | ").append(number(result.score()))
+                .append(" | ").append(number(result.min()))
+                .append(" | ").append(number(result.p50()))
+                .append(" | ").append(number(result.p99()))
+                .append(" | ").append(number(result.bytesPerOp()))
+                .append(" | ").append(floor.map(f -> ratio(result.min(), f.min())).orElse("-"))
+                .append(" | ").append(floor.map(f -> ratio(result.p50(), f.p50())).orElse("-"))
+                .append(" | ").append(floor.map(f -> ratio(result.score(), f.score())).orElse("-"))
+                .append(" | ").append(distlock.map(d -> ratio(result.min(), d.min())).orElse("-"))
+                .append(" | ").append(distlock.map(d -> ratio(result.p50(), d.p50())).orElse("-"))
+                .append(" |\n");
     }
 
     private static void waiting(List<JmhResult> rows, StringBuilder out) {
@@ -62,8 +70,8 @@ final class BackendTables {
         }
         out.append("Clients that wait: 4 threads on one key (ops/s, higher is better) and hand-off from a release "
                 + "to the waiter (of a second client) holding (µs):\n\n");
-        out.append("| client | contended ops/s | B/op | distlock / this | hand-off mean | p50 | p99 | B/op |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| client | contended ops/s | B/op | distlock / this | hand-off mean | min | p50 | p99 | B/op |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Optional<JmhResult> distlock = find(rows, "contended", DISTLOCK);
         for (String impl : contendedImpls) {
             JmhResult contended = find(rows, "contended", impl).orElseThrow();
@@ -73,6 +81,7 @@ final class BackendTables {
                     .append(" | ").append(number(contended.bytesPerOp()))
                     .append(" | ").append(distlock.map(d -> ratio(d.score(), contended.score())).orElse("-"))
                     .append(" | ").append(handoff.map(h -> number(h.score())).orElse("-"))
+                    .append(" | ").append(handoff.map(h -> number(h.min())).orElse("-"))
                     .append(" | ").append(handoff.map(h -> number(h.p50())).orElse("-"))
                     .append(" | ").append(handoff.map(h -> number(h.p99())).orElse("-"))
                     .append(" | ").append(handoff.map(h -> number(h.bytesPerOp())).orElse("-"))

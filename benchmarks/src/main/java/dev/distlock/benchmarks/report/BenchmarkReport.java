@@ -67,6 +67,9 @@ public final class BenchmarkReport {
                 for (JsonNode node : json.readTree(run.getValue().toFile())) {
                     rows.add(JmhResult.of(node));
                 }
+                if (rows.isEmpty()) {
+                    continue; // a run still going: JMH writes its JSON at the end
+                }
                 out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
                 Path env = run.getValue().resolveSibling(suite + "-run" + run.getKey() + ".env");
                 String environment = readIfPresent(env).strip();

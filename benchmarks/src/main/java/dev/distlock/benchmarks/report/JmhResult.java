@@ -19,12 +19,16 @@ record JmhResult(String benchmarkClass, String method, String impl, String mode,
         String impl = params.has("impl") ? params.get("impl").asText() : "";
         JsonNode primary = node.get("primaryMetric");
         java.util.Map<String, Double> percentiles = new java.util.TreeMap<>();
-        primary.path("scorePercentiles").fields()
-                .forEachRemaining(entry -> percentiles.put(entry.getKey(), entry.getValue().asDouble()));
+        primary.path("scorePercentiles").properties()
+                .forEach(entry -> percentiles.put(entry.getKey(), entry.getValue().asDouble()));
         JsonNode alloc = node.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
         return new JmhResult(className, benchmark.substring(dot + 1), impl, node.get("mode").asText(),
                 primary.get("score").asDouble(), primary.path("scoreError").asDouble(Double.NaN), percentiles,
                 alloc.isMissingNode() ? Double.NaN : alloc.asDouble());
+    }
+
+    double min() {
+        return percentiles.getOrDefault("0.0", Double.NaN);
     }
 
     double p50() {
