@@ -64,7 +64,8 @@ public final class BenchmarkReport {
             out.append("\n## ").append(TITLES.get(suite)).append("\n");
             for (Map.Entry<Integer, Path> run : suiteRuns.entrySet()) {
                 List<JmhResult> rows = new ArrayList<>();
-                for (JsonNode node : json.readTree(run.getValue().toFile())) {
+                JsonNode results = json.readTree(run.getValue().toFile());
+                for (JsonNode node : results) {
                     rows.add(JmhResult.of(node));
                 }
                 if (rows.isEmpty()) {
@@ -78,6 +79,11 @@ public final class BenchmarkReport {
                             .append("\n\n");
                 }
                 out.append(suite.equals("interceptor") ? InterceptorTable.render(rows) : BackendTables.render(rows));
+                String plot = "handoff-" + suite + "-run" + run.getKey() + ".png";
+                if (HandoffPlot.write(results, TITLES.get(suite) + ", run " + run.getKey(), dir.resolve(plot))) {
+                    out.append("![Hand-off latency, ").append(TITLES.get(suite)).append(", run ").append(run.getKey())
+                            .append("](").append(dir.getFileName()).append('/').append(plot).append(")\n\n");
+                }
             }
         }
         out.append(readIfPresent(dir.resolve("analysis.md")));
