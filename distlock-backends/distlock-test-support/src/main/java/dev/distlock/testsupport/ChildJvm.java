@@ -38,11 +38,17 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args} in a new JVM on this JVM's classpath. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** Like {@link #start(Class, String...)}, with more JVM options (e.g. {@code -XX:TieredStopAtLevel=1}). */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         try {
