@@ -27,6 +27,7 @@ public final class ChildJvm implements AutoCloseable {
     private final PrintWriter commands;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> transcript = new ArrayList<>();
+    private volatile boolean readerDone;
 
     private ChildJvm(Process process) {
         this.process = process;
@@ -71,7 +72,11 @@ public final class ChildJvm implements AutoCloseable {
         try {
             while (true) {
                 long remaining = deadline - System.nanoTime();
-                String line = remaining > 0 ? lines.poll(remaining, TimeUnit.NANOSECONDS) : null;
+                // In slices, so that a child that died is reported at once rather than at the deadline.
+                String line = remaining > 0 ? lines.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
+                if (line == null && remaining > 0 && (process.isAlive() || readerRunning())) {
+                    continue;
+                }
                 if (line == null) {
                     throw new AssertionError("No line starting with '" + prefix + "' from the child JVM within "
                             + timeout + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")")
@@ -138,6 +143,13 @@ public final class ChildJvm implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process ended
+        } finally {
+            readerDone = true;
         }
+    }
+
+    /** Output may still be on its way from a process that just ended. */
+    private boolean readerRunning() {
+        return !readerDone || !lines.isEmpty();
     }
 }

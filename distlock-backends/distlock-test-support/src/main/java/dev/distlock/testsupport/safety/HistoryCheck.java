@@ -33,7 +33,10 @@ final class HistoryCheck {
         long acquisitions = count("ACQUIRED");
         long acceptedWrites = rows.stream().filter(row -> row.is("WRITE") && row.acceptedAccess()).count();
         long rejected = rows.stream().filter(row -> (row.is("READ") || row.is("WRITE")) && Boolean.FALSE.equals(row.accepted())).count();
-        List<HistoryRow> lateWrites = rows.stream().filter(row -> row.is("WRITE") && row.detail() != null && row.detail().startsWith("late")).toList();
+        java.util.Set<String> struck = rows.stream()
+                .filter(row -> row.is("FAULT") && ("PAUSE".equals(row.detail()) || "CUT".equals(row.detail())))
+                .map(HistoryRow::acquisition).collect(Collectors.toSet());
+        List<HistoryRow> lateWrites = rows.stream().filter(row -> row.is("WRITE") && struck.contains(row.acquisition())).toList();
         long lateRejected = lateWrites.stream().filter(row -> !row.acceptedAccess()).count();
         return new SafetyFigures(backend, scenario, ran, clients, lease, acquisitions, acceptedWrites, rejected,
                 overlaps(), acceptedWrites - counterSum, staleAccepted(), tokenRegressions(), count("LOST"),

@@ -17,7 +17,7 @@ import java.util.Locale;
  *                            key made before the write
  * @param tokenRegressions    grants whose token was not above every earlier grant's of the key
  * @param leasesLost          leases the engine reported lost
- * @param lateWritesRejected  of the lingering holders hit by a fault, how many had their late write rejected
+ * @param lateWritesRejected  of the holders paused or cut mid-work, how many had their late write rejected
  * @param lateWrites          how many such late writes there were
  * @param recovery            longest time from a holder's crash or freeze until its key was granted again, else null
  * @param availability        share of attempts granted within waitFor while a node was down, else null

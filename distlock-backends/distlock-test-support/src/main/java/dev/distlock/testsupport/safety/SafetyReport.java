@@ -26,7 +26,10 @@ public final class SafetyReport {
         System.out.println("SAFETY " + figures.row());
         Path file = Path.of(System.getProperty("safety.report", "target/safety-report.md"));
         try {
-            boolean fresh = !Files.exists(file);
+            boolean fresh = rows.size() == 1 || !Files.exists(file); // a new table per test JVM
+            if (fresh) {
+                Files.deleteIfExists(file);
+            }
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }

@@ -73,9 +73,11 @@ public record Scenario(String name, Fault fault, IntFunction<Duration> clockSkew
                 client.resume();
             }
             run.fault("RESUME", holding);
-            ClientProcess.LateWrite late = client.proceed(run.lingerBound());
-            assertThat(late.accepted()).as("late write of the paused holder %s", holding).isFalse();
+            // Still holding (lingering), so its renewal runs and is refused, or the store tells it.
             run.awaitLeaseLost(holding);
+            ClientProcess.LateWrite late = client.proceed(run.lingerBound());
+            assertThat(late.leaseValid()).as("lease of the paused holder %s", holding).isFalse();
+            assertThat(late.accepted()).as("late write of the paused holder %s", holding).isFalse();
         }, TRUE_CLOCKS, false);
     }
 
