@@ -3,6 +3,7 @@ package dev.distlock.autoconfigure.backend;
 import java.util.Optional;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.env.Environment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 
@@ -31,6 +32,20 @@ public interface LockBackendCandidate {
      * for the in-memory backend, which is the fallback rather than a candidate.
      */
     default boolean detectable() {
+        return true;
+    }
+
+    /**
+     * For detection only (when {@code distlock.backend} is not set): whether the application shows
+     * that it means this backend beyond its module being on the classpath. True by default, for
+     * backends whose {@link #missing} already requires a connection bean. A backend that can be named
+     * with default connection settings (etcd: {@code http://127.0.0.1:2379}) reports here whether a
+     * connection was configured, so that the module alone selects nothing while
+     * {@code distlock.backend} can still name it with its defaults. Only asked when {@link #missing}
+     * is empty; like it, looks at bean definitions and never creates beans.
+     */
+    default boolean connectionConfigured(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                         Environment environment) {
         return true;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
+import dev.distlock.autoconfigure.etcd.EtcdLockBackendConfiguration;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 
 /**
@@ -15,7 +16,8 @@ import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
-            new InMemoryLockBackendConfiguration.Candidate());
+            new InMemoryLockBackendConfiguration.Candidate(),
+            new EtcdLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }

@@ -7,13 +7,15 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 
 /**
  * Which backend {@code distlock.backend} and the classpath choose. When the property is set, that
  * backend, if its module and connection are present. When it is not: the single detectable
- * candidate that is present; none present means in-memory ({@link #fallback()}); several fail.
+ * candidate that is present with a configured connection ({@link LockBackendCandidate#connectionConfigured});
+ * none present means in-memory ({@link #fallback()}); several fail.
  *
  * @param requested the bound {@code distlock.backend}, or null when not set
  * @param chosen    the backend to configure, or null when none can be (see {@link #failure()})
@@ -31,17 +33,24 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
     public static LockBackendSelection select(Environment environment, ClassLoader classLoader,
                                               ConfigurableListableBeanFactory beanFactory) {
         LockBackendType requested = Binder.get(environment).bind(PROPERTY, LockBackendType.class).orElse(null);
-        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory);
+        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory, environment);
     }
 
     static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
                                        ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+        return select(requested, candidates, classLoader, beanFactory, new StandardEnvironment());
+    }
+
+    static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
+                                       ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                       Environment environment) {
         if (requested != null) {
             return selectRequested(requested, candidates, classLoader, beanFactory);
         }
         List<LockBackendCandidate> present = candidates.stream()
                 .filter(LockBackendCandidate::detectable)
                 .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
+                .filter(candidate -> candidate.connectionConfigured(classLoader, beanFactory, environment))
                 .toList();
         if (present.size() == 1) {
             return new LockBackendSelection(null, present.get(0), false, null);
