@@ -36,16 +36,17 @@ public interface LockBackendCandidate {
     }
 
     /**
-     * For detection only (when {@code distlock.backend} is not set): whether the application shows
-     * that it means this backend beyond its module being on the classpath. True by default, for
-     * backends whose {@link #missing} already requires a connection bean. A backend that can be named
-     * with default connection settings (etcd: {@code http://127.0.0.1:2379}) reports here whether a
-     * connection was configured, so that the module alone selects nothing while
-     * {@code distlock.backend} can still name it with its defaults. Only asked when {@link #missing}
-     * is empty; like it, looks at bean definitions and never creates beans.
+     * For detection only (when {@code distlock.backend} is not set): the connection the application
+     * has not configured for this backend, e.g. "a jetcd Client bean or distlock.etcd.endpoints";
+     * empty when it has. Empty by default, for backends whose {@link #missing} already requires a
+     * connection bean. A backend that can be named with default connection settings (etcd:
+     * {@code http://127.0.0.1:2379}) reports here what shows that the application means it, so
+     * that its module alone selects nothing while {@code distlock.backend} can still name it with
+     * its defaults. Only asked when {@link #missing} is empty; like it, looks at bean definitions
+     * and never creates beans.
      */
-    default boolean connectionConfigured(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                         Environment environment) {
-        return true;
+    default Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                               Environment environment) {
+        return Optional.empty();
     }
 }

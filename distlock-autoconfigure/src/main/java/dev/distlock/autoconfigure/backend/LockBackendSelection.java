@@ -14,7 +14,7 @@ import dev.distlock.autoconfigure.LockBackendType;
 /**
  * Which backend {@code distlock.backend} and the classpath choose. When the property is set, that
  * backend, if its module and connection are present. When it is not: the single detectable
- * candidate that is present with a configured connection ({@link LockBackendCandidate#connectionConfigured});
+ * candidate that is present with a configured connection ({@link LockBackendCandidate#missingConnection});
  * none present means in-memory ({@link #fallback()}); several fail.
  *
  * @param requested the bound {@code distlock.backend}, or null when not set
@@ -50,7 +50,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
         List<LockBackendCandidate> present = candidates.stream()
                 .filter(LockBackendCandidate::detectable)
                 .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
-                .filter(candidate -> candidate.connectionConfigured(classLoader, beanFactory, environment))
+                .filter(candidate -> candidate.missingConnection(classLoader, beanFactory, environment).isEmpty())
                 .toList();
         if (present.size() == 1) {
             return new LockBackendSelection(null, present.get(0), false, null);
@@ -84,6 +84,22 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
                             + choices(candidates, classLoader, beanFactory) + "."));
         }
         return new LockBackendSelection(requested, candidate, false, null);
+    }
+
+    /**
+     * The detectable backends whose module is present but whose connection is not configured, each
+     * with what it needs, e.g. "etcd (needs a jetcd Client bean or distlock.etcd.endpoints)": what
+     * the in-memory fallback's warning names, since adding a module and forgetting its connection
+     * would otherwise go unnoticed.
+     */
+    public static List<String> withoutConnection(Environment environment, ClassLoader classLoader,
+                                                 ConfigurableListableBeanFactory beanFactory) {
+        return LockBackendConfigurations.candidates().stream()
+                .filter(LockBackendCandidate::detectable)
+                .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
+                .flatMap(candidate -> candidate.missingConnection(classLoader, beanFactory, environment)
+                        .map(missing -> candidate.type().propertyValue() + " (needs " + missing + ")").stream())
+                .toList();
     }
 
     /** Every supported backend, each with what it still lacks, e.g. "redis (needs a RedisConnectionFactory bean)". */

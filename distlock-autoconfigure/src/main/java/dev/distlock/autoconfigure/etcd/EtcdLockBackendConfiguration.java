@@ -89,10 +89,13 @@ public final class EtcdLockBackendConfiguration {
         }
 
         @Override
-        public boolean connectionConfigured(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                            Environment environment) {
-            return hasClientBean(classLoader, beanFactory)
-                    || Binder.get(environment).bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound();
+        public Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                                  Environment environment) {
+            if (hasClientBean(classLoader, beanFactory)
+                    || Binder.get(environment).bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound()) {
+                return Optional.empty();
+            }
+            return Optional.of("a jetcd Client bean or " + ENDPOINTS_PROPERTY);
         }
 
         /** Looks at bean definitions only (no bean is created): called while they are registered. */

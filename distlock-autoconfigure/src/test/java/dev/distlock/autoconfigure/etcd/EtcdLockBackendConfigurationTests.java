@@ -137,7 +137,8 @@ class EtcdLockBackendConfigurationTests {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(EtcdLockBackend.class);
             assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class);
-            assertThat(output).contains(LOCAL_ONLY_WARNING);
+            assertThat(output).contains(LOCAL_ONLY_WARNING)
+                    .contains("Present without a connection: etcd (needs a jetcd Client bean or distlock.etcd.endpoints).");
         });
     }
 
@@ -181,6 +182,14 @@ class EtcdLockBackendConfigurationTests {
         runner.withClassLoader(new FilteredClassLoader("io.etcd.jetcd"))
                 .withPropertyValues("distlock.etcd.endpoints=" + UNUSED_ENDPOINT)
                 .run(context -> assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class));
+    }
+
+    @Test
+    void withoutItsModuleTheFallbackWarningDoesNotMentionEtcd(CapturedOutput output) {
+        runner.withClassLoader(new FilteredClassLoader("dev.distlock.etcd")).run(context -> {
+            assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class);
+            assertThat(output).contains(LOCAL_ONLY_WARNING).doesNotContain("Present without a connection");
+        });
     }
 
     @Test
