@@ -7,6 +7,7 @@ import org.springframework.core.type.AnnotationMetadata;
 
 import dev.distlock.autoconfigure.etcd.EtcdLockBackendConfiguration;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
 
 /**
  * The backends this build can configure, one line each. Adding a backend is: its configuration
@@ -17,6 +18,7 @@ public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
             new InMemoryLockBackendConfiguration.Candidate(),
+            new RedisLockBackendConfiguration.Candidate(),
             new EtcdLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {

@@ -172,7 +172,8 @@ class EtcdLockBackendConfigurationTests {
                 assertThat(analysis.getDescription()).contains("distlock.backend is 'etcd'")
                         .contains("the dev.distlock:distlock-etcd module");
                 assertThat(analysis.getAction()).contains("Add the dev.distlock:distlock-etcd module")
-                        .contains("set distlock.backend to one of: in-memory, etcd (needs the dev.distlock:distlock-etcd module");
+                        .contains("set distlock.backend to one of: in-memory, ")
+                        .contains("etcd (needs the dev.distlock:distlock-etcd module");
             });
         }
     }

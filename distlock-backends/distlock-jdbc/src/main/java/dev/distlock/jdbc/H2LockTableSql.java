@@ -1,0 +1,100 @@
+package dev.distlock.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import dev.distlock.spi.AcquireResult;
+
+/**
+ * H2 2.x: acquisition is one {@code MERGE INTO ... USING ... WHEN MATCHED AND ...}; the result is
+ * read back by key. Two first acquisitions of a new key may race to INSERT: the loser gets a
+ * duplicate-key error and the backend retries, which then sees the winner's row.
+ */
+final class H2LockTableSql extends LockTableSql {
+
+    /**
+     * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms.
+     * Inserts a never-seen key with token 1, takes over an expired row (token + 1), or extends the
+     * lease of the owner that holds it (token unchanged); a row held by another owner is not matched.
+     * The SET list reads the old row (standard SQL). The outcome is read with {@link #STATE}.
+     */
+    static final String ACQUIRE = """
+            MERGE INTO {table} l
+            USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS CHARACTER VARYING), CAST(? AS VARCHAR(255)),
+                           CAST(? AS BIGINT))) s(key_hash, lock_key, owner, ttl_ms)
+               ON l.key_hash = s.key_hash
+            WHEN MATCHED AND (l.expires_at <= CURRENT_TIMESTAMP OR l.owner = s.owner) THEN UPDATE SET
+                token       = CASE WHEN l.expires_at <= CURRENT_TIMESTAMP THEN l.token + 1 ELSE l.token END,
+                acquired_at = CASE WHEN l.expires_at <= CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE l.acquired_at END,
+                owner       = s.owner,
+                expires_at  = DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP)
+            WHEN NOT MATCHED THEN INSERT (key_hash, lock_key, owner, token, acquired_at, expires_at)
+                VALUES (s.key_hash, s.lock_key, s.owner, 1, CURRENT_TIMESTAMP,
+                        DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP))
+            """;
+
+    /** Params: 1 ttl ms, 2 key_hash, 3 owner. Updates one row while the owner's lease runs. */
+    static final String RENEW = """
+            UPDATE {table} SET expires_at = DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)
+             WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
+            """;
+
+    /** Params: 1 key_hash, 2 owner. Ends the owner's running lease; the row and its token stay. */
+    static final String RELEASE = """
+            UPDATE {table} SET expires_at = CURRENT_TIMESTAMP
+             WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
+            """;
+
+    /**
+     * Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. Through epoch
+     * seconds: H2's DATEDIFF reads the local fields of TIMESTAMP WITH TIME ZONE values, so sessions in
+     * other time zones would be hours off.
+     */
+    static final String STATE = """
+            SELECT owner, token,
+                   CAST(CEIL((EXTRACT(EPOCH FROM expires_at) - EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) * 1000) AS BIGINT)
+              FROM {table} WHERE key_hash = ?
+            """;
+
+    /** Param: 1 idle ms. Deletes rows expired for longer than that (their token counters restart). */
+    static final String PURGE = """
+            DELETE FROM {table} WHERE expires_at < DATEADD(MILLISECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
+            """;
+
+    private final String acquire = forTable(ACQUIRE);
+    private final String renew = forTable(RENEW);
+    private final String release = forTable(RELEASE);
+    private final String state = forTable(STATE);
+    private final String purge = forTable(PURGE);
+
+    H2LockTableSql(String table, int timeoutSeconds) {
+        super(table, timeoutSeconds);
+    }
+
+    @Override
+    AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+            throws SQLException {
+        update(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
+        return readBack(connection, keyHash, owner);
+    }
+
+    @Override
+    String renewSql() {
+        return renew;
+    }
+
+    @Override
+    String releaseSql() {
+        return release;
+    }
+
+    @Override
+    String stateSql() {
+        return state;
+    }
+
+    @Override
+    String purgeSql() {
+        return purge;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.distlock.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.BackendCapabilities;
+import dev.distlock.spi.BackendCapabilities.FencingStrength;
+import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
+
+/**
+ * Locks in one database table, every time read from the database clock. Create it with
+ * {@link #create(JdbcLockSettings)}.
+ *
+ * <p>Each call takes a connection straight from the {@link DataSource} (never the caller's
+ * transactional one: Spring binds that to the thread, and this class does not look there), runs in
+ * autocommit and returns it. So a lock is visible to every other client as soon as it is granted,
+ * never rolls back with the caller's transaction and never waits for its commit. We chose this over
+ * {@code PROPAGATION_REQUIRES_NEW}: it needs no transaction manager, works the same outside Spring,
+ * and costs the same second pooled connection that REQUIRES_NEW would take.
+ *
+ * <p>This class never reads the JVM clock: it sends the database durations, and the database adds
+ * them to its own now. Clients with skewed clocks therefore agree on who holds a lock.
+ */
+public class JdbcLockBackend implements LockBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcLockBackend.class);
+
+    /** Attempts for a statement that failed transiently (racing INSERT, deadlock victim). */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, FencingStrength.STRONG);
+
+    private final DataSource dataSource;
+    private final JdbcDialect dialect;
+    private final String table;
+    private final int timeoutSeconds;
+    final LockTableSql sql;
+    private final ExecutorService healthProbes = Executors.newCachedThreadPool(daemon("distlock-jdbc-health"));
+    private final ScheduledExecutorService purger;
+
+    JdbcLockBackend(JdbcLockSettings settings, JdbcDialect dialect, LockTableSql sql) {
+        this.dataSource = settings.dataSource();
+        this.dialect = dialect;
+        this.table = settings.tableName();
+        this.timeoutSeconds = settings.statementTimeoutSeconds();
+        this.sql = sql;
+        this.purger = settings.purgeExpiredAfter() == null ? null : startPurger(settings.purgeExpiredAfter());
+    }
+
+    /**
+     * Connects once to detect the dialect (unless set) and to create the table (if asked), then
+     * returns the backend: on PostgreSQL with release notifications, one that also implements
+     * {@link dev.distlock.spi.ReleaseNotifications}. With the dialect set and no schema to create it
+     * does not connect, so an application can start while its database is down.
+     *
+     * @throws LockBackendException when the database cannot be reached or the table not created
+     */
+    public static JdbcLockBackend create(JdbcLockSettings settings) {
+        JdbcDialect dialect = settings.dialect();
+        if (dialect == null || settings.initializeSchema()) {
+            dialect = prepare(settings);
+        }
+        LockTableSql sql = dialect.sql(settings.tableName(), settings.statementTimeoutSeconds());
+        if (dialect == JdbcDialect.POSTGRESQL && settings.releaseNotifications()
+                && PostgresReleaseListener.driverPresent()) {
+            return new PostgresJdbcLockBackend(settings, (PostgresLockTableSql) sql);
+        }
+        return new JdbcLockBackend(settings, dialect, sql);
+    }
+
+    /** Detects the dialect unless set, and creates the table if asked. */
+    private static JdbcDialect prepare(JdbcLockSettings settings) {
+        try (Connection connection = settings.dataSource().getConnection()) {
+            connection.setAutoCommit(true);
+            JdbcDialect dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
+            if (settings.initializeSchema()) {
+                SchemaInitializer.initialize(connection, dialect,
+                        dialect.sql(settings.tableName(), settings.statementTimeoutSeconds()), settings.tableName(),
+                        settings.statementTimeoutSeconds());
+            }
+            return dialect;
+        } catch (SQLException e) {
+            throw new LockBackendException("distlock-jdbc could not prepare lock table " + settings.tableName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "jdbc";
+    }
+
+    /** Not fair (no queue: the first poll after a release wins); tokens come from one durable row per key. */
+    @Override
+    public BackendCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    public String tableName() {
+        return table;
+    }
+
+    /** {@code request.fair()} is not honoured: {@link #capabilities()} says so. */
+    @Override
+    public AcquireResult tryAcquire(AcquireRequest request) {
+        String keyHash = LockKeys.hash(request.key());
+        String key = LockKeys.display(request.key());
+        long ttlMillis = request.ttl().toMillis();
+        return withConnection("acquire", request.key(),
+                connection -> sql.acquire(connection, keyHash, key, request.owner(), ttlMillis));
+    }
+
+    @Override
+    public boolean renew(String key, String owner, Duration ttl) {
+        String keyHash = LockKeys.hash(key);
+        return withConnection("renew", key, connection -> sql.renew(connection, keyHash, owner, ttl.toMillis()));
+    }
+
+    @Override
+    public boolean release(String key, String owner) {
+        String keyHash = LockKeys.hash(key);
+        return withConnection("release", key, connection -> sql.release(connection, keyHash, owner));
+    }
+
+    /**
+     * Deletes rows that have been expired for longer than {@code idleFor}. A deleted key's fencing
+     * token starts again at 1, so use this only when the protected resources do not compare tokens
+     * across such a gap.
+     *
+     * @return the number of rows deleted
+     */
+    public int purgeExpired(Duration idleFor) {
+        return withConnection("purge expired locks", null, connection -> sql.purge(connection, idleFor.toMillis()));
+    }
+
+    /** Connects and queries the table, within the statement timeout; never throws. */
+    @Override
+    public BackendHealth health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("dialect", dialect.name());
+        details.put("table", table);
+        Future<String> probe;
+        try {
+            probe = healthProbes.submit(this::probe);
+        } catch (RuntimeException e) {
+            return BackendHealth.down("closed", details);
+        }
+        try {
+            details.put("database", probe.get(timeoutSeconds, TimeUnit.SECONDS));
+            return BackendHealth.up(details);
+        } catch (TimeoutException e) {
+            probe.cancel(true);
+            return BackendHealth.down("no answer within " + timeoutSeconds + "s", details);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof LockBackendException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            return BackendHealth.down(String.valueOf(cause.getMessage()), details);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BackendHealth.down("interrupted", details);
+        }
+    }
+
+    private String probe() {
+        return withConnection("run the health probe", null, connection -> {
+            try (PreparedStatement statement = sql.prepare(connection, sql.probeSql())) {
+                statement.executeQuery().close();
+            }
+            DatabaseMetaData metaData = connection.getMetaData();
+            return metaData.getDatabaseProductName() + " " + metaData.getDatabaseProductVersion();
+        });
+    }
+
+    /** Stops the backend's own threads; the DataSource belongs to the application and stays open. */
+    @Override
+    public void close() {
+        healthProbes.shutdownNow();
+        if (purger != null) {
+            purger.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own in autocommit, retrying transient failures (the
+     * failed statement was rolled back). Any other SQL failure means the store could not be asked.
+     */
+    final <T> T withConnection(String what, String key, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                boolean autoCommit = connection.getAutoCommit();
+                if (!autoCommit) {
+                    connection.setAutoCommit(true); // a fresh pooled connection: no pending work to commit
+                }
+                try {
+                    return work.run(connection);
+                } finally {
+                    if (!autoCommit) {
+                        connection.setAutoCommit(false);
+                    }
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && JdbcErrors.isTransient(e)) {
+                    log.debug("distlock-jdbc: {} failed transiently (attempt {}), retrying: {}", what, attempt,
+                            e.getMessage());
+                    continue;
+                }
+                throw new LockBackendException("distlock-jdbc could not " + what + (key == null ? "" : " " + key)
+                        + " (table " + table + ", " + dialect + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private ScheduledExecutorService startPurger(Duration idleFor) {
+        long periodMillis = Math.max(1_000, Math.min(idleFor.toMillis() / 2, Duration.ofHours(1).toMillis()));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("distlock-jdbc-purge"));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                int deleted = purgeExpired(idleFor);
+                log.debug("distlock-jdbc purged {} lock rows expired for more than {}", deleted, idleFor);
+            } catch (RuntimeException e) {
+                log.warn("distlock-jdbc could not purge expired lock rows: {}", e.getMessage());
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Work on one connection. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

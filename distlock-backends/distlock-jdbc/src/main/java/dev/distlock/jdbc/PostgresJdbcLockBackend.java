@@ -1,0 +1,25 @@
+package dev.distlock.jdbc;
+
+import dev.distlock.spi.ReleaseNotifications;
+
+/** The JDBC backend on PostgreSQL with LISTEN/NOTIFY: waiters wake on release instead of polling. */
+final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNotifications {
+
+    private final PostgresReleaseListener listener;
+
+    PostgresJdbcLockBackend(JdbcLockSettings settings, PostgresLockTableSql sql) {
+        super(settings, JdbcDialect.POSTGRESQL, sql);
+        this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout());
+    }
+
+    @Override
+    public Subscription subscribe(String key, String owner, Runnable onChange) {
+        return listener.subscribe(LockKeys.hash(key), onChange);
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        super.close();
+    }
+}

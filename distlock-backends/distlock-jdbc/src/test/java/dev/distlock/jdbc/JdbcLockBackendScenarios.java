@@ -1,0 +1,292 @@
+package dev.distlock.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.LockBackendException;
+import dev.distlock.testsupport.FreePorts;
+
+/**
+ * What the JDBC backend promises beyond the contract suite, on one real database per subclass:
+ * independence from the caller's transaction, the database clock, literal keys, the counter.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class JdbcLockBackendScenarios {
+
+    private static final Duration LONG_LEASE = Duration.ofSeconds(60);
+
+    private static final List<TestDatabase> databases = new ArrayList<>();
+    private final List<JdbcLockBackend> backends = new ArrayList<>();
+    private final TestDatabase database;
+    private final HikariDataSource pool;
+
+    JdbcLockBackendScenarios(TestDatabase.Kind kind) {
+        synchronized (databases) {
+            TestDatabase existing = databases.stream().filter(d -> d.kind() == kind).findFirst().orElse(null);
+            this.database = existing != null ? existing : TestDatabase.create(kind, "scenarios");
+            if (existing == null) {
+                databases.add(database);
+            }
+        }
+        this.pool = database.pool();
+        backend(pool); // creates the table
+    }
+
+    @AfterEach
+    void closeBackends() {
+        backends.forEach(JdbcLockBackend::close);
+        pool.close();
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        synchronized (databases) {
+            for (TestDatabase database : databases) {
+                database.close();
+            }
+            databases.clear();
+        }
+    }
+
+    @Test
+    void lockTakenInsideACallerTransactionIsVisibleAtOnceAndSurvivesItsRollback() {
+        JdbcLockBackend holder = backend(pool);
+        JdbcLockBackend other = backend(pool);
+        JdbcTemplate caller = new JdbcTemplate(pool);
+        String orders = "orders_" + suffix();
+        caller.execute("CREATE TABLE " + orders + " (id INT PRIMARY KEY)");
+        String key = key("tx");
+        String owner = owner();
+
+        new TransactionTemplate(new DataSourceTransactionManager(pool)).executeWithoutResult(status -> {
+            caller.update("INSERT INTO " + orders + " (id) VALUES (1)"); // the caller's transaction is open
+            assertThat(holder.tryAcquire(request(key, owner))).isInstanceOf(AcquireResult.Granted.class);
+
+            // Another client, on another thread, sees the lock before the caller's transaction ends.
+            AcquireResult seen = CompletableFuture.supplyAsync(() -> other.tryAcquire(request(key, owner())))
+                    .orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(seen).isInstanceOf(AcquireResult.Denied.class);
+            status.setRollbackOnly();
+        });
+
+        assertThat(caller.queryForObject("SELECT COUNT(*) FROM " + orders, Integer.class)).as("rolled back").isZero();
+        assertThat(other.tryAcquire(request(key, owner()))).as("lock after rollback").isInstanceOf(AcquireResult.Denied.class);
+        assertThat(holder.release(key, owner)).isTrue();
+    }
+
+    @Test
+    void poolWithAutoCommitOffStillCommitsEveryLockStatementAtOnce() {
+        HikariDataSource manualCommitPool = database.pool(config -> config.setAutoCommit(false));
+        JdbcLockBackend holder = backend(manualCommitPool);
+        JdbcLockBackend other = backend(pool);
+        String key = key("autocommit-off");
+        String owner = owner();
+
+        assertThat(holder.tryAcquire(request(key, owner))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(other.tryAcquire(request(key, owner()))).isInstanceOf(AcquireResult.Denied.class);
+        assertThat(holder.release(key, owner)).isTrue();
+        assertThat(other.tryAcquire(request(key, owner()))).isInstanceOf(AcquireResult.Granted.class);
+    }
+
+    @Test
+    void clientsInFarApartSessionTimeZonesAgreeOnTheLease() {
+        JdbcLockBackend east = backend(database.pool(c -> c.setConnectionInitSql(database.setSessionTimeZone("+13:00"))));
+        JdbcLockBackend west = backend(database.pool(c -> c.setConnectionInitSql(database.setSessionTimeZone("-12:00"))));
+        String key = key("time-zones");
+        String eastOwner = owner();
+
+        assertThat(east.tryAcquire(request(key, eastOwner))).isInstanceOf(AcquireResult.Granted.class);
+        AcquireResult denied = west.tryAcquire(request(key, owner()));
+        assertThat(denied).isInstanceOf(AcquireResult.Denied.class);
+        // 25 hours apart on the wall, yet the west client sees the east lease end within its 60 s.
+        assertThat(((AcquireResult.Denied) denied).holderRemaining()).isBetween(Duration.ZERO, LONG_LEASE);
+
+        String shortKey = key("time-zones-short");
+        String westOwner = owner();
+        assertThat(west.tryAcquire(new AcquireRequest(shortKey, westOwner, Duration.ofSeconds(1), false)))
+                .isInstanceOf(AcquireResult.Granted.class);
+        assertThat(east.tryAcquire(request(shortKey, owner()))).isInstanceOf(AcquireResult.Denied.class);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> east.tryAcquire(request(shortKey, owner())) instanceof AcquireResult.Granted);
+        assertThat(west.renew(shortKey, westOwner, LONG_LEASE)).as("renewal after losing it").isFalse();
+    }
+
+    @Test
+    void keyWithSqlSyntaxIsStoredAndMatchedLiterally() throws SQLException {
+        JdbcLockBackend first = backend(pool);
+        JdbcLockBackend second = backend(pool);
+        String key = key("x'); DROP TABLE distlock_locks; -- \" /* */ ` \\ %_ ;");
+        String owner = owner();
+
+        assertThat(first.tryAcquire(request(key, owner))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(second.tryAcquire(request(key, owner()))).isInstanceOf(AcquireResult.Denied.class);
+        assertThat(second.tryAcquire(request(key.replace("'", "''"), owner())))
+                .as("the escaped spelling is another key").isInstanceOf(AcquireResult.Granted.class);
+        assertThat(storedKey(LockKeys.hash(key))).isEqualTo(key);
+        assertThat(first.release(key, owner)).isTrue();
+    }
+
+    @Test
+    void everyGrantAddsOneToTheTokenAndReleaseKeepsTheCounter() throws SQLException {
+        JdbcLockBackend backend = backend(pool);
+        String key = key("counter");
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String owner = owner();
+            tokens.add(((AcquireResult.Granted) backend.tryAcquire(request(key, owner))).fencingToken());
+            assertThat(backend.release(key, owner)).isTrue();
+        }
+        assertThat(tokens).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(storedKey(LockKeys.hash(key))).as("row kept after release").isEqualTo(key);
+    }
+
+    @Test
+    void concurrentFirstAcquisitionsOfANewKeyGrantExactlyOne() throws Exception {
+        int clients = 8;
+        List<JdbcLockBackend> contenders = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            contenders.add(backend(pool));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String key = key("race-" + round);
+                CyclicBarrier start = new CyclicBarrier(clients);
+                List<Future<AcquireResult>> results = new ArrayList<>();
+                for (JdbcLockBackend contender : contenders) {
+                    results.add(threads.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return contender.tryAcquire(request(key, owner()));
+                    }));
+                }
+                int granted = 0;
+                for (Future<AcquireResult> result : results) {
+                    if (result.get(20, TimeUnit.SECONDS) instanceof AcquireResult.Granted) {
+                        granted++;
+                    }
+                }
+                assertThat(granted).as("grants in round %d", round).isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void customTableNameIsCreatedAndUsed() {
+        String table = "custom_locks_" + suffix();
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table)
+                .initializeSchema(true).build());
+        backends.add(backend);
+        JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table).initializeSchema(true).build()).close();
+
+        String owner = owner();
+        assertThat(backend.tryAcquire(request(key("custom"), owner))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(new JdbcTemplate(pool).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class)).isEqualTo(1);
+        assertThat(backend.health().up()).isTrue();
+    }
+
+    @Test
+    void unreachableDatabaseIsAnExceptionAndHealthIsDown() {
+        HikariDataSource doomed = database.pool(config -> config.setConnectionTimeout(500));
+        JdbcLockBackend backend = backend(doomed);
+        assertThat(backend.health().up()).isTrue();
+        doomed.close();
+
+        assertThatThrownBy(() -> backend.tryAcquire(request(key("down"), owner())))
+                .isInstanceOf(LockBackendException.class);
+        assertThatThrownBy(() -> backend.renew(key("down"), owner(), LONG_LEASE)).isInstanceOf(LockBackendException.class);
+        assertThat(backend.health().up()).isFalse();
+    }
+
+    @Test
+    void withTheDialectSetTheBackendStartsWhileTheDatabaseIsDown() {
+        int closedPort = FreePorts.next();
+        HikariDataSource down = database.pool(config -> {
+            config.setConnectionTimeout(500);
+            config.setInitializationFailTimeout(-1);
+            config.setJdbcUrl(database.kind() == TestDatabase.Kind.H2 ? "jdbc:h2:tcp://127.0.0.1:" + closedPort + "/gone"
+                    : config.getJdbcUrl().replaceFirst(":\\d+/", ":" + closedPort + "/"));
+        });
+        JdbcLockBackend onDown = JdbcLockBackend.create(JdbcLockSettings.builder(down)
+                .dialect(backend(pool).dialect()).build());
+        backends.add(onDown);
+        assertThat(onDown.health().up()).isFalse();
+        assertThatThrownBy(() -> onDown.tryAcquire(request(key("down"), owner()))).isInstanceOf(LockBackendException.class);
+    }
+
+    @Test
+    void healthNamesTheDialectAndTable() {
+        JdbcLockBackend backend = backend(pool);
+        assertThat(backend.health().details()).containsEntry("table", "distlock_locks")
+                .containsEntry("dialect", backend.dialect().name());
+        assertThat(backend.dialect()).isEqualTo(switch (database.kind()) {
+            case POSTGRESQL -> JdbcDialect.POSTGRESQL;
+            case MARIADB -> JdbcDialect.MYSQL;
+            case H2 -> JdbcDialect.H2;
+        });
+    }
+
+    private String storedKey(String keyHash) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT lock_key FROM distlock_locks WHERE key_hash = ?")) {
+            query.setString(1, keyHash);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    private JdbcLockBackend backend(DataSource dataSource) {
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(dataSource).initializeSchema(true).build());
+        backends.add(backend);
+        return backend;
+    }
+
+    private static AcquireRequest request(String key, String owner) {
+        return new AcquireRequest(key, owner, LONG_LEASE, false);
+    }
+
+    private static String key(String name) {
+        return "scenario:" + UUID.randomUUID() + ":" + name;
+    }
+
+    private static String owner() {
+        return UUID.randomUUID() + ":1";
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

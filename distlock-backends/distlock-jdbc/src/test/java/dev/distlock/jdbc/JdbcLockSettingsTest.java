@@ -1,0 +1,59 @@
+package dev.distlock.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JdbcLockSettingsTest {
+
+    private final JdbcDataSource dataSource = new JdbcDataSource();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"distlock_locks", "LOCKS", "app.distlock_locks", "_x1"})
+    void identifiersAreAcceptedAsTableNames(String tableName) {
+        assertThat(JdbcLockSettings.builder(dataSource).tableName(tableName).build().tableName()).isEqualTo(tableName);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1locks", "locks; DROP TABLE users", "locks--", "\"locks\"", "a.b.c", "lo cks",
+            "täble", "x23456789012345678901234567890123456789012345678901234567890abcd"})
+    void anythingElseIsRejectedNamingTheProperty(String tableName) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> JdbcLockSettings.builder(dataSource).tableName(tableName).build())
+                .withMessageContaining("distlock.jdbc.table-name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PostgreSQL", "MySQL", "MariaDB", "H2", "Oracle", "Microsoft SQL Server"})
+    void dialectFollowsTheProductName(String product) {
+        JdbcDialect expected = switch (product) {
+            case "PostgreSQL" -> JdbcDialect.POSTGRESQL;
+            case "MySQL", "MariaDB" -> JdbcDialect.MYSQL;
+            case "H2" -> JdbcDialect.H2;
+            default -> JdbcDialect.PORTABLE;
+        };
+        assertThat(DialectDetector.fromProductName(product)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0S", "PT-1S"})
+    void timesMustBePositive(String duration) {
+        assertThatIllegalArgumentException().isThrownBy(
+                () -> JdbcLockSettings.builder(dataSource).statementTimeout(Duration.parse(duration)).build());
+        assertThatIllegalArgumentException().isThrownBy(
+                () -> JdbcLockSettings.builder(dataSource).purgeExpiredAfter(Duration.parse(duration)).build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"POSTGRESQL", "MYSQL", "H2", "PORTABLE"})
+    void everyDialectShipsOneCreateTableStatement(JdbcDialect dialect) {
+        assertThat(SchemaInitializer.statements(SchemaInitializer.read(dialect.schemaResource())))
+                .singleElement().asString().startsWith("CREATE TABLE").contains("distlock_locks")
+                .doesNotContain("--");
+    }
+}
