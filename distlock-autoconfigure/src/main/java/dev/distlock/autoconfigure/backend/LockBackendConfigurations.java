@@ -6,6 +6,7 @@ import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.jdbc.JdbcLockBackendConfiguration;
 
 /**
  * The backends this build can configure, one line each. Adding a backend is: its configuration
@@ -15,7 +16,8 @@ import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
-            new InMemoryLockBackendConfiguration.Candidate());
+            new InMemoryLockBackendConfiguration.Candidate(),
+            new JdbcLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }
