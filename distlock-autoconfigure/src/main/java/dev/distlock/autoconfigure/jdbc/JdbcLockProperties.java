@@ -4,20 +4,22 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import dev.distlock.jdbc.JdbcLockSettings;
-
-/** The {@code distlock.jdbc.*} properties of the JDBC backend, which locks in a table of the application's DataSource. */
+/**
+ * The {@code distlock.jdbc.*} properties of the JDBC backend, which locks in a table of the
+ * application's DataSource. Defaults are literals so that the configuration processor puts them in
+ * the IDE metadata; a test checks them against {@code JdbcLockSettings}.
+ */
 @ConfigurationProperties("distlock.jdbc")
 public class JdbcLockProperties {
 
     /** The lock table, optionally schema-qualified (schema.table); letters, digits and underscores only. */
-    private String tableName = JdbcLockSettings.DEFAULT_TABLE_NAME;
+    private String tableName = "distlock_locks";
 
     /** When to create the lock table at start-up if it does not exist: always, embedded (in-memory databases only) or never. */
     private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
     /** Bound on every lock statement; rounded up to whole seconds, at least 1s. */
-    private Duration statementTimeout = JdbcLockSettings.DEFAULT_STATEMENT_TIMEOUT;
+    private Duration statementTimeout = Duration.ofSeconds(5);
 
     /** Whether waiters are woken by LISTEN/NOTIFY on PostgreSQL, which holds one pooled connection while the application runs. */
     private boolean releaseNotifications = true;

@@ -1,10 +1,12 @@
 package dev.distlock.autoconfigure.jdbc;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -24,6 +26,7 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
+import dev.distlock.jdbc.JdbcLockSettings;
 import dev.distlock.spi.LockBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +41,10 @@ class JdbcLockBackendConfigurationTests {
     void propertiesHaveTheDocumentedDefaults() {
         runner.run(context -> {
             JdbcLockProperties properties = context.getBean(JdbcLockProperties.class);
-            assertThat(properties.getTableName()).isEqualTo("distlock_locks");
+            assertThat(properties.getTableName()).isEqualTo("distlock_locks").isEqualTo(JdbcLockSettings.DEFAULT_TABLE_NAME);
             assertThat(properties.getInitializeSchema()).isEqualTo(JdbcLockProperties.InitializeSchema.EMBEDDED);
-            assertThat(properties.getStatementTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.getStatementTimeout()).isEqualTo(Duration.ofSeconds(5))
+                    .isEqualTo(JdbcLockSettings.DEFAULT_STATEMENT_TIMEOUT);
             assertThat(properties.isReleaseNotifications()).isTrue();
             assertThat(properties.getPurgeExpiredAfter()).isNull();
         });
@@ -122,9 +126,9 @@ class JdbcLockBackendConfigurationTests {
     }
 
     @Test
-    void embeddedMeansInMemoryAndAlwaysCreatesTheTableInAFileDatabaseToo() {
+    void embeddedMeansInMemoryAndAlwaysCreatesTheTableInAFileDatabaseToo(@TempDir Path directory) {
         // Spring Boot counts only in-memory H2 as embedded: a file database needs initialize-schema=always.
-        String url = "jdbc:h2:file:./target/jdbc-config-test-" + System.nanoTime();
+        String url = "jdbc:h2:file:" + directory.resolve("locks");
         ApplicationContextRunner fileDatabase = runner.withPropertyValues("spring.datasource.url=" + url);
         fileDatabase.withPropertyValues("distlock.jdbc.table-name=locks_file_embedded").run(context ->
                 assertThat(tableExists(context.getBean(DataSource.class), "LOCKS_FILE_EMBEDDED")).isFalse());
