@@ -22,11 +22,12 @@ import dev.distlock.spi.LockBackend;
  * {@link LockBackendConfigurations}), the {@link LockEngine} (also the {@code DistributedLocks}
  * bean) and the interception of {@code @DistributedLock} methods.
  *
- * <p>Runs after the DataSource and transaction auto-configurations, so that a backend can find the
- * application's DataSource, and connection beans of earlier auto-configurations are visible to the
+ * <p>Runs after the Redis, DataSource and transaction auto-configurations, so that a backend can find
+ * the application's RedisConnectionFactory or DataSource, and connection beans of earlier auto-configurations are visible to the
  * backend selection. (Named by string: those modules are optional.)
  */
 @AutoConfiguration(afterName = {
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "distlock.enabled", matchIfMissing = true)

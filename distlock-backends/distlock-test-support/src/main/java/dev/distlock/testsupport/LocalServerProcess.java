@@ -148,18 +148,8 @@ public final class LocalServerProcess implements AutoCloseable {
     }
 
     private void signal(String signal) {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        try {
-            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (process != null && process.isAlive()) {
+            Signals.send(signal, process.pid());
         }
     }
 

@@ -1,0 +1,92 @@
+package dev.distlock.autoconfigure.redis;
+
+import java.util.Optional;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.redis.RedisLockBackend;
+import dev.distlock.redis.RedisLockSettings;
+import dev.distlock.redis.RedlockLockBackend;
+import dev.distlock.redis.RedlockSettings;
+import dev.distlock.spi.LockBackend;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The Redis backend: {@code distlock.redis.mode=single} (default) on the application's
+ * {@link RedisConnectionFactory}, {@code redlock} over {@code distlock.redis.nodes}. Chosen by
+ * {@code distlock.backend=redis}, or when it is the only backend whose module and connection
+ * are present.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(RedisLockBackend.class)
+@ConditionalOnMissingBean(LockBackend.class)
+@Conditional(LockBackendCondition.class)
+@EnableConfigurationProperties(RedisLockProperties.class)
+public final class RedisLockBackendConfiguration {
+
+    @Bean(destroyMethod = "close")
+    LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory) {
+        RedisLockSettings settings = new RedisLockSettings(properties.getReleaseChannel(),
+                properties.getQueueEntryLifetime(), properties.getOperationTimeout());
+        if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
+            return new RedlockLockBackend(new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), settings));
+        }
+        return new RedisLockBackend(connectionFactory.getObject(), settings);
+    }
+
+    /**
+     * Present when distlock-redis is on the class path and, in single mode, a RedisConnectionFactory
+     * bean is defined (spring-boot-starter-data-redis defines one); in Redlock mode, when nodes are listed.
+     */
+    public static final class Candidate implements LockBackendCandidate {
+
+        /** {@link RedisLockBackend}'s name, checked without loading it: the module is optional. */
+        static final String BACKEND_CLASS = "dev.distlock.redis.RedisLockBackend";
+        static final String CONNECTION_FACTORY_CLASS = "org.springframework.data.redis.connection.RedisConnectionFactory";
+
+        @Override
+        public LockBackendType type() {
+            return LockBackendType.REDIS;
+        }
+
+        @Override
+        public Class<?> configurationClass() {
+            return RedisLockBackendConfiguration.class;
+        }
+
+        @Override
+        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
+                return Optional.of("the dev.distlock:distlock-redis module");
+            }
+            Binder binder = Binder.get(beanFactory.getBean(Environment.class));
+            RedisLockProperties.Mode mode = binder.bind("distlock.redis.mode", RedisLockProperties.Mode.class)
+                    .orElse(RedisLockProperties.Mode.SINGLE);
+            if (mode == RedisLockProperties.Mode.REDLOCK) {
+                boolean nodesListed = binder.bind("distlock.redis.nodes", String[].class)
+                        .map(nodes -> nodes.length > 0).orElse(false);
+                return nodesListed ? Optional.empty()
+                        : Optional.of("distlock.redis.nodes");
+            }
+            if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, classLoader) || beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(CONNECTION_FACTORY_CLASS, classLoader),
+                    true, false).length == 0) {
+                return Optional.of("a RedisConnectionFactory bean (spring-boot-starter-data-redis)");
+            }
+            return Optional.empty();
+        }
+    }
+}

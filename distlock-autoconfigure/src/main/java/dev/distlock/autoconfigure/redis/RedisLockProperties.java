@@ -1,0 +1,86 @@
+package dev.distlock.autoconfigure.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** The {@code distlock.redis.*} properties of the Redis lock backend. */
+@ConfigurationProperties("distlock.redis")
+public class RedisLockProperties {
+
+    /** SINGLE uses the application's RedisConnectionFactory; REDLOCK uses the independent nodes in distlock.redis.nodes. */
+    private Mode mode = Mode.SINGLE;
+
+    /** Redlock nodes as redis://[[user:]password@]host:port or rediss://... (TLS); an odd number, at least three. */
+    private List<String> nodes = new ArrayList<>();
+
+    /** Redlock: how long one node may take to answer one attempt; keep it far below the lease. */
+    private Duration nodeTimeout = Duration.ofMillis(100);
+
+    /** Pub/sub channel on which a release publishes its key to wake waiters. */
+    private String releaseChannel = "distlock:released";
+
+    /** Fair locks: how long a waiter's place in the queue survives once its JVM stops refreshing it. */
+    private Duration queueEntryLifetime = Duration.ofSeconds(10);
+
+    /** Bound on the health check and on setting up the release subscription. */
+    private Duration operationTimeout = Duration.ofSeconds(2);
+
+    /** How distlock reaches Redis. */
+    public enum Mode {
+        /** One Redis deployment (single node, Sentinel or Cluster) through the application's RedisConnectionFactory. */
+        SINGLE,
+        /** Redlock over several independent Redis nodes. */
+        REDLOCK
+    }
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public List<String> getNodes() {
+        return nodes;
+    }
+
+    public void setNodes(List<String> nodes) {
+        this.nodes = nodes;
+    }
+
+    public Duration getNodeTimeout() {
+        return nodeTimeout;
+    }
+
+    public void setNodeTimeout(Duration nodeTimeout) {
+        this.nodeTimeout = nodeTimeout;
+    }
+
+    public String getReleaseChannel() {
+        return releaseChannel;
+    }
+
+    public void setReleaseChannel(String releaseChannel) {
+        this.releaseChannel = releaseChannel;
+    }
+
+    public Duration getQueueEntryLifetime() {
+        return queueEntryLifetime;
+    }
+
+    public void setQueueEntryLifetime(Duration queueEntryLifetime) {
+        this.queueEntryLifetime = queueEntryLifetime;
+    }
+
+    public Duration getOperationTimeout() {
+        return operationTimeout;
+    }
+
+    public void setOperationTimeout(Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
+    }
+}

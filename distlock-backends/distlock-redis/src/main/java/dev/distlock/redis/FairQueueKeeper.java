@@ -1,0 +1,77 @@
+package dev.distlock.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the fair-queue entries of this backend's live waiters from expiring. A queue entry dies
+ * {@code lifetime} after its last refresh; this refreshes every entry at a third of that, between
+ * the engine's attempts, until the waiter is granted or withdraws. When the JVM dies the
+ * refreshing stops, and the entry stops blocking the queue one lifetime later.
+ */
+final class FairQueueKeeper implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FairQueueKeeper.class);
+
+    /** Refreshes one entry; false when it is gone from the queue. */
+    @FunctionalInterface
+    interface EntryRefresher {
+        boolean refresh(String key, String owner);
+    }
+
+    private final EntryRefresher refresher;
+    private final Map<Entry, Boolean> waiting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    FairQueueKeeper(Duration lifetime, EntryRefresher refresher) {
+        this.refresher = refresher;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "distlock-redis-fair-queue");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(1, lifetime.toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void waiting(String key, String owner) {
+        waiting.put(new Entry(key, owner), Boolean.TRUE);
+    }
+
+    void done(String key, String owner) {
+        waiting.remove(new Entry(key, owner));
+    }
+
+    int size() {
+        return waiting.size();
+    }
+
+    private void refreshAll() {
+        for (Entry entry : waiting.keySet()) {
+            try {
+                if (!refresher.refresh(entry.key(), entry.owner())) {
+                    // Gone (granted meanwhile, or expired during a long pause): its next attempt re-queues it.
+                    waiting.remove(entry);
+                }
+            } catch (RuntimeException e) {
+                log.debug("Refreshing the queue entry of {} on {} failed; retrying next round", entry.owner(), entry.key(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        waiting.clear();
+    }
+
+    private record Entry(String key, String owner) {
+    }
+}

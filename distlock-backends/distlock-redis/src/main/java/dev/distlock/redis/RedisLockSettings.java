@@ -1,0 +1,50 @@
+package dev.distlock.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings shared by {@link RedisLockBackend} and {@link RedlockLockBackend}.
+ *
+ * @param releaseChannel     the pub/sub channel on which a release publishes its key; one
+ *                           subscription per backend listens to it
+ * @param queueEntryLifetime fair mode: how long a waiter's place in the queue survives once the
+ *                           waiter stops refreshing it (its JVM died); a dead first-in-line blocks
+ *                           the queue at most this long
+ * @param operationTimeout   the bound on {@link dev.distlock.spi.LockBackend#health()}, and in
+ *                           Redlock mode on each node's answer
+ */
+public record RedisLockSettings(String releaseChannel, Duration queueEntryLifetime, Duration operationTimeout) {
+
+    public static final String DEFAULT_RELEASE_CHANNEL = "distlock:released";
+
+    public RedisLockSettings {
+        Objects.requireNonNull(releaseChannel, "releaseChannel");
+        requirePositive(queueEntryLifetime, "queueEntryLifetime");
+        requirePositive(operationTimeout, "operationTimeout");
+    }
+
+    /** Channel {@value #DEFAULT_RELEASE_CHANNEL}, queue entries live 10 s, operations bounded by 2 s. */
+    public static RedisLockSettings defaults() {
+        return new RedisLockSettings(DEFAULT_RELEASE_CHANNEL, Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    public RedisLockSettings withReleaseChannel(String channel) {
+        return new RedisLockSettings(channel, queueEntryLifetime, operationTimeout);
+    }
+
+    public RedisLockSettings withQueueEntryLifetime(Duration lifetime) {
+        return new RedisLockSettings(releaseChannel, lifetime, operationTimeout);
+    }
+
+    public RedisLockSettings withOperationTimeout(Duration timeout) {
+        return new RedisLockSettings(releaseChannel, queueEntryLifetime, timeout);
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.distlock.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of {@link RedlockLockBackend}.
+ *
+ * @param nodes       the independent Redis nodes (not replicas of each other), as
+ *                    {@code redis://[[user:]password@]host:port[/db]} or {@code rediss://...} for TLS;
+ *                    an odd number of at least 3 is what Redlock is meant for
+ * @param nodeTimeout how long one node may take to answer one attempt; kept short against the
+ *                    lease so that a dead node costs little of the lock's validity
+ * @param common      release channel, fair-queue and health settings shared with single mode
+ */
+public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common) {
+
+    /** Redis.io's clock drift allowance: 1% of the lease ... */
+    static final double CLOCK_DRIFT_FACTOR = 0.01;
+    /** ... plus 2 ms for the granularity of PX expiry. */
+    static final Duration CLOCK_DRIFT_FLOOR = Duration.ofMillis(2);
+
+    public RedlockSettings {
+        nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("Redlock needs at least one node (three or more to survive a failure)");
+        }
+        Objects.requireNonNull(nodeTimeout, "nodeTimeout");
+        if (nodeTimeout.isNegative() || nodeTimeout.isZero()) {
+            throw new IllegalArgumentException("nodeTimeout must be positive, was " + nodeTimeout);
+        }
+        Objects.requireNonNull(common, "common");
+    }
+
+    /** The nodes with a 100 ms node timeout and the default common settings. */
+    public static RedlockSettings of(List<String> nodes) {
+        return new RedlockSettings(nodes, Duration.ofMillis(100), RedisLockSettings.defaults());
+    }
+
+    public RedlockSettings withNodeTimeout(Duration timeout) {
+        return new RedlockSettings(nodes, timeout, common);
+    }
+
+    public RedlockSettings withCommon(RedisLockSettings settings) {
+        return new RedlockSettings(nodes, nodeTimeout, settings);
+    }
+
+    /** N/2 + 1. */
+    int quorum() {
+        return nodes.size() / 2 + 1;
+    }
+
+    /** How long a lease granted now stays trustworthy: TTL - elapsed - drift (0.01 x TTL + 2 ms). */
+    static Duration validity(Duration ttl, Duration elapsed) {
+        Duration drift = Duration.ofNanos((long) (ttl.toNanos() * CLOCK_DRIFT_FACTOR)).plus(CLOCK_DRIFT_FLOOR);
+        return ttl.minus(elapsed).minus(drift);
+    }
+}
