@@ -7,6 +7,7 @@ import org.springframework.core.type.AnnotationMetadata;
 
 import dev.distlock.autoconfigure.etcd.EtcdLockBackendConfiguration;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.jdbc.JdbcLockBackendConfiguration;
 import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
 import dev.distlock.autoconfigure.zookeeper.ZooKeeperLockBackendConfiguration;
 
@@ -21,7 +22,8 @@ public final class LockBackendConfigurations {
             new InMemoryLockBackendConfiguration.Candidate(),
             new RedisLockBackendConfiguration.Candidate(),
             new EtcdLockBackendConfiguration.Candidate(),
-            new ZooKeeperLockBackendConfiguration.Candidate());
+            new ZooKeeperLockBackendConfiguration.Candidate(),
+            new JdbcLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }
