@@ -15,6 +15,7 @@ import dev.distlock.autoconfigure.interceptor.DistributedLockInterceptor;
 import dev.distlock.autoconfigure.interceptor.LockAnnotationValidator;
 import dev.distlock.autoconfigure.interceptor.LockDefaults;
 import dev.distlock.autoconfigure.interceptor.LockKeyEvaluator;
+import dev.distlock.autoconfigure.interceptor.LockObservations;
 import dev.distlock.autoconfigure.interceptor.LockOperationSource;
 import dev.distlock.autoconfigure.interceptor.ReturnTypeHandlers;
 import dev.distlock.engine.LockEngine;
@@ -51,8 +52,10 @@ class LockInterceptionConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static DistributedLockInterceptor distributedLockInterceptor(LockOperationSource lockOperationSource,
                                                                  LockKeyEvaluator lockKeyEvaluator,
-                                                                 ObjectProvider<LockEngine> lockEngine) {
-        return new DistributedLockInterceptor(lockOperationSource, lockKeyEvaluator, SingletonSupplier.of(lockEngine::getObject));
+                                                                 ObjectProvider<LockEngine> lockEngine,
+                                                                 ObjectProvider<LockObservations> lockObservations) {
+        return new DistributedLockInterceptor(lockOperationSource, lockKeyEvaluator, SingletonSupplier.of(lockEngine::getObject),
+                SingletonSupplier.of(() -> lockObservations.getIfAvailable(() -> LockObservations.NONE)));
     }
 
     @Bean
