@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.interceptor;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -7,6 +8,7 @@ import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 
+import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 
 /**
@@ -21,19 +23,25 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
     private final LockKeyEvaluator keys;
     private final Supplier<LockEngine> engine;
     private final Supplier<LockObservations> observations;
+    private final Supplier<Clock> schedulerClock;
 
     /** {@code engine} is looked up on the first call, so that creating the interceptor pulls in no store connection. */
     public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine) {
-        this(operations, keys, engine, () -> LockObservations.NONE);
+        this(operations, keys, engine, () -> LockObservations.NONE, Clock::systemUTC);
     }
 
-    /** Also observing each call's acquisition and guarded call, for tracing; looked up on the first call as well. */
+    /**
+     * Also observing each call's acquisition and guarded call, for tracing, and reading the time of
+     * cron-scheduled calls from {@code schedulerClock} (the clock that fired them); both looked up
+     * on the first call as well.
+     */
     public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine,
-                                      Supplier<LockObservations> observations) {
+                                      Supplier<LockObservations> observations, Supplier<Clock> schedulerClock) {
         this.operations = operations;
         this.keys = keys;
         this.engine = engine;
         this.observations = observations;
+        this.schedulerClock = schedulerClock;
     }
 
     @Override
@@ -48,7 +56,8 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
         String fullKey = locks.fullKey(operation.hasKey()
                 ? operation.name() + ":" + keyValue(operation, invocation.getArguments(), target, targetClass)
                 : operation.name());
-        LockedCall call = new LockedCall(locks, operation, fullKey, operation.options(), observations.get());
+        LockOptions options = operation.cronSlots() == null ? operation.options() : operation.optionsAt(schedulerClock.get().instant());
+        LockedCall call = new LockedCall(locks, operation, fullKey, options, observations.get());
         return operation.returnTypeHandler().invoke(invocation, call);
     }
 
