@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,15 +17,40 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.distlock.engine.LockEngine;
+import dev.distlock.jdbc.JdbcDialect;
+import dev.distlock.jdbc.JdbcLockBackend;
 
 @SpringBootTest(properties = "sample.report.interval=PT0.1S")
 class SampleApplicationTest {
+
+    /**
+     * The application's own configuration (an H2 file in AUTO_SERVER mode), on a file of this test
+     * run: a sample app started by hand on target/distlock-sample must not hold the report lock here.
+     */
+    @DynamicPropertySource
+    static void databaseOfThisRun(DynamicPropertyRegistry registry) {
+        String url = "jdbc:h2:file:./target/sample-test-" + UUID.randomUUID() + ";AUTO_SERVER=TRUE";
+        registry.add("spring.datasource.url", () -> url);
+    }
 
     @Autowired
     OrderService orders;
 
     @Autowired
     ReportJob reportJob;
+
+    @Autowired
+    LockEngine locks;
+
+    @Test
+    void locksLiveInTheEmbeddedH2DatabaseByDefault() {
+        assertThat(locks.backend()).isInstanceOfSatisfying(JdbcLockBackend.class,
+                backend -> assertThat(backend.dialect()).isEqualTo(JdbcDialect.H2));
+    }
 
     @Test
     void concurrentPaymentsOfOneOrderChargeItOnce() throws Exception {

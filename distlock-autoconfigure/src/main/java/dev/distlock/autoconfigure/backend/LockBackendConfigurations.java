@@ -5,8 +5,11 @@ import java.util.List;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
+import dev.distlock.autoconfigure.etcd.EtcdLockBackendConfiguration;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.jdbc.JdbcLockBackendConfiguration;
 import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
+import dev.distlock.autoconfigure.zookeeper.ZooKeeperLockBackendConfiguration;
 
 /**
  * The backends this build can configure, one line each. Adding a backend is: its configuration
@@ -17,7 +20,10 @@ public final class LockBackendConfigurations {
 
     static final List<LockBackendCandidate> CANDIDATES = List.of(
             new InMemoryLockBackendConfiguration.Candidate(),
-            new RedisLockBackendConfiguration.Candidate());
+            new RedisLockBackendConfiguration.Candidate(),
+            new EtcdLockBackendConfiguration.Candidate(),
+            new ZooKeeperLockBackendConfiguration.Candidate(),
+            new JdbcLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }

@@ -1,0 +1,142 @@
+package dev.distlock.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * A real ZooKeeper for tests, in the test JVM through Curator's test server: one node
+ * ({@link #single()}) or an ensemble ({@link #cluster(int)}), on free loopback ports, with data in
+ * temporary directories that are deleted on {@link #close()}. Needs {@code org.apache.curator:curator-test}
+ * on the test class path.
+ *
+ * <p>Before the first server starts, it sets (unless already set) JVM-wide ZooKeeper server
+ * properties for fast tests: no fsync of the transaction log, empty container nodes reaped every
+ * 100 ms without the default limit of 10,000 per minute, and no admin HTTP server.
+ */
+public final class ZooKeeperServerFixture implements AutoCloseable {
+
+    /** Short ticks so that session timeouts between 1 s and 10 s are allowed. */
+    private static final int TICK_TIME_MS = 500;
+
+    static {
+        setIfAbsent("zookeeper.forceSync", "no");
+        setIfAbsent("znode.container.checkIntervalMs", "100");
+        setIfAbsent("znode.container.maxPerMinute", "100000000");
+        setIfAbsent("zookeeper.admin.enableServer", "false");
+    }
+
+    private final TestingServer server;
+    private final TestingCluster cluster;
+
+    private ZooKeeperServerFixture(TestingServer server, TestingCluster cluster) {
+        this.server = server;
+        this.cluster = cluster;
+    }
+
+    /** One started ZooKeeper server. */
+    public static ZooKeeperServerFixture single() {
+        try {
+            return new ZooKeeperServerFixture(new TestingServer(spec(), true), null);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start an in-JVM ZooKeeper server", e);
+        }
+    }
+
+    /** A started ensemble of {@code size} servers, with a leader elected. */
+    public static ZooKeeperServerFixture cluster(int size) {
+        List<InstanceSpec> specs = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            specs.add(spec());
+        }
+        TestingCluster cluster = new TestingCluster(specs);
+        try {
+            cluster.start();
+            return new ZooKeeperServerFixture(null, cluster);
+        } catch (Exception e) {
+            closeQuietly(cluster);
+            throw new IllegalStateException("Could not start an in-JVM ZooKeeper ensemble of " + size, e);
+        }
+    }
+
+    public String connectString() {
+        return server != null ? server.getConnectString() : cluster.getConnectString();
+    }
+
+    public boolean isCluster() {
+        return cluster != null;
+    }
+
+    /**
+     * Stops the server that {@code client} is connected to, as a crash would (its sessions are not
+     * closed). Returns it, for {@link #restart(InstanceSpec)}; null when no server had the client.
+     */
+    public InstanceSpec killServerOf(ZooKeeper client) {
+        try {
+            if (server != null) {
+                server.stop();
+                return null;
+            }
+            InstanceSpec instance = cluster.findConnectionInstance(client);
+            if (instance != null) {
+                cluster.killServer(instance);
+            }
+            return instance;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not kill the ZooKeeper server of a client", e);
+        }
+    }
+
+    /** Starts a killed server again, on its old port and data; {@code instance} null for {@link #single()}. */
+    public void restart(InstanceSpec instance) {
+        try {
+            if (server != null) {
+                server.restart();
+            } else {
+                cluster.restartServer(instance);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not restart a ZooKeeper server", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close();
+            } else {
+                cluster.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InstanceSpec spec() {
+        // clientPortAddress: listen on loopback only; the hostname pins quorum and election ports too.
+        return new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, -1,
+                TICK_TIME_MS, -1, Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+    }
+
+    private static void setIfAbsent(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
+    }
+
+    private static void closeQuietly(TestingCluster cluster) {
+        try {
+            cluster.close();
+        } catch (IOException | RuntimeException e) {
+            // start failed already; that error is the one to report
+        }
+    }
+}

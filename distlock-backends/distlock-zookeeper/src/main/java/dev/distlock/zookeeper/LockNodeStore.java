@@ -1,0 +1,187 @@
+package dev.distlock.zookeeper;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.LockBackendException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The ZooKeeper operations of the lock recipe, on Curator (which retries on connection loss per its
+ * retry policy). A clear answer of the server (no such node, bad version) is a return value; anything
+ * else becomes a {@link LockBackendException}.
+ */
+final class LockNodeStore {
+
+    private final CuratorFramework client;
+
+    LockNodeStore(CuratorFramework client) {
+        this.client = client;
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** A node just created, with what its Stat told us. */
+    record CreatedNode(String path, String name, long czxid, int version) {
+    }
+
+    /**
+     * Creates {@code parent/prefix<sequence>} as an EPHEMERAL_SEQUENTIAL node bound to our session;
+     * missing parents are created as CONTAINER nodes, which the server deletes once they are empty
+     * again, so distinct keys leave nothing behind.
+     */
+    CreatedNode createEphemeralSequential(String parent, String prefix, byte[] data) {
+        // A container can be reaped between Curator creating it and our create: try again, briefly.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Stat stat = new Stat();
+                String path = client.create()
+                        .storingStatIn(stat)
+                        .creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .forPath(parent + "/" + prefix, data);
+                return new CreatedNode(path, path.substring(path.lastIndexOf('/') + 1), stat.getCzxid(),
+                        stat.getVersion());
+            } catch (KeeperException.NoNodeException e) {
+                if (attempt == 3) {
+                    throw failure("create a lock node under " + parent, e);
+                }
+            } catch (Exception e) {
+                throw failure("create a lock node under " + parent, e);
+            }
+        }
+    }
+
+    /** The children of {@code parent}, in queue order; empty when the parent does not exist. */
+    List<String> queue(String parent) {
+        try {
+            List<String> children = client.getChildren().forPath(parent);
+            children.sort(LockNodeNames.BY_SEQUENCE);
+            return children;
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw failure("list the lock nodes under " + parent, e);
+        }
+    }
+
+    /**
+     * Brings our server up to date with the leader before the next read: ZooKeeper reads are
+     * served by the server a client is connected to and may lag behind writes made by other
+     * clients through other servers. After a sync, a read sees every write committed before it.
+     */
+    void sync(String path) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        try {
+            client.sync().inBackground((c, event) -> done.complete(event.getResultCode())).forPath(path);
+            int rc = done.get(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
+            if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
+                throw KeeperException.create(KeeperException.Code.get(rc), path);
+            }
+        } catch (Exception e) {
+            throw failure("sync " + path, e);
+        }
+    }
+
+    /**
+     * Leaves {@code watcher} on {@code path} if it exists, atomically with the check.
+     *
+     * @return false when the node is already gone (no watch is left then)
+     */
+    boolean watchIfExists(String path, Watcher watcher) {
+        try {
+            return client.checkExists().usingWatcher(watcher).forPath(path) != null;
+        } catch (Exception e) {
+            throw failure("watch " + path, e);
+        }
+    }
+
+    /** The node's Stat, or null when it does not exist. */
+    Stat stat(String path) {
+        try {
+            return client.checkExists().forPath(path);
+        } catch (Exception e) {
+            throw failure("read " + path, e);
+        }
+    }
+
+    /**
+     * Deletes {@code path} if it still has {@code version}. Guaranteed: when the connection fails,
+     * Curator keeps deleting in the background for as long as the session lives.
+     *
+     * @return false when the node was already gone or changed
+     */
+    boolean delete(String path, int version) {
+        try {
+            client.delete().guaranteed().withVersion(version).forPath(path);
+            return true;
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            return false;
+        } catch (Exception e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
+    /** Deletes whatever version {@code path} has, in the background; for leftovers of our own. */
+    void deleteInBackground(String path) {
+        try {
+            client.delete().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
+    /** Connected, and the server answers within 2 s (a starting client gets 1 s to connect). Never throws. */
+    BackendHealth health(Map<String, Object> details) {
+        try {
+            details.put("connectString", client.getZookeeperClient().getCurrentConnectionString());
+            if (!client.getZookeeperClient().isConnected() && !client.blockUntilConnected(1, TimeUnit.SECONDS)) {
+                return BackendHealth.down("not connected to ZooKeeper", details);
+            }
+            details.put("sessionId", Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
+            return ping("/", 2, TimeUnit.SECONDS)
+                    ? BackendHealth.up(details)
+                    : BackendHealth.down("ZooKeeper did not answer within 2s", details);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BackendHealth.down("interrupted", details);
+        } catch (Exception e) {
+            return BackendHealth.down("ZooKeeper: " + e, details);
+        }
+    }
+
+    private boolean ping(String path, long timeout, TimeUnit unit) {
+        CountDownLatch answered = new CountDownLatch(1);
+        boolean[] ok = new boolean[1];
+        try {
+            client.checkExists().inBackground((c, event) -> {
+                int rc = event.getResultCode();
+                ok[0] = rc == KeeperException.Code.OK.intValue() || rc == KeeperException.Code.NONODE.intValue();
+                answered.countDown();
+            }).forPath(path);
+            return answered.await(timeout, unit) && ok[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static LockBackendException failure(String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new LockBackendException("ZooKeeper: could not " + what + ": " + e, e);
+    }
+}
