@@ -62,7 +62,7 @@ class JdbcSafetyTest {
 
     @Test
     void holderCutFromTheDatabaseLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnection(proxy));
+        harness.run(Scenario.cutConnectionRenewalsFail(proxy));
     }
 
     /** Expiry is read on the database clock: clients an hour ahead and behind change nothing. */

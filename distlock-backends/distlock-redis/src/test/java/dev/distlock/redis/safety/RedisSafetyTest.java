@@ -56,6 +56,6 @@ class RedisSafetyTest {
     /** Issue 3: renewals fail, the lease is reported lost at expiry, the next holder has a higher token. */
     @Test
     void holderCutFromRedisLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnection(proxy));
+        harness.run(Scenario.cutConnectionRenewalsFail(proxy));
     }
 }

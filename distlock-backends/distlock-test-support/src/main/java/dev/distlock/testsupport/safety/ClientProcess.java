@@ -96,6 +96,25 @@ public final class ClientProcess implements AutoCloseable {
         return jvm.transcript();
     }
 
+    /** The client's threads now (jcmd Thread.print), for the report of a wait that timed out. */
+    String threadDump() {
+        if (!jvm.isAlive()) {
+            return "(exited)";
+        }
+        try {
+            Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(jvm.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            return dump;
+        } catch (java.io.IOException e) {
+            return "(no thread dump: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
     @Override
     public void close() {
         jvm.close();

@@ -205,6 +205,9 @@ public final class SafetyRun implements AutoCloseable {
             StringBuilder transcripts = new StringBuilder();
             for (ClientProcess client : clients) {
                 transcripts.append("\n--- ").append(client.name()).append(" ---\n").append(tail(client.transcript()));
+                if (Boolean.getBoolean("safety.threadDumps")) {
+                    transcripts.append("\n--- threads of ").append(client.name()).append(" ---\n").append(client.threadDump());
+                }
             }
             throw new AssertionError("Timed out waiting for " + what + transcripts, e);
         }
