@@ -23,14 +23,20 @@ import dev.distlock.testsupport.RedisServerFixture;
  * What Redlock cannot hold by design, shown rather than hidden. Nodes A, B, C. C is down when P takes
  * the lock, so P holds it on A and B only. C comes back, then A is killed and restarted. Without
  * persistence A forgot P's lock and its fence counter, and C never knew them: Q gets a majority
- * (A, C) while P still holds a valid lease, with a token LOWER than P's. Only the fenced resource
- * stops Q's write. With the append-only file fsynced on every write, A remembers P after its
+ * (A, C) while P still holds a valid lease, with a token LOWER than P's (A's and C's counters start
+ * again from zero). Only the fenced resource stops Q's write. With the append-only file fsynced on every write, A remembers P after its
  * restart and Q is refused.
  */
 class RedlockRestartWithoutPersistenceTest {
 
     private static final Duration LEASE = Duration.ofSeconds(20);
     private static final String KEY = "restart-without-persistence";
+    /**
+     * Grants before the faults, to raise the fence counters of A and B. Each node's counter also
+     * advances on attempts that fall short of a majority, so Q's token (the largest of A's and C's,
+     * which start again from zero) is lower than P's only while Q made fewer attempts than this.
+     */
+    private static final int TURNS = 30;
 
     private final List<RedisServerFixture> nodes = new ArrayList<>();
     private final List<LockEngine> engines = new ArrayList<>();
@@ -47,15 +53,15 @@ class RedlockRestartWithoutPersistenceTest {
     void withoutPersistenceASecondHolderIsGrantedWithALowerTokenAndOnlyFencingStopsItsWrite() {
         startNodes(false);
         LockEngine p = client();
-        LockEngine q = client();
         FencedResource resource = new FencedResource();
-        takeTurns(p, 3);
+        takeTurns(p, TURNS);
 
         Lease held = holdWithNodeCDown(p);
         assertThat(resource.write(KEY, held.fencingToken())).isTrue();
         restartNodeA();
+        LockEngine q = client(); // e.g. a process starting now
 
-        Optional<Lease> second = q.tryAcquire(KEY, LockOptions.of(LEASE, Duration.ofSeconds(2)));
+        Optional<Lease> second = q.tryAcquire(KEY, LockOptions.of(LEASE, Duration.ofMillis(500)));
 
         assertThat(second).as("Q granted by A (restarted empty) and C (never saw P)").isPresent();
         assertThat(held.isValid()).as("P's lease, still within its time").isTrue();
@@ -70,11 +76,11 @@ class RedlockRestartWithoutPersistenceTest {
     void withAppendOnlyFsyncAlwaysTheRestartedNodeRemembersTheHolder() {
         startNodes(true);
         LockEngine p = client();
-        LockEngine q = client();
-        takeTurns(p, 3);
+        takeTurns(p, TURNS);
 
         Lease held = holdWithNodeCDown(p);
         restartNodeA();
+        LockEngine q = client();
 
         assertThat(q.tryAcquire(KEY, LockOptions.of(LEASE, Duration.ofMillis(500)))).isEmpty();
         assertThat(held.isValid()).isTrue();
