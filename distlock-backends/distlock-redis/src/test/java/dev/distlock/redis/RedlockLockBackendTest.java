@@ -1,5 +1,7 @@
 package dev.distlock.redis;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -45,15 +47,6 @@ class RedlockLockBackendTest {
 
     private static String key() {
         return "redlock:" + UUID.randomUUID();
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     @Test
