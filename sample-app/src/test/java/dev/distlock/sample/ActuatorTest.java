@@ -12,11 +12,19 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** What an operator sees of distlock over HTTP: health and metrics, but not the held locks. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ActuatorTest {
+
+    @DynamicPropertySource
+    static void databaseOfThisRun(DynamicPropertyRegistry registry) {
+        TestDatabases.useFreshFile(registry);
+    }
+
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -30,8 +38,8 @@ class ActuatorTest {
     void healthShowsDistlockUpWithItsBackend() throws Exception {
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        // {"components":{..., "distlock":{"details":{"backend":"in-memory",...},"status":"UP"}, ...}
-        assertThat(health.body()).containsPattern("\"distlock\":\\{\"details\":\\{\"backend\":\"in-memory\"[^}]*\\},\"status\":\"UP\"");
+        // {"components":{..., "distlock":{"details":{"backend":"jdbc",...},"status":"UP"}, ...}
+        assertThat(health.body()).containsPattern("\"distlock\":\\{\"details\":\\{\"backend\":\"jdbc\"[^}]*\\},\"status\":\"UP\"");
     }
 
     @Test

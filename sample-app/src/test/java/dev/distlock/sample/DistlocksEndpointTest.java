@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.distlock.DistributedLocks;
@@ -21,6 +23,12 @@ import dev.distlock.LockOptions;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "management.endpoints.web.exposure.include=health,metrics,distlocks")
 class DistlocksEndpointTest {
+
+    @DynamicPropertySource
+    static void databaseOfThisRun(DynamicPropertyRegistry registry) {
+        TestDatabases.useFreshFile(registry);
+    }
+
 
     @LocalServerPort
     int port;

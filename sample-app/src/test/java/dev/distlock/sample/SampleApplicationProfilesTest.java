@@ -26,7 +26,7 @@ class SampleApplicationProfilesTest {
 
     @Test
     void withoutAProfileTheSampleLocksInItsH2File() {
-        try (ConfigurableApplicationContext app = sample().run("--sample.report.interval=PT1H")) {
+        try (ConfigurableApplicationContext app = sample().run(databaseUrl(), "--sample.report.interval=PT1H")) {
             assertThat(app.getBean(LockEngine.class).backend()).isInstanceOfSatisfying(JdbcLockBackend.class,
                     backend -> assertThat(backend.dialect()).isEqualTo(JdbcDialect.H2));
         }
@@ -36,7 +36,7 @@ class SampleApplicationProfilesTest {
     void theEtcdProfileLocksInEtcd() {
         try (EtcdServerFixture etcd = EtcdServerFixture.start();
              ConfigurableApplicationContext app = sample().profiles("etcd")
-                     .run("--distlock.etcd.endpoints=" + etcd.clientUrl(), "--sample.report.interval=PT1H")) {
+                     .run(databaseUrl(), "--distlock.etcd.endpoints=" + etcd.clientUrl(), "--sample.report.interval=PT1H")) {
             assertThat(app.getBean(LockEngine.class).backend()).isInstanceOf(EtcdLockBackend.class);
             OrderService orders = app.getBean(OrderService.class);
             Payment first = orders.pay(new Order("order-7", BigDecimal.TEN));
@@ -48,7 +48,11 @@ class SampleApplicationProfilesTest {
     }
 
     private SpringApplicationBuilder sample() {
-        return new SpringApplicationBuilder(SampleApplication.class).web(WebApplicationType.NONE)
-                .properties("spring.datasource.url=jdbc:h2:file:" + directory.resolve("sample") + ";AUTO_SERVER=TRUE");
+        return new SpringApplicationBuilder(SampleApplication.class).web(WebApplicationType.NONE);
+    }
+
+    /** An argument, not a default property: application.yml would override a default. */
+    private String databaseUrl() {
+        return "--spring.datasource.url=jdbc:h2:file:" + directory.resolve("sample") + ";AUTO_SERVER=TRUE";
     }
 }

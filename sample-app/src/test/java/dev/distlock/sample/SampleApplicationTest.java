@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,14 +26,9 @@ import dev.distlock.jdbc.JdbcLockBackend;
 @SpringBootTest(properties = "sample.report.interval=PT0.1S")
 class SampleApplicationTest {
 
-    /**
-     * The application's own configuration (an H2 file in AUTO_SERVER mode), on a file of this test
-     * run: a sample app started by hand on target/distlock-sample must not hold the report lock here.
-     */
     @DynamicPropertySource
     static void databaseOfThisRun(DynamicPropertyRegistry registry) {
-        String url = "jdbc:h2:file:./target/sample-test-" + UUID.randomUUID() + ";AUTO_SERVER=TRUE";
-        registry.add("spring.datasource.url", () -> url);
+        TestDatabases.useFreshFile(registry);
     }
 
     @Autowired

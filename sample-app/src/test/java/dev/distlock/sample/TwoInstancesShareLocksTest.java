@@ -31,7 +31,7 @@ class TwoInstancesShareLocksTest {
         Process other = startOtherInstance(arguments, otherLog);
         try {
             // The other JVM opened the file first and serves it; its report run holds the lock for holdAtLeast (30s).
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(otherLog).contains("Report run 1 on this instance"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(otherLog).contains("Report start run=1 "));
             try (ConfigurableApplicationContext thisInstance = new SpringApplicationBuilder(SampleApplication.class).run(arguments)) {
                 ReportJob reportJob = thisInstance.getBean(ReportJob.class);
                 // Slots every 100 ms, all skipped: the lock is held in the other JVM.
