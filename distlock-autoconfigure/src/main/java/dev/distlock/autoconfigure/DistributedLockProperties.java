@@ -31,6 +31,8 @@ public class DistributedLockProperties {
     /** What happens to the holder when its lease is lost while the method runs: LOG or INTERRUPT. */
     private LeaseLossPolicy leaseLossPolicy = LeaseLossPolicy.LOG;
 
+    private final Health health = new Health();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -77,5 +79,24 @@ public class DistributedLockProperties {
 
     public void setLeaseLossPolicy(LeaseLossPolicy leaseLossPolicy) {
         this.leaseLossPolicy = leaseLossPolicy;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    /** The Actuator health contributor {@code distlock}. */
+    public static class Health {
+
+        /** How long the health endpoint waits for the backend's answer before it reports distlock DOWN. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.distlock.autoconfigure;
 
+import java.time.Clock;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -8,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.distlock.autoconfigure.interceptor.DistributedLockAdvisor;
@@ -15,6 +18,7 @@ import dev.distlock.autoconfigure.interceptor.DistributedLockInterceptor;
 import dev.distlock.autoconfigure.interceptor.LockAnnotationValidator;
 import dev.distlock.autoconfigure.interceptor.LockDefaults;
 import dev.distlock.autoconfigure.interceptor.LockKeyEvaluator;
+import dev.distlock.autoconfigure.interceptor.LockObservations;
 import dev.distlock.autoconfigure.interceptor.LockOperationSource;
 import dev.distlock.autoconfigure.interceptor.ReturnTypeHandlers;
 import dev.distlock.engine.LockEngine;
@@ -51,8 +55,16 @@ class LockInterceptionConfiguration {
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static DistributedLockInterceptor distributedLockInterceptor(LockOperationSource lockOperationSource,
                                                                  LockKeyEvaluator lockKeyEvaluator,
-                                                                 ObjectProvider<LockEngine> lockEngine) {
-        return new DistributedLockInterceptor(lockOperationSource, lockKeyEvaluator, SingletonSupplier.of(lockEngine::getObject));
+                                                                 ObjectProvider<LockEngine> lockEngine,
+                                                                 ObjectProvider<LockObservations> lockObservations,
+                                                                 ObjectProvider<TaskScheduler> taskScheduler) {
+        return new DistributedLockInterceptor(lockOperationSource, lockKeyEvaluator, SingletonSupplier.of(lockEngine::getObject),
+                SingletonSupplier.of(() -> lockObservations.getIfAvailable(() -> LockObservations.NONE)),
+                // Cron slots are read by the clock that fires them: the TaskScheduler's, when there is one bean of it.
+                SingletonSupplier.of(() -> {
+                    TaskScheduler scheduler = taskScheduler.getIfUnique();
+                    return scheduler != null ? scheduler.getClock() : Clock.systemUTC();
+                }));
     }
 
     @Bean

@@ -16,15 +16,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.distlock.engine.LockEngine;
+import dev.distlock.jdbc.JdbcDialect;
+import dev.distlock.jdbc.JdbcLockBackend;
 
 @SpringBootTest(properties = "sample.report.interval=PT0.1S")
 class SampleApplicationTest {
+
+    @DynamicPropertySource
+    static void databaseOfThisRun(DynamicPropertyRegistry registry) {
+        TestDatabases.useFreshFile(registry);
+    }
 
     @Autowired
     OrderService orders;
 
     @Autowired
     ReportJob reportJob;
+
+    @Autowired
+    LockEngine locks;
+
+    @Test
+    void locksLiveInTheEmbeddedH2DatabaseByDefault() {
+        assertThat(locks.backend()).isInstanceOfSatisfying(JdbcLockBackend.class,
+                backend -> assertThat(backend.dialect()).isEqualTo(JdbcDialect.H2));
+    }
 
     @Test
     void concurrentPaymentsOfOneOrderChargeItOnce() throws Exception {

@@ -3,6 +3,7 @@ package dev.distlock.autoconfigure.backend;
 import java.util.Optional;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.env.Environment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 
@@ -32,5 +33,20 @@ public interface LockBackendCandidate {
      */
     default boolean detectable() {
         return true;
+    }
+
+    /**
+     * For detection only (when {@code distlock.backend} is not set): the connection the application
+     * has not configured for this backend, e.g. "a jetcd Client bean or distlock.etcd.endpoints";
+     * empty when it has. Empty by default, for backends whose {@link #missing} already requires a
+     * connection bean. A backend that can be named with default connection settings (etcd:
+     * {@code http://127.0.0.1:2379}) reports here what shows that the application means it, so
+     * that its module alone selects nothing while {@code distlock.backend} can still name it with
+     * its defaults. Only asked when {@link #missing} is empty; like it, looks at bean definitions
+     * and never creates beans.
+     */
+    default Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                               Environment environment) {
+        return Optional.empty();
     }
 }

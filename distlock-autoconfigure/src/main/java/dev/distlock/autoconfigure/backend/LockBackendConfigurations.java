@@ -5,7 +5,9 @@ import java.util.List;
 import org.springframework.context.annotation.ImportSelector;
 import org.springframework.core.type.AnnotationMetadata;
 
+import dev.distlock.autoconfigure.etcd.EtcdLockBackendConfiguration;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
+import dev.distlock.autoconfigure.jdbc.JdbcLockBackendConfiguration;
 import dev.distlock.autoconfigure.redis.RedisLockBackendConfiguration;
 import dev.distlock.autoconfigure.zookeeper.ZooKeeperLockBackendConfiguration;
 
@@ -19,7 +21,9 @@ public final class LockBackendConfigurations {
     static final List<LockBackendCandidate> CANDIDATES = List.of(
             new InMemoryLockBackendConfiguration.Candidate(),
             new RedisLockBackendConfiguration.Candidate(),
-            new ZooKeeperLockBackendConfiguration.Candidate());
+            new EtcdLockBackendConfiguration.Candidate(),
+            new ZooKeeperLockBackendConfiguration.Candidate(),
+            new JdbcLockBackendConfiguration.Candidate());
 
     private LockBackendConfigurations() {
     }

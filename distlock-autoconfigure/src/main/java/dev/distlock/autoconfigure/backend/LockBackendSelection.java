@@ -7,13 +7,15 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 
 /**
  * Which backend {@code distlock.backend} and the classpath choose. When the property is set, that
  * backend, if its module and connection are present. When it is not: the single detectable
- * candidate that is present; none present means in-memory ({@link #fallback()}); several fail.
+ * candidate that is present with a configured connection ({@link LockBackendCandidate#missingConnection});
+ * none present means in-memory ({@link #fallback()}); several fail.
  *
  * @param requested the bound {@code distlock.backend}, or null when not set
  * @param chosen    the backend to configure, or null when none can be (see {@link #failure()})
@@ -31,17 +33,24 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
     public static LockBackendSelection select(Environment environment, ClassLoader classLoader,
                                               ConfigurableListableBeanFactory beanFactory) {
         LockBackendType requested = Binder.get(environment).bind(PROPERTY, LockBackendType.class).orElse(null);
-        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory);
+        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory, environment);
     }
 
     static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
                                        ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+        return select(requested, candidates, classLoader, beanFactory, new StandardEnvironment());
+    }
+
+    static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
+                                       ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                       Environment environment) {
         if (requested != null) {
             return selectRequested(requested, candidates, classLoader, beanFactory);
         }
         List<LockBackendCandidate> present = candidates.stream()
                 .filter(LockBackendCandidate::detectable)
                 .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
+                .filter(candidate -> candidate.missingConnection(classLoader, beanFactory, environment).isEmpty())
                 .toList();
         if (present.size() == 1) {
             return new LockBackendSelection(null, present.get(0), false, null);
@@ -75,6 +84,22 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
                             + choices(candidates, classLoader, beanFactory) + "."));
         }
         return new LockBackendSelection(requested, candidate, false, null);
+    }
+
+    /**
+     * The detectable backends whose module is present but whose connection is not configured, each
+     * with what it needs, e.g. "etcd (needs a jetcd Client bean or distlock.etcd.endpoints)": what
+     * the in-memory fallback's warning names, since adding a module and forgetting its connection
+     * would otherwise go unnoticed.
+     */
+    public static List<String> withoutConnection(Environment environment, ClassLoader classLoader,
+                                                 ConfigurableListableBeanFactory beanFactory) {
+        return LockBackendConfigurations.candidates().stream()
+                .filter(LockBackendCandidate::detectable)
+                .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
+                .flatMap(candidate -> candidate.missingConnection(classLoader, beanFactory, environment)
+                        .map(missing -> candidate.type().propertyValue() + " (needs " + missing + ")").stream())
+                .toList();
     }
 
     /** Every supported backend, each with what it still lacks, e.g. "redis (needs a RedisConnectionFactory bean)". */

@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.inmemory;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.springframework.core.env.Environment;
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.autoconfigure.backend.LockBackendSelection;
 import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.spi.LockBackend;
 
@@ -27,12 +29,16 @@ public final class InMemoryLockBackendConfiguration {
     private static final Logger log = LoggerFactory.getLogger(InMemoryLockBackendConfiguration.class);
 
     @Bean
-    InMemoryLockBackend inMemoryLockBackend(Environment environment) {
+    InMemoryLockBackend inMemoryLockBackend(Environment environment, ConfigurableListableBeanFactory beanFactory) {
         if (!environment.containsProperty("distlock.backend")) {
+            List<String> withoutConnection = LockBackendSelection.withoutConnection(environment,
+                    beanFactory.getBeanClassLoader(), beanFactory);
             log.warn("No distlock backend module with its connection was found and distlock.backend is not set: "
                     + "using the in-memory backend, whose locks are local to this JVM and exclude nothing across "
                     + "instances. Add a backend module (distlock-redis, distlock-etcd, distlock-zookeeper, distlock-jdbc), "
-                    + "or set distlock.backend=in-memory to make this choice explicit.");
+                    + "or set distlock.backend=in-memory to make this choice explicit."
+                    + (withoutConnection.isEmpty() ? "" : " Present without a connection: "
+                            + String.join(", ", withoutConnection) + "."));
         }
         return new InMemoryLockBackend();
     }

@@ -1,6 +1,6 @@
 package dev.distlock.autoconfigure.interceptor;
 
-import java.util.Optional;
+import java.time.Clock;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -8,27 +8,40 @@ import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 
-import dev.distlock.Lease;
-import dev.distlock.LockNotAcquiredException;
-import dev.distlock.OnLocked;
+import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 
 /**
  * Runs a {@code @DistributedLock} method under its lock: looks up the parsed operation, evaluates
- * the key, asks the engine, and hands the call to the operation's return-type strategy, which
- * releases the lock when the result is complete. Everything else lives in those collaborators.
+ * the key, and hands the call to the operation's return-type strategy, which takes the lock (at
+ * once, or on subscription) and releases it when the result is complete. Everything else lives in
+ * those collaborators.
  */
 public final class DistributedLockInterceptor implements MethodInterceptor {
 
     private final LockOperationSource operations;
     private final LockKeyEvaluator keys;
     private final Supplier<LockEngine> engine;
+    private final Supplier<LockObservations> observations;
+    private final Supplier<Clock> schedulerClock;
 
     /** {@code engine} is looked up on the first call, so that creating the interceptor pulls in no store connection. */
     public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine) {
+        this(operations, keys, engine, () -> LockObservations.NONE, Clock::systemUTC);
+    }
+
+    /**
+     * Also observing each call's acquisition and guarded call, for tracing, and reading the time of
+     * cron-scheduled calls from {@code schedulerClock} (the clock that fired them); both looked up
+     * on the first call as well.
+     */
+    public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine,
+                                      Supplier<LockObservations> observations, Supplier<Clock> schedulerClock) {
         this.operations = operations;
         this.keys = keys;
         this.engine = engine;
+        this.observations = observations;
+        this.schedulerClock = schedulerClock;
     }
 
     @Override
@@ -43,14 +56,9 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
         String fullKey = locks.fullKey(operation.hasKey()
                 ? operation.name() + ":" + keyValue(operation, invocation.getArguments(), target, targetClass)
                 : operation.name());
-        Optional<Lease> lease = locks.tryAcquireFullKey(fullKey, operation.options());
-        if (lease.isEmpty()) {
-            if (operation.onLocked() == OnLocked.FAIL) {
-                throw new LockNotAcquiredException(fullKey);
-            }
-            return operation.returnTypeHandler().skippedResult(invocation.getMethod().getReturnType());
-        }
-        return operation.returnTypeHandler().proceed(invocation, lease.get());
+        LockOptions options = operation.cronSlots() == null ? operation.options() : operation.optionsAt(schedulerClock.get().instant());
+        LockedCall call = new LockedCall(locks, operation, fullKey, options, observations.get());
+        return operation.returnTypeHandler().invoke(invocation, call);
     }
 
     private String keyValue(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {

@@ -12,6 +12,7 @@ import org.springframework.util.ClassUtils;
 import dev.distlock.DistributedLock;
 import dev.distlock.LockOptions;
 import dev.distlock.OnLocked;
+import dev.distlock.autoconfigure.scheduling.CronSlots;
 
 /**
  * Turns one {@link DistributedLock} into a {@link LockOperation}, checking everything that can be
@@ -54,7 +55,8 @@ final class LockAnnotationParser {
             keyEvaluator.validate(key, method, description);
         }
         LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair());
-        return new LockOperation(method, description, name, key, options, annotation.onLocked(), returnTypeHandler);
+        return new LockOperation(method, description, name, key, options, annotation.onLocked(), returnTypeHandler,
+                CronSlots.of(method, placeholders));
     }
 
     /** Spring's proxies see neither private nor static methods, and a class-based proxy cannot override a final one. */

@@ -16,19 +16,22 @@ final class PlainReturnTypeHandler implements ReturnTypeHandler {
     }
 
     @Override
-    public String unsupportedReason(Class<?> returnType) {
-        return null;
-    }
-
-    @Override
-    public Object proceed(MethodInvocation invocation, Lease lease) throws Throwable {
-        try (lease; LockContext.Scope ignored = LockContext.bind(lease)) {
-            return invocation.proceed();
+    public Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable {
+        Optional<Lease> acquired = call.tryAcquire();
+        if (acquired.isEmpty()) {
+            call.lockedElsewhere();
+            return invocation.getMethod().getReturnType() == Optional.class ? Optional.empty() : null;
         }
-    }
-
-    @Override
-    public Object skippedResult(Class<?> returnType) {
-        return returnType == Optional.class ? Optional.empty() : null;
+        Lease lease = acquired.get();
+        LockObservations.Execution execution = call.startExecution(lease);
+        Throwable failure = null;
+        try (lease; LockContext.Scope bound = LockContext.bind(lease); LockObservations.Scope observed = execution.openScope()) {
+            return invocation.proceed();
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
+        } finally {
+            execution.stop(failure);
+        }
     }
 }

@@ -6,12 +6,11 @@ import org.reactivestreams.Publisher;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.util.ClassUtils;
 
-import dev.distlock.Lease;
-
 /**
- * Mono, Flux, any Reactive Streams {@code Publisher} and other reactive types: not supported yet,
- * so such methods fail start-up instead of being locked only while the publisher is assembled
- * (which would release the lock before any work ran).
+ * Reactive types other than Reactor's Mono and Flux (a bare {@code Publisher}, RxJava, Kotlin
+ * flows through adapters): not supported, so such methods fail start-up instead of being locked
+ * only while the publisher is assembled (which would release the lock before any work ran).
+ * Listed after the Mono and Flux strategies, so it sees only the types they leave.
  */
 final class ReactiveReturnTypeRejection implements ReturnTypeHandler {
 
@@ -30,18 +29,13 @@ final class ReactiveReturnTypeRejection implements ReturnTypeHandler {
 
     @Override
     public String unsupportedReason(Class<?> returnType) {
-        return "reactive return types (" + returnType.getSimpleName() + ") are not supported yet: the lock would be "
-                + "released when the publisher is assembled, before any subscriber ran the work. Return a plain value or "
-                + "a CompletableFuture, or take the lock inside the pipeline with DistributedLocks";
+        return "reactive return types other than Mono and Flux (" + returnType.getSimpleName() + ") are not supported: "
+                + "the lock would be released when the publisher is assembled, before any subscriber ran the work. "
+                + "Declare Mono or Flux (with reactor-core present), a CompletableFuture or a plain value";
     }
 
     @Override
-    public Object proceed(MethodInvocation invocation, Lease lease) {
-        throw new UnsupportedOperationException("rejected at start-up");
-    }
-
-    @Override
-    public Object skippedResult(Class<?> returnType) {
+    public Object invoke(MethodInvocation invocation, LockedCall call) {
         throw new UnsupportedOperationException("rejected at start-up");
     }
 

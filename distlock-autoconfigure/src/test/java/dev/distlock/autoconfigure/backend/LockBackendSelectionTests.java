@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.Environment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
@@ -38,6 +39,34 @@ class LockBackendSelectionTests {
         LockBackendSelection selection = select(null, IN_MEMORY, REDIS_WITHOUT_CONNECTION);
         assertThat(selection.chosen()).isSameAs(IN_MEMORY);
         assertThat(selection.fallback()).isTrue();
+    }
+
+    @Test
+    void aModuleWithoutAConfiguredConnectionIsNotDetectedButCanBeNamed() {
+        LockBackendCandidate etcdModuleOnly = new LockBackendCandidate() {
+            @Override
+            public LockBackendType type() {
+                return LockBackendType.ETCD;
+            }
+
+            @Override
+            public Class<?> configurationClass() {
+                return Object.class;
+            }
+
+            @Override
+            public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                                      Environment environment) {
+                return Optional.of("an endpoint");
+            }
+        };
+        assertThat(select(null, IN_MEMORY, etcdModuleOnly).fallback()).isTrue();
+        assertThat(select(LockBackendType.ETCD, IN_MEMORY, etcdModuleOnly).chosen()).isSameAs(etcdModuleOnly);
     }
 
     @Test

@@ -145,14 +145,14 @@ class LockAnnotationValidationTests {
     }
 
     @Test
-    void monoReturnTypeIsRejectedUntilReactiveSupportExists() {
-        assertStartupFails(ReturnsMono.class, "ReturnsMono.load(String)", "the return type",
-                "reactive return types (Mono) are not supported yet");
+    void monoAndFluxReturnTypesAreAccepted() {
+        runner.withBean(ReturnsMono.class).withBean(ReturnsFlux.class).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
-    void fluxReturnTypeIsRejectedUntilReactiveSupportExists() {
-        assertStartupFails(ReturnsFlux.class, "ReturnsFlux.load()", "the return type", "reactive return types (Flux) are not supported yet");
+    void aBarePublisherReturnTypeIsRejected() {
+        assertStartupFails(ReturnsPublisher.class, "ReturnsPublisher.load()", "the return type",
+                "reactive return types other than Mono and Flux (Publisher) are not supported");
     }
 
     @Test
@@ -283,6 +283,13 @@ class LockAnnotationValidationTests {
     public static class ReturnsFlux {
         @DistributedLock
         public Flux<String> load() {
+            return Flux.empty();
+        }
+    }
+
+    public static class ReturnsPublisher {
+        @DistributedLock
+        public org.reactivestreams.Publisher<String> load() {
             return Flux.empty();
         }
     }

@@ -154,6 +154,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         }
         held.remove(lock.key, lock);
         Instant now = now();
+        if (!now.isBefore(lock.expiresAt())) {
+            // Ran out between two renewals (a long pause): the holder may have overlapped a successor.
+            lost(lock, "lease ran out at " + lock.expiresAt() + " before it was released");
+        }
         Instant holdUntil = lock.acquiredAt.plus(lock.options.holdAtLeast());
         if (now.isBefore(holdUntil) && !lock.wasLost()) {
             releaseAt(lock, Duration.between(now, holdUntil));

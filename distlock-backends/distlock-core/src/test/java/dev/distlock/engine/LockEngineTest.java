@@ -178,6 +178,18 @@ class LockEngineTest {
     }
 
     @Test
+    void leaseThatRanOutBeforeItsReleaseIsCountedLost() {
+        MutableClock clock = new MutableClock();
+        LockEngine paused = LockEngine.builder(backend).namespace("test").events(events).clock(clock).build();
+        Lease lease = paused.acquire("k", LONG);
+
+        clock.advance(Duration.ofSeconds(61)); // a pause longer than the lease, before any renewal ran
+        lease.close();
+
+        assertThat(events.events).anyMatch(event -> event.startsWith("lost test:k: lease ran out"));
+    }
+
+    @Test
     void reentryIntoALostLeaseFails() {
         try (Lease lease = engine.acquire("k", LONG)) {
             backend.listener.allLeasesLost("session expired");

@@ -1,5 +1,6 @@
 package dev.distlock.etcd;
 
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -59,11 +60,6 @@ class EtcdLeaseTest {
 
     private static String key() {
         return "lease:" + UUID.randomUUID();
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     /** The nodes of a lock's queue, oldest first, as etcd has them. */

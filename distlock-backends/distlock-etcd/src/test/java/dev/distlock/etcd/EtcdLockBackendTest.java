@@ -1,5 +1,6 @@
 package dev.distlock.etcd;
 
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -50,11 +51,6 @@ class EtcdLockBackendTest {
 
     private static String key() {
         return "test:" + UUID.randomUUID();
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     @Test

@@ -62,13 +62,9 @@ final class H2LockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
-    private final String renew = forTable(RENEW);
-    private final String release = forTable(RELEASE);
-    private final String state = forTable(STATE);
-    private final String purge = forTable(PURGE);
 
     H2LockTableSql(String table, int timeoutSeconds) {
-        super(table, timeoutSeconds);
+        super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
     }
 
     @Override
@@ -76,25 +72,5 @@ final class H2LockTableSql extends LockTableSql {
             throws SQLException {
         update(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
         return readBack(connection, keyHash, owner);
-    }
-
-    @Override
-    String renewSql() {
-        return renew;
-    }
-
-    @Override
-    String releaseSql() {
-        return release;
-    }
-
-    @Override
-    String stateSql() {
-        return state;
-    }
-
-    @Override
-    String purgeSql() {
-        return purge;
     }
 }

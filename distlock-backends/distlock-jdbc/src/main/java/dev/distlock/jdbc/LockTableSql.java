@@ -26,10 +26,24 @@ abstract class LockTableSql {
 
     protected final String table;
     private final int timeoutSeconds;
+    private final String renewSql;
+    private final String releaseSql;
+    private final String stateSql;
+    private final String purgeSql;
 
-    LockTableSql(String table, int timeoutSeconds) {
+    /**
+     * @param renew   template of {@link #renewSql()}
+     * @param release template of {@link #releaseSql()}
+     * @param state   template of {@link #stateSql()}
+     * @param purge   template of {@link #purgeSql()}
+     */
+    LockTableSql(String table, int timeoutSeconds, String renew, String release, String state, String purge) {
         this.table = table;
         this.timeoutSeconds = timeoutSeconds;
+        this.renewSql = forTable(renew);
+        this.releaseSql = forTable(release);
+        this.stateSql = forTable(state);
+        this.purgeSql = forTable(purge);
     }
 
     /**
@@ -43,19 +57,27 @@ abstract class LockTableSql {
             throws SQLException;
 
     /** Statement: params 1 ttl ms, 2 key_hash, 3 owner. One row updated while {@code owner} holds the key. */
-    abstract String renewSql();
+    final String renewSql() {
+        return renewSql;
+    }
 
     /** Statement: params 1 key_hash, 2 owner. One row updated (or returned) while {@code owner} held the key. */
-    abstract String releaseSql();
+    final String releaseSql() {
+        return releaseSql;
+    }
 
     /**
      * Query: param 1 key_hash. Returns at most one row: owner, token, and the milliseconds the lease
      * has left by the database clock (negative when run out; SQL NULL when the dialect cannot tell).
      */
-    abstract String stateSql();
+    final String stateSql() {
+        return stateSql;
+    }
 
     /** Statement: param 1 idle ms. Deletes rows that expired more than that long ago. */
-    abstract String purgeSql();
+    final String purgeSql() {
+        return purgeSql;
+    }
 
     /** Milliseconds as the dialect counts them in a lease (portable SQL rounds up to seconds). */
     long leaseMillis(long ttlMillis) {

@@ -54,13 +54,9 @@ final class MySqlLockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
-    private final String renew = forTable(RENEW);
-    private final String release = forTable(RELEASE);
-    private final String state = forTable(STATE);
-    private final String purge = forTable(PURGE);
 
     MySqlLockTableSql(String table, int timeoutSeconds) {
-        super(table, timeoutSeconds);
+        super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
     }
 
     @Override
@@ -69,25 +65,5 @@ final class MySqlLockTableSql extends LockTableSql {
         long ttl = leaseMillis(ttlMillis);
         update(connection, acquire, keyHash, key, owner, ttl, owner, owner, ttl);
         return readBack(connection, keyHash, owner);
-    }
-
-    @Override
-    String renewSql() {
-        return renew;
-    }
-
-    @Override
-    String releaseSql() {
-        return release;
-    }
-
-    @Override
-    String stateSql() {
-        return state;
-    }
-
-    @Override
-    String purgeSql() {
-        return purge;
     }
 }

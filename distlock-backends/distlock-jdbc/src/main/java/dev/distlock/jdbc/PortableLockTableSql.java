@@ -59,13 +59,9 @@ final class PortableLockTableSql extends LockTableSql {
 
     private final String acquireExisting = forTable(ACQUIRE_EXISTING);
     private final String acquireNew = forTable(ACQUIRE_NEW);
-    private final String renew = forTable(RENEW);
-    private final String release = forTable(RELEASE);
-    private final String state = forTable(STATE);
-    private final String purge = forTable(PURGE);
 
     PortableLockTableSql(String table, int timeoutSeconds) {
-        super(table, timeoutSeconds);
+        super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
     }
 
     /** Whole seconds, rounded up: a lease is never shorter than asked. */
@@ -89,25 +85,5 @@ final class PortableLockTableSql extends LockTableSql {
             }
         }
         return readBack(connection, keyHash, owner);
-    }
-
-    @Override
-    String renewSql() {
-        return renew;
-    }
-
-    @Override
-    String releaseSql() {
-        return release;
-    }
-
-    @Override
-    String stateSql() {
-        return state;
-    }
-
-    @Override
-    String purgeSql() {
-        return purge;
     }
 }

@@ -63,14 +63,10 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
-    private final String renew = forTable(RENEW);
-    private final String release = forTable(RELEASE_AND_NOTIFY);
-    private final String state = forTable(STATE);
-    private final String purge = forTable(PURGE);
     private final String channel;
 
     PostgresLockTableSql(String table, int timeoutSeconds) {
-        super(table, timeoutSeconds);
+        super(table, timeoutSeconds, RENEW, RELEASE_AND_NOTIFY, STATE, PURGE);
         this.channel = channelFor(table);
     }
 
@@ -98,29 +94,9 @@ final class PostgresLockTableSql extends LockTableSql {
 
     @Override
     boolean release(Connection connection, String keyHash, String owner) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, release, keyHash, owner, channel);
+        try (PreparedStatement statement = prepare(connection, releaseSql(), keyHash, owner, channel);
              ResultSet row = statement.executeQuery()) {
             return row.next();
         }
-    }
-
-    @Override
-    String renewSql() {
-        return renew;
-    }
-
-    @Override
-    String releaseSql() {
-        return release;
-    }
-
-    @Override
-    String stateSql() {
-        return state;
-    }
-
-    @Override
-    String purgeSql() {
-        return purge;
     }
 }

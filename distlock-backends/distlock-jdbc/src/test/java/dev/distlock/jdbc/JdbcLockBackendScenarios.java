@@ -1,5 +1,6 @@
 package dev.distlock.jdbc;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -280,10 +281,6 @@ abstract class JdbcLockBackendScenarios {
 
     private static String key(String name) {
         return "scenario:" + UUID.randomUUID() + ":" + name;
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
     }
 
     private static String suffix() {

@@ -1,5 +1,7 @@
 package dev.distlock.redis;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -60,15 +62,6 @@ class RedisLockBackendTest {
 
     private static String key() {
         return "test:" + UUID.randomUUID();
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.distlock.redis;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -79,14 +81,5 @@ class RedisRestartTest {
         return Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptionsInstanceOf(LockBackendException.class)
                 .until(call, result -> true);
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 }

@@ -1,18 +1,17 @@
 package dev.distlock.redis;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.LockOptions;
@@ -20,33 +19,20 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
-import dev.distlock.testsupport.RedisServerFixture;
 
 /** Redlock over five real redis-server processes, two or three of them killed with kill -9. */
 class RedlockFiveNodeFailoverTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private static final List<RedisServerFixture> servers = new ArrayList<>();
+    @RegisterExtension
+    static final RedlockServers servers = new RedlockServers(5);
     private RedlockLockBackend clientA;
     private RedlockLockBackend clientB;
 
-    @BeforeAll
-    static void startServers() {
-        for (int i = 0; i < 5; i++) {
-            servers.add(RedisServerFixture.start());
-        }
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.forEach(RedisServerFixture::close);
-    }
-
     @org.junit.jupiter.api.BeforeEach
     void newClients() {
-        RedlockSettings settings = RedlockSettings.of(servers.stream().map(RedisServerFixture::uri).toList())
-                .withNodeTimeout(Duration.ofMillis(500));
+        RedlockSettings settings = servers.settings();
         clientA = new RedlockLockBackend(settings);
         clientB = new RedlockLockBackend(settings);
     }
@@ -55,16 +41,7 @@ class RedlockFiveNodeFailoverTest {
     void closeClientsAndReviveServers() {
         clientA.close();
         clientB.close();
-        servers.stream().filter(server -> !server.isAlive()).forEach(RedisServerFixture::restart);
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
+        servers.restartKilled();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.distlock.redis;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
@@ -28,46 +29,24 @@ class RedlockLockBackendTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private static final List<RedisServerFixture> servers = new ArrayList<>();
+    @RegisterExtension
+    static final RedlockServers servers = new RedlockServers(3);
     private final List<RedlockLockBackend> backends = new ArrayList<>();
-
-    @BeforeAll
-    static void startServers() {
-        for (int i = 0; i < 3; i++) {
-            servers.add(RedisServerFixture.start());
-        }
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.forEach(RedisServerFixture::close);
-    }
 
     @AfterEach
     void closeBackendsAndReviveServers() {
         backends.forEach(RedlockLockBackend::close);
-        servers.stream().filter(server -> !server.isAlive()).forEach(RedisServerFixture::restart);
+        servers.restartKilled();
     }
 
     private RedlockLockBackend newBackend() {
-        RedlockLockBackend backend = new RedlockLockBackend(
-                RedlockSettings.of(servers.stream().map(RedisServerFixture::uri).toList())
-                        .withNodeTimeout(Duration.ofMillis(500)));
+        RedlockLockBackend backend = new RedlockLockBackend(servers.settings());
         backends.add(backend);
         return backend;
     }
 
     private static String key() {
         return "redlock:" + UUID.randomUUID();
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long token(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     @Test
@@ -148,7 +127,7 @@ class RedlockLockBackendTest {
     @Test
     void noNodeAnsweringIsABackendFailure() {
         RedlockLockBackend backend = newBackend();
-        servers.forEach(RedisServerFixture::kill);
+        servers.all().forEach(RedisServerFixture::kill);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> backend.tryAcquire(new AcquireRequest(key(), owner(), LEASE, false)))

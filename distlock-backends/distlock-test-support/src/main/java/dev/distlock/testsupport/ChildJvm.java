@@ -27,6 +27,7 @@ public final class ChildJvm implements AutoCloseable {
     private final PrintWriter commands;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> transcript = new ArrayList<>();
+    private volatile boolean readerDone;
 
     private ChildJvm(Process process) {
         this.process = process;
@@ -38,11 +39,17 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args} in a new JVM on this JVM's classpath. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** Like {@link #start(Class, String...)}, with more JVM options (e.g. {@code -XX:TieredStopAtLevel=1}). */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         try {
@@ -65,7 +72,11 @@ public final class ChildJvm implements AutoCloseable {
         try {
             while (true) {
                 long remaining = deadline - System.nanoTime();
-                String line = remaining > 0 ? lines.poll(remaining, TimeUnit.NANOSECONDS) : null;
+                // In slices, so that a child that died is reported at once rather than at the deadline.
+                String line = remaining > 0 ? lines.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
+                if (line == null && remaining > 0 && (process.isAlive() || readerRunning())) {
+                    continue;
+                }
                 if (line == null) {
                     throw new AssertionError("No line starting with '" + prefix + "' from the child JVM within "
                             + timeout + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")")
@@ -132,6 +143,13 @@ public final class ChildJvm implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process ended
+        } finally {
+            readerDone = true;
         }
+    }
+
+    /** Output may still be on its way from a process that just ended. */
+    private boolean readerRunning() {
+        return !readerDone || !lines.isEmpty();
     }
 }

@@ -19,7 +19,7 @@ import org.awaitility.Awaitility;
  *
  * <p>A missing binary fails the test with the command that installs it, never a silent skip.
  */
-public final class LocalServerProcess implements AutoCloseable {
+public final class LocalServerProcess implements ControllableServer {
 
     private final List<String> command;
     private final int port;
@@ -52,10 +52,12 @@ public final class LocalServerProcess implements AutoCloseable {
         }
     }
 
+    @Override
     public int port() {
         return port;
     }
 
+    @Override
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
@@ -65,22 +67,26 @@ public final class LocalServerProcess implements AutoCloseable {
     }
 
     /** kill -9: the server dies without cleaning up. */
+    @Override
     public void kill() {
         process.destroyForcibly();
         waitForExit();
     }
 
     /** SIGSTOP: the server stops answering but keeps its sockets open. */
+    @Override
     public void pause() {
         signal("STOP");
     }
 
     /** SIGCONT after {@link #pause()}. */
+    @Override
     public void resume() {
         signal("CONT");
     }
 
     /** Starts the same command again (same port, same data directory) after {@link #kill()}. */
+    @Override
     public void restart() {
         if (isAlive()) {
             kill();

@@ -1,11 +1,5 @@
 package dev.distlock.testsupport;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
-
 /**
  * A database of its own on the machine's MariaDB (127.0.0.1:3306, root without a password; override
  * with -Ddistlock.test.mariadb.host/port/user), created for one test class and dropped by
@@ -19,6 +13,10 @@ public final class MariaDbTestDatabase implements AutoCloseable {
     private static final String INSTALL_HINT = "MariaDB must run on " + HOST + ":" + PORT + " for user " + USER
             + " without a password: run scripts/test-servers.sh (it installs it with "
             + "apt-get install -y mariadb-server and starts it)";
+    /** Any connection exception (class 08) means the server is not there. */
+    private static final LocalDatabaseServer SERVER = new LocalDatabaseServer("MariaDB",
+            "jdbc:mariadb://" + HOST + ":" + PORT + "/", "", USER,
+            state -> state != null && state.startsWith("08"), INSTALL_HINT);
 
     private final String name;
 
@@ -28,9 +26,8 @@ public final class MariaDbTestDatabase implements AutoCloseable {
 
     /** Creates {@code distlock_<purpose>_<random>} with utf8mb4. */
     public static MariaDbTestDatabase create(String purpose) {
-        String name = ("distlock_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        admin("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        String name = LocalDatabaseServer.uniqueName(purpose);
+        SERVER.admin("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         return new MariaDbTestDatabase(name);
     }
 
@@ -39,11 +36,11 @@ public final class MariaDbTestDatabase implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return url(name);
+        return SERVER.url(name);
     }
 
     public String user() {
-        return USER;
+        return SERVER.user();
     }
 
     public String password() {
@@ -52,22 +49,6 @@ public final class MariaDbTestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        admin("DROP DATABASE IF EXISTS " + name);
-    }
-
-    private static String url(String database) {
-        return "jdbc:mariadb://" + HOST + ":" + PORT + "/" + database;
-    }
-
-    private static void admin(String sql) {
-        try (Connection connection = DriverManager.getConnection(url(""), USER, "");
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                throw new IllegalStateException(INSTALL_HINT, e);
-            }
-            throw new IllegalStateException("MariaDB refused: " + sql, e);
-        }
+        SERVER.admin("DROP DATABASE IF EXISTS " + name);
     }
 }

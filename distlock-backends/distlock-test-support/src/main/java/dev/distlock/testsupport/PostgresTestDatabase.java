@@ -1,11 +1,5 @@
 package dev.distlock.testsupport;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
-
 /**
  * A database of its own on the machine's PostgreSQL (127.0.0.1:5432, user postgres, trust
  * authentication; override with -Ddistlock.test.postgres.host/port/user), created for one test class
@@ -20,6 +14,10 @@ public final class PostgresTestDatabase implements AutoCloseable {
     private static final String INSTALL_HINT = "PostgreSQL must run on " + HOST + ":" + PORT + " with trust "
             + "authentication for user " + USER + ": run scripts/test-servers.sh (it installs it with "
             + "apt-get install -y postgresql and starts it)";
+    /** Unable to connect, connection rejected, or the user not let in (no trust authentication). */
+    private static final LocalDatabaseServer SERVER = new LocalDatabaseServer("PostgreSQL",
+            "jdbc:postgresql://" + HOST + ":" + PORT + "/", "postgres", USER,
+            state -> "08001".equals(state) || "08004".equals(state) || "28000".equals(state), INSTALL_HINT);
 
     private final String name;
 
@@ -29,9 +27,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     /** Creates {@code distlock_<purpose>_<random>}. */
     public static PostgresTestDatabase create(String purpose) {
-        String name = ("distlock_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        admin("CREATE DATABASE " + name);
+        String name = LocalDatabaseServer.uniqueName(purpose);
+        SERVER.admin("CREATE DATABASE " + name);
         return new PostgresTestDatabase(name);
     }
 
@@ -40,11 +37,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return url(name);
+        return SERVER.url(name);
     }
 
     public String user() {
-        return USER;
+        return SERVER.user();
     }
 
     public String password() {
@@ -54,22 +51,6 @@ public final class PostgresTestDatabase implements AutoCloseable {
     /** Drops the database, closing any connection still open to it. */
     @Override
     public void close() {
-        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    }
-
-    private static String url(String database) {
-        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
-    }
-
-    private static void admin(String sql) {
-        try (Connection connection = DriverManager.getConnection(url("postgres"), USER, "");
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            if ("08001".equals(e.getSQLState()) || "08004".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {
-                throw new IllegalStateException(INSTALL_HINT, e);
-            }
-            throw new IllegalStateException("PostgreSQL refused: " + sql, e);
-        }
+        SERVER.admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 }

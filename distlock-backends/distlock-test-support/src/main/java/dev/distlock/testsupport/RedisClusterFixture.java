@@ -23,6 +23,11 @@ public final class RedisClusterFixture implements AutoCloseable {
     }
 
     public static RedisClusterFixture start(int masters) {
+        // Cluster nodes announce their own addresses, which a container would get wrong: local binaries only.
+        if (LocalServerProcess.findExecutable("redis-server").isEmpty() || LocalServerProcess.findExecutable("redis-cli").isEmpty()) {
+            throw new IllegalStateException("A Redis Cluster test needs redis-server and redis-cli; install them with: "
+                    + RedisServerFixture.INSTALL_HINT);
+        }
         List<RedisServerFixture> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < masters; i++) {

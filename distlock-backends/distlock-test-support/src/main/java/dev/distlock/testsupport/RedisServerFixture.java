@@ -8,21 +8,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A redis-server that a test starts on a free loopback port, from the local binary. Without
- * persistence by default ({@code --save "" --appendonly no}): a kill -9 then loses every key, as
- * a cache-style Redis would. {@link #startDurable()} turns on the AOF with fsync on every write,
- * so that a restart keeps what was acknowledged.
- *
- * <p>A missing binary fails the test with the package to install.
+ * A redis-server that a test starts on a free loopback port: from the local binary when one is on
+ * the PATH, otherwise in a container through Testcontainers when a Docker engine answers, otherwise
+ * the test fails naming the package to install. Without persistence by default
+ * ({@code --save "" --appendonly no}): a kill -9 then loses every key, as a cache-style Redis
+ * would. {@link #startDurable()} turns on the AOF with fsync on every write, so that a restart
+ * keeps what was acknowledged.
  */
 public final class RedisServerFixture implements AutoCloseable {
 
     public static final String INSTALL_HINT = "apt-get install -y redis-server";
+    static final String IMAGE = "redis:7.0";
 
-    private final LocalServerProcess process;
+    private final ControllableServer process;
     private final Path dataDir;
 
-    private RedisServerFixture(LocalServerProcess process, Path dataDir) {
+    private RedisServerFixture(ControllableServer process, Path dataDir) {
         this.process = process;
         this.dataDir = dataDir;
     }
@@ -42,6 +43,15 @@ public final class RedisServerFixture implements AutoCloseable {
      * @param extraArgs more redis-server arguments, e.g. {@code --cluster-enabled yes}
      */
     public static RedisServerFixture start(boolean durable, List<String> extraArgs) {
+        List<String> persistence = durable
+                ? List.of("--save", "", "--appendonly", "yes", "--appendfsync", "always")
+                : List.of("--save", "", "--appendonly", "no");
+        if (LocalServerProcess.findExecutable("redis-server").isEmpty() && ContainerServer.dockerAvailable()) {
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", "6379", "--bind", "0.0.0.0"));
+            command.addAll(persistence);
+            command.addAll(extraArgs);
+            return new RedisServerFixture(ContainerServer.start(IMAGE, 6379, command), null);
+        }
         int port = FreePorts.next();
         Path dataDir;
         try {
@@ -50,13 +60,8 @@ public final class RedisServerFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<String> command = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dataDir.toString(), "--save", ""));
-        if (durable) {
-            command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
-        } else {
-            command.addAll(List.of("--appendonly", "no"));
-        }
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dataDir.toString()));
+        command.addAll(persistence);
         command.addAll(extraArgs);
         return new RedisServerFixture(LocalServerProcess.start(command, port, INSTALL_HINT), dataDir);
     }
@@ -74,12 +79,12 @@ public final class RedisServerFixture implements AutoCloseable {
         return "redis://" + host() + ":" + port();
     }
 
-    /** The data directory (AOF, cluster config). */
+    /** The data directory (AOF, cluster config); null for a server in a container. */
     public Path dataDir() {
         return dataDir;
     }
 
-    public LocalServerProcess process() {
+    public ControllableServer server() {
         return process;
     }
 
@@ -100,7 +105,9 @@ public final class RedisServerFixture implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-        deleteRecursively(dataDir);
+        if (dataDir != null) {
+            deleteRecursively(dataDir);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -94,6 +94,23 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops server {@code index} of the ensemble as a crash would (its sessions are not closed).
+     * Returns it, for {@link #restart(InstanceSpec)}.
+     */
+    public InstanceSpec killServer(int index) {
+        if (cluster == null) {
+            throw new IllegalStateException("killServer(int) is for an ensemble; a single server has killServerOf");
+        }
+        InstanceSpec instance = new ArrayList<>(cluster.getInstances()).get(index);
+        try {
+            cluster.killServer(instance);
+            return instance;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not kill ZooKeeper server " + index, e);
+        }
+    }
+
     /** Starts a killed server again, on its old port and data; {@code instance} null for {@link #single()}. */
     public void restart(InstanceSpec instance) {
         try {

@@ -1,5 +1,6 @@
 package dev.distlock.zookeeper;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -125,9 +126,5 @@ class ZooKeeperLockBackendConfigurationTest {
             builder.authorization("digest", digest.getBytes(StandardCharsets.UTF_8));
         }
         return builder.build();
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
     }
 }

@@ -1,5 +1,7 @@
 package dev.distlock.zookeeper;
 
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +61,7 @@ class ZooKeeperSessionFaultsTest {
         ZooKeeperLockBackend waiter = track(new ZooKeeperLockBackend(client(zookeeper, Duration.ofSeconds(2)), "/distlock"));
         String holderOwner = owner();
         String waiterOwner = owner();
-        long holderToken = granted(holder.tryAcquire(fair(holderOwner)));
+        long holderToken = token(holder.tryAcquire(fair(holderOwner)));
         CountDownLatch woken = new CountDownLatch(1);
         track(waiter.subscribe(key, waiterOwner, woken::countDown));
         assertThat(waiter.tryAcquire(fair(waiterOwner))).isInstanceOf(AcquireResult.Denied.class);
@@ -68,7 +70,7 @@ class ZooKeeperSessionFaultsTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> holderNews.events.contains("all lost"));
         assertThat(woken.await(15, TimeUnit.SECONDS)).as("waiter woken by the expired holder's node").isTrue();
-        long waiterToken = granted(waiter.tryAcquire(fair(waiterOwner)));
+        long waiterToken = token(waiter.tryAcquire(fair(waiterOwner)));
         assertThat(waiterToken).isGreaterThan(holderToken);
         // The holder's client has a new session by now; the old lease must not come back with it.
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !holder.renew(key, holderOwner, LEASE));
@@ -107,7 +109,7 @@ class ZooKeeperSessionFaultsTest {
         FencedResource resource = new FencedResource();
         String holderOwner = owner();
         String contenderOwner = owner();
-        long holderToken = granted(holder.tryAcquire(fair(holderOwner)));
+        long holderToken = token(holder.tryAcquire(fair(holderOwner)));
         assertThat(resource.write(key, holderToken)).isTrue();
 
         InstanceSpec killed = zookeeper.killServerOf(holderClient.getZookeeperClient().getZooKeeper());
@@ -123,7 +125,7 @@ class ZooKeeperSessionFaultsTest {
 
         zookeeper.restart(killed);
         assertThat(holder.release(key, holderOwner)).isTrue();
-        long contenderToken = granted(contender.tryAcquire(fair(contenderOwner)));
+        long contenderToken = token(contender.tryAcquire(fair(contenderOwner)));
         assertThat(contenderToken).isGreaterThan(holderToken);
         assertThat(resource.write(key, contenderToken)).isTrue();
         assertThat(resource.write(key, holderToken)).as("a stale holder is fenced off").isFalse();
@@ -138,7 +140,7 @@ class ZooKeeperSessionFaultsTest {
         RecordingLeaseLossListener holderNews = new RecordingLeaseLossListener();
         holder.setLeaseLossListener(holderNews);
         String holderOwner = owner();
-        long holderToken = granted(holder.tryAcquire(fair(holderOwner)));
+        long holderToken = token(holder.tryAcquire(fair(holderOwner)));
 
         zookeeper.killServerOf(holderClient.getZookeeperClient().getZooKeeper());
         await().atMost(Duration.ofSeconds(10)).until(() -> holderNews.events.contains("at risk"));
@@ -152,7 +154,7 @@ class ZooKeeperSessionFaultsTest {
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> contender.tryAcquire(fair(contenderOwner)) instanceof AcquireResult.Granted);
         assertThat(holder.renew(key, holderOwner, LEASE)).as("the holder's lease stays lost after reconnecting").isFalse();
-        assertThat(granted(contender.tryAcquire(fair(contenderOwner)))).isGreaterThan(holderToken);
+        assertThat(token(contender.tryAcquire(fair(contenderOwner)))).isGreaterThan(holderToken);
     }
 
     private CuratorFramework client(ZooKeeperServerFixture zookeeper, Duration sessionTimeout) {
@@ -168,15 +170,6 @@ class ZooKeeperSessionFaultsTest {
 
     private AcquireRequest fair(String owner) {
         return new AcquireRequest(key, owner, LEASE, true);
-    }
-
-    private static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
-    private static long granted(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     private <T extends AutoCloseable> T track(T resource) {

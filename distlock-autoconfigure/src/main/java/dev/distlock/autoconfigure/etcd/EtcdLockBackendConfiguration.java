@@ -1,0 +1,107 @@
+package dev.distlock.autoconfigure.etcd;
+
+import java.util.Optional;
+
+import io.etcd.jetcd.Client;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.etcd.EtcdLockBackend;
+import dev.distlock.spi.LockBackend;
+
+/**
+ * The etcd backend: chosen by {@code distlock.backend=etcd}, or, when that is not set, by the
+ * distlock-etcd module together with a connection (a jetcd {@link Client} bean or
+ * {@code distlock.etcd.endpoints}). On the application's {@code Client} bean when there is one,
+ * which the backend uses as is and never closes; otherwise on a client of its own built from
+ * {@code distlock.etcd.*}, closed with the backend.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({EtcdLockBackend.class, Client.class})
+@ConditionalOnMissingBean(LockBackend.class)
+@Conditional(LockBackendCondition.class)
+@EnableConfigurationProperties(EtcdLockProperties.class)
+public final class EtcdLockBackendConfiguration {
+
+    /** Closed by the context (it is AutoCloseable): revokes its leases, and closes its client if it owns one. */
+    @Bean
+    EtcdLockBackend etcdLockBackend(EtcdLockProperties properties, ObjectProvider<Client> applicationClient) {
+        // getIfAvailable, not getIfUnique: two Client beans without a @Primary fail start-up rather
+        // than silently leaving both unused for a client of our own.
+        Client client = applicationClient.getIfAvailable();
+        if (client != null) {
+            return new EtcdLockBackend(client, properties.getKeyPrefix(), properties.getRequestTimeout());
+        }
+        return new EtcdLockBackend(properties.toSettings());
+    }
+
+    /**
+     * Present when distlock-etcd and jetcd are on the classpath. The module alone is no sign that the
+     * application means etcd (its default endpoint is localhost): detection also needs a connection,
+     * a {@code Client} bean or {@code distlock.etcd.endpoints}. Named by {@code distlock.backend=etcd},
+     * the module is enough and the default endpoint applies.
+     */
+    public static final class Candidate implements LockBackendCandidate {
+
+        static final String MODULE = "the dev.distlock:distlock-etcd module";
+
+        /**
+         * By name: these classes may be absent when this candidate is asked, and the class loader to
+         * look in is the application's. A test checks that the names match the classes.
+         */
+        static final String BACKEND_CLASS = "dev.distlock.etcd.EtcdLockBackend";
+        static final String CLIENT_CLASS = "io.etcd.jetcd.Client";
+        static final String ENDPOINTS_PROPERTY = "distlock.etcd.endpoints";
+
+        @Override
+        public LockBackendType type() {
+            return LockBackendType.ETCD;
+        }
+
+        @Override
+        public Class<?> configurationClass() {
+            return EtcdLockBackendConfiguration.class;
+        }
+
+        @Override
+        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
+                return Optional.of(MODULE);
+            }
+            if (!ClassUtils.isPresent(CLIENT_CLASS, classLoader)) {
+                return Optional.of(MODULE + "'s io.etcd:jetcd-core dependency");
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                                  Environment environment) {
+            if (hasClientBean(classLoader, beanFactory)
+                    || Binder.get(environment).bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound()) {
+                return Optional.empty();
+            }
+            return Optional.of("a jetcd Client bean or " + ENDPOINTS_PROPERTY);
+        }
+
+        /** Looks at bean definitions only (no bean is created): called while they are registered. */
+        private static boolean hasClientBean(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            Class<?> clientType = ClassUtils.resolveClassName(CLIENT_CLASS, classLoader);
+            return beanFactory.getBeanNamesForType(clientType, true, false).length > 0;
+        }
+    }
+}

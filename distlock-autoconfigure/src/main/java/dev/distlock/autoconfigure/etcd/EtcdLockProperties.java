@@ -1,0 +1,130 @@
+package dev.distlock.autoconfigure.etcd;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.distlock.etcd.EtcdSettings;
+
+/**
+ * The {@code distlock.etcd.*} properties. Certificates are file system paths (PEM files, e.g. a
+ * mounted secret): gRPC reads them as files, which a resource inside a jar is not. With a jetcd
+ * {@code Client} bean of the application's own, only {@code key-prefix} and {@code request-timeout}
+ * apply: the connection is the application's.
+ */
+@ConfigurationProperties("distlock.etcd")
+public class EtcdLockProperties {
+
+    // Defaults written as literals (the same as EtcdSettings', which a test checks) so that the
+    // configuration processor can put them into the IDE metadata.
+
+    /** Client URLs of the etcd members, e.g. http://10.0.0.1:2379; list every member of a cluster. */
+    private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
+
+    /** User name when etcd authentication is on; set together with password. */
+    private String user;
+
+    /** Password of the etcd user. */
+    private String password;
+
+    /** PEM file of the CA that signed the etcd servers' certificates; setting it turns TLS on. */
+    private Path caCertificate;
+
+    /** PEM client certificate for mutual TLS; set together with client-key. */
+    private Path clientCertificate;
+
+    /** PEM (PKCS#8) private key of the client certificate. */
+    private Path clientKey;
+
+    /** How long a connection attempt to one etcd endpoint may take. */
+    private Duration connectTimeout = Duration.ofSeconds(5);
+
+    /** How long one call to etcd (a transaction, a lease grant) may take before the lock operation fails. */
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    /** etcd key under which every lock lives, so that locks do not mix with the application's own keys. */
+    private String keyPrefix = "/distlock";
+
+    /** The settings of a backend that owns its client, validated by {@link EtcdSettings}. */
+    public EtcdSettings toSettings() {
+        List<URI> uris = endpoints.stream().map(String::trim).map(URI::create).toList();
+        return new EtcdSettings(uris, user, password, caCertificate, clientCertificate, clientKey,
+                connectTimeout, requestTimeout, keyPrefix);
+    }
+
+    public List<String> getEndpoints() {
+        return endpoints;
+    }
+
+    public void setEndpoints(List<String> endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public Path getCaCertificate() {
+        return caCertificate;
+    }
+
+    public void setCaCertificate(Path caCertificate) {
+        this.caCertificate = caCertificate;
+    }
+
+    public Path getClientCertificate() {
+        return clientCertificate;
+    }
+
+    public void setClientCertificate(Path clientCertificate) {
+        this.clientCertificate = clientCertificate;
+    }
+
+    public Path getClientKey() {
+        return clientKey;
+    }
+
+    public void setClientKey(Path clientKey) {
+        this.clientKey = clientKey;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public String getKeyPrefix() {
+        return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+        this.keyPrefix = keyPrefix;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.distlock.autoconfigure.interceptor;
+
+import java.util.Optional;
+
+import dev.distlock.Lease;
+import dev.distlock.LockNotAcquiredException;
+import dev.distlock.LockOptions;
+import dev.distlock.OnLocked;
+import dev.distlock.engine.EngineLease;
+import dev.distlock.engine.LockEngine;
+
+/**
+ * One call of a {@code @DistributedLock} method, with its key evaluated: what a return-type
+ * strategy needs to take the lock when it sees fit (at once, or on subscription), observed, and to
+ * answer a lock held elsewhere the way {@code onLocked} says.
+ */
+public final class LockedCall {
+
+    private final LockEngine engine;
+    private final LockOperation operation;
+    private final String fullKey;
+    private final LockOptions options;
+    private final LockObservations observations;
+
+    LockedCall(LockEngine engine, LockOperation operation, String fullKey, LockOptions options, LockObservations observations) {
+        this.engine = engine;
+        this.operation = operation;
+        this.fullKey = fullKey;
+        this.options = options;
+        this.observations = observations;
+    }
+
+    public String fullKey() {
+        return fullKey;
+    }
+
+    public OnLocked onLocked() {
+        return operation.onLocked();
+    }
+
+    /** Asks the engine, waiting up to {@code waitFor}, on the calling thread; empty when held elsewhere. */
+    public Optional<Lease> tryAcquire() {
+        LockObservations.Acquisition observation = observations.startAcquisition(operation.name(), fullKey, engine.backend().name());
+        Optional<Lease> lease;
+        try {
+            lease = engine.tryAcquireFullKey(fullKey, options);
+        } catch (RuntimeException | Error e) {
+            observation.failed(e);
+            throw e;
+        }
+        if (lease.isPresent()) {
+            observation.acquired();
+        } else {
+            observation.notAcquired();
+        }
+        return lease;
+    }
+
+    /**
+     * Like {@link #tryAcquire()}, for a lock that outlives the calling thread's part in it (a future,
+     * a publisher): the thread is not left holding it, so that its next call of the same key waits
+     * instead of re-entering.
+     */
+    public Optional<Lease> tryAcquireDetached() {
+        Optional<Lease> lease = tryAcquire();
+        lease.ifPresent(LockedCall::detach);
+        return lease;
+    }
+
+    static void detach(Lease lease) {
+        if (lease instanceof EngineLease engineLease) {
+            engineLease.detachFromThread();
+        }
+    }
+
+    /** Throws {@link LockNotAcquiredException} for {@code onLocked = FAIL}; returns for SKIP. */
+    public void lockedElsewhere() {
+        if (operation.onLocked() == OnLocked.FAIL) {
+            throw notAcquired();
+        }
+    }
+
+    public LockNotAcquiredException notAcquired() {
+        return new LockNotAcquiredException(fullKey);
+    }
+
+    /** Starts observing the guarded call under {@code lease}; stop it when the lease is released. */
+    public LockObservations.Execution startExecution(Lease lease) {
+        return observations.startExecution(operation.name(), fullKey, engine.backend().name(), lease.fencingToken());
+    }
+}

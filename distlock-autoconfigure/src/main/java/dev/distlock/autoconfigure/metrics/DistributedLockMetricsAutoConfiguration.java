@@ -1,0 +1,57 @@
+package dev.distlock.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.distlock.autoconfigure.interceptor.LockObservations;
+import dev.distlock.spi.LockBackend;
+
+/**
+ * distlock's meters when Micrometer and a {@link MeterRegistry} are present, and its observations
+ * when an {@link ObservationRegistry} is. Runs after Spring Boot's metrics and observation
+ * auto-configurations (named by string: those modules are optional), so that their registries
+ * are seen; the engine picks {@link LockMetrics} up as a {@code LockEventListener} bean, and the
+ * interceptor looks {@link LockObservations} up on its first call.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
+@ConditionalOnBooleanProperty(name = "distlock.enabled", matchIfMissing = true)
+public final class DistributedLockMetricsAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class MeterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LockMetrics distlockLockMetrics(MeterRegistry meterRegistry, ObjectProvider<LockBackend> lockBackend) {
+            LockBackend backend = lockBackend.getIfUnique();
+            return new LockMetrics(meterRegistry, backend != null ? backend.name() : "unknown");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationRegistry.class)
+    @ConditionalOnBean(ObservationRegistry.class)
+    static class ObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(LockObservations.class)
+        ObservedLocks distlockObservedLocks(ObservationRegistry observationRegistry) {
+            return new ObservedLocks(observationRegistry);
+        }
+    }
+}
