@@ -2,6 +2,8 @@ package dev.distlock.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +109,7 @@ public abstract class LockBackendContract {
     void abandonedLockIsGrantedToAnotherOwnerAfterItsLease() {
         LockBackend holder = newBackend();
         String key = key("abandoned");
-        long abandonedToken = granted(holder.tryAcquire(request(key, owner(), SHORT_LEASE)));
+        long abandonedToken = token(holder.tryAcquire(request(key, owner(), SHORT_LEASE)));
         holder.close(); // the holder dies: no release, no renewal
 
         LockEngine other = engine(backend());
@@ -123,7 +125,7 @@ public abstract class LockBackendContract {
         LockBackend intruder = backend();
         String key = key("owned");
         String owner = owner();
-        granted(holder.tryAcquire(request(key, owner, LONG_LEASE)));
+        token(holder.tryAcquire(request(key, owner, LONG_LEASE)));
 
         assertThat(intruder.release(key, owner())).isFalse();
         assertThat(intruder.renew(key, owner(), LONG_LEASE)).isFalse();
@@ -137,7 +139,7 @@ public abstract class LockBackendContract {
         LockBackend backend = backend();
         String key = key("twice");
         String owner = owner();
-        granted(backend.tryAcquire(request(key, owner, LONG_LEASE)));
+        token(backend.tryAcquire(request(key, owner, LONG_LEASE)));
 
         assertThat(backend.release(key, owner)).isTrue();
         assertThat(backend.release(key, owner)).isFalse();
@@ -150,7 +152,7 @@ public abstract class LockBackendContract {
         LockBackend other = backend();
         String key = key("renewed");
         String owner = owner();
-        granted(holder.tryAcquire(request(key, owner, SHORT_LEASE)));
+        token(holder.tryAcquire(request(key, owner, SHORT_LEASE)));
 
         assertThat(holder.renew(key, owner, LONG_LEASE)).isTrue();
 
@@ -167,8 +169,8 @@ public abstract class LockBackendContract {
         String key = key("retry");
         AcquireRequest request = request(key, owner(), LONG_LEASE);
 
-        long first = granted(backend.tryAcquire(request));
-        assertThat(granted(backend.tryAcquire(request))).isEqualTo(first);
+        long first = token(backend.tryAcquire(request));
+        assertThat(token(backend.tryAcquire(request))).isEqualTo(first);
     }
 
     @Test
@@ -179,7 +181,7 @@ public abstract class LockBackendContract {
         for (int i = 0; i < 12; i++) {
             LockBackend backend = backends.get(i % backends.size());
             String owner = owner();
-            long token = granted(backend.tryAcquire(request(key, owner, LONG_LEASE)));
+            long token = token(backend.tryAcquire(request(key, owner, LONG_LEASE)));
             assertThat(token).as("token of grant %d", i).isGreaterThan(previous);
             previous = token;
             assertThat(backend.release(key, owner)).isTrue();
@@ -194,7 +196,7 @@ public abstract class LockBackendContract {
         }
         String key = key("notified");
         String holder = owner();
-        granted(holderBackend.tryAcquire(request(key, holder, LONG_LEASE)));
+        token(holderBackend.tryAcquire(request(key, holder, LONG_LEASE)));
         // The waiter's safety poll is longer than this test may run: only the notification can wake it.
         LockEngine waiter = LockEngine.builder(backend()).namespace(namespace)
                 .waitSettings(new WaitSettings(Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(2)))
@@ -224,7 +226,7 @@ public abstract class LockBackendContract {
         AcquireRequest first = fairRequest(key, owner());
         AcquireRequest second = fairRequest(key, owner());
         AcquireRequest third = fairRequest(key, owner());
-        granted(holderBackend.tryAcquire(holder));
+        token(holderBackend.tryAcquire(holder));
         assertThat(firstBackend.tryAcquire(first)).isInstanceOf(AcquireResult.Denied.class);
         assertThat(secondBackend.tryAcquire(second)).isInstanceOf(AcquireResult.Denied.class);
         assertThat(thirdBackend.tryAcquire(third)).isInstanceOf(AcquireResult.Denied.class);
@@ -233,10 +235,10 @@ public abstract class LockBackendContract {
 
         assertThat(thirdBackend.tryAcquire(third)).as("third, asked last").isInstanceOf(AcquireResult.Denied.class);
         assertThat(secondBackend.tryAcquire(second)).as("second").isInstanceOf(AcquireResult.Denied.class);
-        long firstToken = granted(firstBackend.tryAcquire(first));
+        long firstToken = token(firstBackend.tryAcquire(first));
         secondBackend.withdraw(key, second.owner()); // the second waiter gives up: the third moves up
         assertThat(firstBackend.release(key, first.owner())).isTrue();
-        assertThat(granted(thirdBackend.tryAcquire(third))).isGreaterThan(firstToken);
+        assertThat(token(thirdBackend.tryAcquire(third))).isGreaterThan(firstToken);
     }
 
     @Test
@@ -244,8 +246,8 @@ public abstract class LockBackendContract {
         LockBackend first = backend();
         LockBackend second = backend();
 
-        granted(first.tryAcquire(request(key("one"), owner(), LONG_LEASE)));
-        granted(second.tryAcquire(request(key("two"), owner(), LONG_LEASE)));
+        token(first.tryAcquire(request(key("one"), owner(), LONG_LEASE)));
+        token(second.tryAcquire(request(key("two"), owner(), LONG_LEASE)));
     }
 
     @Test
@@ -266,9 +268,9 @@ public abstract class LockBackendContract {
         LockBackend second = backend();
         String key = key("prefix");
 
-        granted(first.tryAcquire(request(key, owner(), LONG_LEASE)));
-        granted(second.tryAcquire(request(key + "/child", owner(), LONG_LEASE)));
-        granted(second.tryAcquire(request(key + "-sibling", owner(), LONG_LEASE)));
+        token(first.tryAcquire(request(key, owner(), LONG_LEASE)));
+        token(second.tryAcquire(request(key + "/child", owner(), LONG_LEASE)));
+        token(second.tryAcquire(request(key + "-sibling", owner(), LONG_LEASE)));
     }
 
     @Test
@@ -291,10 +293,10 @@ public abstract class LockBackendContract {
         LockBackend second = backend();
         String owner = owner();
 
-        long token = granted(first.tryAcquire(request(key, owner, LONG_LEASE)));
+        long token = token(first.tryAcquire(request(key, owner, LONG_LEASE)));
         assertThat(second.tryAcquire(request(key, owner(), LONG_LEASE))).isInstanceOf(AcquireResult.Denied.class);
         assertThat(first.release(key, owner)).isTrue();
-        assertThat(granted(second.tryAcquire(request(key, owner(), LONG_LEASE)))).isGreaterThan(token);
+        assertThat(token(second.tryAcquire(request(key, owner(), LONG_LEASE)))).isGreaterThan(token);
     }
 
     protected final LockBackend backend() {
@@ -313,20 +315,11 @@ public abstract class LockBackendContract {
         return namespace + ":" + name;
     }
 
-    protected static String owner() {
-        return UUID.randomUUID() + ":1";
-    }
-
     protected static AcquireRequest request(String key, String owner, Duration ttl) {
         return new AcquireRequest(key, owner, ttl, false);
     }
 
     private static AcquireRequest fairRequest(String key, String owner) {
         return new AcquireRequest(key, owner, LONG_LEASE, true);
-    }
-
-    protected static long granted(AcquireResult result) {
-        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
-        return ((AcquireResult.Granted) result).fencingToken();
     }
 }
