@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Lock;
 
 import javax.sql.DataSource;
 
@@ -130,19 +129,7 @@ final class JdbcBench implements BackendBench {
         repository.afterPropertiesSet();
         repository.afterSingletonsInstantiated();
         JdbcLockRegistry registry = new JdbcLockRegistry(repository, LEASE);
-        return new LockClient() {
-            @Override
-            public Held acquire(String key) {
-                Lock lock = registry.obtain(key);
-                lock.lock();
-                return lock::unlock;
-            }
-
-            @Override
-            public void close() {
-                repository.close();
-            }
-        };
+        return LockClient.ofLocks(registry::obtain, repository::close);
     }
 
     /**

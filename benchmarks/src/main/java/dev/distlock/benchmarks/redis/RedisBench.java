@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -15,7 +14,6 @@ import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.redis.spring.RedisLockProvider;
 import org.redisson.Redisson;
-import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -70,39 +68,17 @@ final class RedisBench implements BackendBench {
         Config config = new Config();
         config.useSingleServer().setAddress(server.uri());
         RedissonClient redisson = Redisson.create(config);
-        return new LockClient() {
-            @Override
-            public Held acquire(String key) {
-                RLock lock = redisson.getLock(key);
-                lock.lock();
-                return lock::unlock;
-            }
-
-            @Override
-            public void close() {
-                redisson.shutdown();
-            }
-        };
+        return LockClient.ofLocks(redisson::getLock, redisson::shutdown);
     }
 
     /** Spring Integration's RedisLockRegistry with its defaults (spin lock, 100 ms between tries). */
     private LockClient springIntegration() {
         LettuceConnectionFactory factory = connectionFactory();
         RedisLockRegistry registry = new RedisLockRegistry(factory, "bench", LEASE);
-        return new LockClient() {
-            @Override
-            public Held acquire(String key) {
-                Lock lock = registry.obtain(key);
-                lock.lock();
-                return lock::unlock;
-            }
-
-            @Override
-            public void close() {
-                registry.destroy();
-                factory.destroy();
-            }
-        };
+        return LockClient.ofLocks(registry::obtain, () -> {
+            registry.destroy();
+            factory.destroy();
+        });
     }
 
     /** ShedLock's Redis provider: try once, no waiting (it is made for scheduled jobs). */

@@ -1,5 +1,8 @@
 package dev.distlock.benchmarks.support;
 
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
+
 /**
  * One way to take a lock, as the benchmarks compare them: distlock, a peer library, or the raw client
  * doing the fewest round trips (the floor). Every implementation is one small class or lambda, so that
@@ -20,6 +23,23 @@ public interface LockClient extends AutoCloseable {
 
     @Override
     void close() throws Exception;
+
+    /** A peer that hands out a {@link Lock} per key (Redisson, Spring Integration's registries): lock() blocks. */
+    static LockClient ofLocks(Function<String, Lock> obtain, AutoCloseable close) {
+        return new LockClient() {
+            @Override
+            public Held acquire(String key) {
+                Lock lock = obtain.apply(key);
+                lock.lock();
+                return lock::unlock;
+            }
+
+            @Override
+            public void close() throws Exception {
+                close.close();
+            }
+        };
+    }
 
     /** A held lock. */
     @FunctionalInterface
