@@ -26,43 +26,60 @@ final class AcquireLoop {
         this.settings = settings;
     }
 
-    /** @return the fencing token, or empty when the lock stayed held past {@code waitFor} */
-    Optional<Long> acquire(AcquireRequest request, Duration waitFor) {
+    /**
+     * @param beforeWaiting called once, when the first attempt was denied and there is time to wait
+     * @return the fencing token, or empty when the lock stayed held past {@code waitFor}
+     */
+    Optional<Long> acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
         long deadline = System.nanoTime() + waitFor.toNanos();
-        Semaphore wakeUp = new Semaphore(0);
-        ReleaseNotifications.Subscription subscription = null;
-        Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
-        boolean granted = false;
+        Optional<Long> token = Optional.empty();
         try {
+            AcquireResult first = backend.tryAcquire(request);
+            if (first instanceof AcquireResult.Granted grant) {
+                token = Optional.of(grant.fencingToken());
+            } else if (deadline - System.nanoTime() > 0) {
+                beforeWaiting.run();
+                token = waitAndRetry(request, deadline, (AcquireResult.Denied) first);
+            }
+            return token;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockNotAcquiredException(request.key(), "Interrupted while waiting for lock '" + request.key() + "'", e);
+        } finally {
+            if (token.isEmpty()) {
+                withdrawQuietly(request);
+            }
+        }
+    }
+
+    /** The waiting part, so that an uncontended acquisition allocates none of its state. */
+    private Optional<Long> waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
+            throws InterruptedException {
+        Semaphore wakeUp = new Semaphore(0);
+        Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
+        ReleaseNotifications.Subscription subscription = backend instanceof ReleaseNotifications notifications
+                ? notifications.subscribe(request.key(), request.owner(), wakeUp::release)
+                : null;
+        try {
+            // Subscribed after a denial: try again at once, a release may have fallen in between.
+            AcquireResult result = subscription != null ? backend.tryAcquire(request) : denied;
             while (true) {
-                AcquireResult result = backend.tryAcquire(request);
                 if (result instanceof AcquireResult.Granted grant) {
-                    granted = true;
                     return Optional.of(grant.fencingToken());
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
-                if (subscription == null && backend instanceof ReleaseNotifications notifications) {
-                    // Subscribed after a denial: try again at once, a release may have fallen in between.
-                    subscription = notifications.subscribe(request.key(), request.owner(), wakeUp::release);
-                    continue;
-                }
                 long pause = Math.min(remaining, pauseNanos(subscription != null, backoff, (AcquireResult.Denied) result));
                 if (wakeUp.tryAcquire(pause, TimeUnit.NANOSECONDS)) {
                     wakeUp.drainPermits();
                 }
+                result = backend.tryAcquire(request);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockNotAcquiredException(request.key(), "Interrupted while waiting for lock '" + request.key() + "'", e);
         } finally {
             if (subscription != null) {
                 subscription.close();
-            }
-            if (!granted) {
-                withdrawQuietly(request);
             }
         }
     }

@@ -124,10 +124,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         String owner = ownerIds.next();
         Instant started = now();
         long startedNanos = System.nanoTime();
-        waiters.put(owner, new WaiterInfo(key, options.name(), started, Thread.currentThread().getName()));
         Optional<Long> token;
         try {
-            token = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair()), options.waitFor());
+            token = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair()), options.waitFor(),
+                    () -> waiters.put(owner, new WaiterInfo(key, options.name(), started, Thread.currentThread().getName())));
         } catch (RuntimeException e) {
             events.acquireFailed(options.name(), key, Duration.ofNanos(System.nanoTime() - startedNanos), e);
             throw e;
