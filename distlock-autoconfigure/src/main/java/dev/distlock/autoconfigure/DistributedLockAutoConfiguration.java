@@ -35,6 +35,12 @@ import dev.distlock.spi.LockBackend;
 @Import({LockBackendConfigurations.Selector.class, LockInterceptionConfiguration.class, LockAutoProxyRegistrar.class})
 public final class DistributedLockAutoConfiguration {
 
+    /** Shuts the engine down after the scheduler and the web server have stopped taking work. */
+    @Bean
+    LockEngineLifecycle lockEngineLifecycle(LockEngine lockEngine) {
+        return new LockEngineLifecycle(lockEngine);
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     LockEngine lockEngine(ObjectProvider<LockBackend> lockBackend, DistributedLockProperties properties,
@@ -55,6 +61,8 @@ public final class DistributedLockAutoConfiguration {
         return LockEngine.builder(backend)
                 .namespace(properties.getNamespace())
                 .leaseLossPolicy(properties.getLeaseLossPolicy())
+                .operationTimeout(properties.getOperationTimeout())
+                .shutdownTimeout(properties.getShutdownTimeout())
                 .events(CompositeLockEventListener.of(lockEventListeners.orderedStream().toList()))
                 .build();
     }

@@ -31,6 +31,18 @@ public class DistributedLockProperties {
     /** What happens to the holder when its lease is lost while the method runs: LOG or INTERRUPT. */
     private LeaseLossPolicy leaseLossPolicy = LeaseLossPolicy.LOG;
 
+    /**
+     * The longest distlock waits for any one call to the lock store (acquire, renew, release); an
+     * unanswered call fails like an unreachable store. Renewals wait at most a third of their lease.
+     */
+    private Duration operationTimeout = Duration.ofSeconds(1);
+
+    /**
+     * How long shutdown waits for running @DistributedLock methods to end and release their locks;
+     * locks still held then are not freed under their methods and end when their leases run out.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
     private final Health health = new Health();
 
     public boolean isEnabled() {
@@ -79,6 +91,22 @@ public class DistributedLockProperties {
 
     public void setLeaseLossPolicy(LeaseLossPolicy leaseLossPolicy) {
         this.leaseLossPolicy = leaseLossPolicy;
+    }
+
+    public Duration getOperationTimeout() {
+        return operationTimeout;
+    }
+
+    public void setOperationTimeout(Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public Health getHealth() {

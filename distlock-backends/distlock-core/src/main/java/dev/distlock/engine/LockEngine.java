@@ -59,6 +59,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         if (backend instanceof LeaseLossSignals signals) {
             signals.setLeaseLossListener(new LeaseLossRouter(this));
         }
+        calls.warmUp();
     }
 
     public static Builder builder(LockBackend backend) {

@@ -133,6 +133,21 @@ final class StoreCalls {
         return answer;
     }
 
+    /**
+     * Asks the store for its health once, in the background, so that the client connects (and loads
+     * its classes) while the application starts rather than within the first lock's deadline.
+     * {@code health()} bounds itself and never throws; nothing waits for it.
+     */
+    void warmUp() {
+        if (!inline) {
+            try {
+                threads.execute(backend::health);
+            } catch (RejectedExecutionException e) {
+                log.debug("No thread to warm up the {} store's connection", backend.name());
+            }
+        }
+    }
+
     /** Fire and forget, for clean-ups nobody waits for; a failure is only logged. */
     void runInBackground(String operation, String key, Runnable call) {
         submit(operation, key, timeout, () -> {
