@@ -7,6 +7,8 @@ import java.util.concurrent.Future;
 
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.springframework.aop.support.AopUtils;
+
 import dev.distlock.Lease;
 import dev.distlock.LockContext;
 
@@ -14,7 +16,9 @@ import dev.distlock.LockContext;
  * Methods returning {@code CompletableFuture} or {@code CompletionStage}: the lock is taken on the
  * calling thread and kept until the returned future completes. The caller gets a future that
  * completes only after the release, so that whatever it chains next runs when the next holder may
- * already go ahead.
+ * already go ahead. Cancelling the caller's future cancels the method's own future, which
+ * completes it, and so releases the lock: what {@code CompletableFuture.cancel} does to the work
+ * behind it (nothing, for {@code supplyAsync}) is up to that future.
  */
 final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
 
@@ -42,32 +46,25 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
         Lease lease = acquired.get();
         LockObservations.Execution execution = call.startExecution(lease);
         Object result;
+        CompletableFuture<?> future;
         try (LockContext.Scope bound = LockContext.bind(lease); LockObservations.Scope observed = execution.openScope()) {
             result = invocation.proceed();
+            future = result != null ? toCompletableFuture((CompletionStage<?>) result, invocation) : null;
         } catch (Throwable failure) {
-            lease.close();
-            execution.stop(failure);
+            release(lease, execution, failure);
             throw failure;
         }
-        if (result == null) {
-            lease.close();
-            execution.stop(null);
-            return null;
-        }
-        CompletableFuture<?> future = ((CompletionStage<?>) result).toCompletableFuture();
-        if (future.isDone()) {
-            lease.close();
-            execution.stop(null);
+        if (future == null || future.isDone()) {
+            release(lease, execution, null);
             return result;
         }
         // The same thread calling again must wait for this lock rather than re-enter it.
         LockedCall.detach(lease);
-        CompletableFuture<Object> released = new CompletableFuture<>();
+        ReleasedFuture<Object> released = new ReleasedFuture<>(future);
         future.whenComplete((value, failure) -> {
             try {
-                lease.close();
+                release(lease, execution, failure);
             } finally {
-                execution.stop(failure);
                 if (failure != null) {
                     released.completeExceptionally(failure);
                 } else {
@@ -76,5 +73,42 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
             }
         });
         return released;
+    }
+
+    /** A stage that does not interoperate may throw here (CompletionStage allows it): then nobody could tell when it ends. */
+    private static CompletableFuture<?> toCompletableFuture(CompletionStage<?> stage, MethodInvocation invocation) {
+        try {
+            return stage.toCompletableFuture();
+        } catch (RuntimeException e) {
+            Object target = invocation.getThis();
+            String method = MethodDescriptions.describe(invocation.getMethod(), target != null ? AopUtils.getTargetClass(target) : null);
+            throw new IllegalStateException(method + " returned a " + stage.getClass().getName() + " whose toCompletableFuture() "
+                    + "failed, so distlock cannot hold the lock until it completes; the lock was released. Return a "
+                    + "CompletableFuture, or a CompletionStage that supports toCompletableFuture()", e);
+        }
+    }
+
+    private static void release(Lease lease, LockObservations.Execution execution, Throwable failure) {
+        try {
+            lease.close();
+        } finally {
+            execution.stop(failure);
+        }
+    }
+
+    /** The caller's future: a cancel goes to the method's own future, whose completion releases the lock and then completes this one. */
+    private static final class ReleasedFuture<T> extends CompletableFuture<T> {
+
+        private final CompletableFuture<?> work;
+
+        ReleasedFuture(CompletableFuture<?> work) {
+            this.work = work;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            // Not completing this future here: it completes (cancelled) once the release is done.
+            return work.cancel(mayInterruptIfRunning) || isCancelled();
+        }
     }
 }

@@ -56,7 +56,8 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
         String fullKey = locks.fullKey(operation.hasKey()
                 ? operation.name() + ":" + keyValue(operation, invocation.getArguments(), target, targetClass)
                 : operation.name());
-        LockOptions options = operation.cronSlots() == null ? operation.options() : operation.optionsAt(schedulerClock.get().instant());
+        Supplier<LockOptions> options = operation.cronSlots() == null ? operation::options
+                : () -> operation.optionsAt(schedulerClock.get().instant());
         LockedCall call = new LockedCall(locks, operation, fullKey, options, observations.get());
         return operation.returnTypeHandler().invoke(invocation, call);
     }

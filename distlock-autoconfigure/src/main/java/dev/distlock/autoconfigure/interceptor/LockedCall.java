@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.interceptor;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.distlock.Lease;
 import dev.distlock.LockNotAcquiredException;
@@ -19,15 +20,28 @@ public final class LockedCall {
     private final LockEngine engine;
     private final LockOperation operation;
     private final String fullKey;
+    private final Supplier<LockOptions> optionsNow;
     private final LockOptions options;
     private final LockObservations observations;
 
-    LockedCall(LockEngine engine, LockOperation operation, String fullKey, LockOptions options, LockObservations observations) {
+    /** {@code optionsNow} gives the options for a call starting now (a cron job's hold depends on the time). */
+    LockedCall(LockEngine engine, LockOperation operation, String fullKey, Supplier<LockOptions> optionsNow,
+               LockObservations observations) {
         this.engine = engine;
         this.operation = operation;
         this.fullKey = fullKey;
-        this.options = options;
+        this.optionsNow = optionsNow;
+        this.options = optionsNow.get();
         this.observations = observations;
+    }
+
+    /**
+     * This call with its options worked out again now, for a publisher being subscribed: it runs
+     * at subscription, which may be long after the method was called. Spring's {@code @Scheduled}
+     * calls a reactive method once and subscribes its publisher at every trigger.
+     */
+    public LockedCall atSubscription() {
+        return new LockedCall(engine, operation, fullKey, optionsNow, observations);
     }
 
     public String fullKey() {

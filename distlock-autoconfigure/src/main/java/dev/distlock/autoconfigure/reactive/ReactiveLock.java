@@ -34,7 +34,8 @@ final class ReactiveLock {
     private volatile LockObservations.Execution execution = LockObservations.Execution.NONE;
 
     ReactiveLock(LockedCall call, MethodInvocation invocation) {
-        this.call = call;
+        // Created per subscription: a cron job's hold is worked out from the time of this one.
+        this.call = call.atSubscription();
         // A copy per subscription: a re-subscribed publisher (retry, repeat) runs the method and the rest of the chain again.
         this.invocation = invocation instanceof ProxyMethodInvocation proxy ? proxy.invocableClone() : invocation;
     }

@@ -41,6 +41,15 @@ class CronSlotsTests {
     }
 
     @Test
+    void eachScheduleKeepsItsOwnZone() {
+        CronSlots slots = slots("atNineInNewYorkAndInUtc");
+        // 09:00 UTC; the next fire time is 09:00 in New York (summer time, UTC-4): 13:00 UTC.
+        assertThat(slots.holdFor(Instant.parse("2026-06-01T09:00:00Z"))).isEqualTo(Duration.ofHours(4).minusSeconds(1));
+        // 09:00 in New York; the next is 09:00 UTC the next day.
+        assertThat(slots.holdFor(Instant.parse("2026-06-01T13:00:00Z"))).isEqualTo(Duration.ofHours(20).minusSeconds(1));
+    }
+
+    @Test
     void fixedRateAndUnscheduledMethodsHaveNoSlots() {
         assertThat(CronSlots.of(method("fixedRate"), new MockEnvironment())).isNull();
         assertThat(CronSlots.of(method("notScheduled"), new MockEnvironment())).isNull();
@@ -70,6 +79,11 @@ class CronSlotsTests {
 
         @Scheduled(cron = "${report.cron}", zone = "Europe/Berlin")
         void nightlyInBerlin() {
+        }
+
+        @Scheduled(cron = "0 0 9 * * *", zone = "America/New_York")
+        @Scheduled(cron = "0 0 9 * * *", zone = "UTC")
+        void atNineInNewYorkAndInUtc() {
         }
 
         @Scheduled(fixedRate = 1000)
