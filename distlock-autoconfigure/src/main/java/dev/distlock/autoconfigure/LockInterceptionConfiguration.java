@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -44,11 +45,15 @@ class LockInterceptionConfiguration {
     @ConditionalOnMissingBean
     static LockOperationSource lockOperationSource(Environment environment,
                                                    ObjectProvider<DistributedLockProperties> properties,
-                                                   LockKeyEvaluator lockKeyEvaluator) {
+                                                   LockKeyEvaluator lockKeyEvaluator, BeanFactory beanFactory) {
+        // The application's class loader tells which libraries it has (Reactor, Kotlin coroutines).
+        ClassLoader classLoader = beanFactory instanceof ConfigurableBeanFactory configurable
+                && configurable.getBeanClassLoader() != null ? configurable.getBeanClassLoader()
+                : LockInterceptionConfiguration.class.getClassLoader();
         return new LockOperationSource(environment, SingletonSupplier.of(() -> {
             DistributedLockProperties configured = properties.getObject();
             return new LockDefaults(configured.getDefaultLease(), configured.getDefaultWaitFor());
-        }), lockKeyEvaluator, ReturnTypeHandlers.defaults());
+        }), lockKeyEvaluator, ReturnTypeHandlers.defaults(classLoader));
     }
 
     @Bean

@@ -72,16 +72,14 @@ final class LockAnnotationParser {
     }
 
     private ReturnTypeHandler returnTypeHandler(Method method, String description, OnLocked onLocked) {
-        Class<?> returnType = method.getReturnType();
-        ReturnTypeHandler handler = returnTypes.forReturnType(returnType);
-        String unsupported = handler.unsupportedReason(returnType);
+        ReturnTypeHandler handler = returnTypes.forMethod(method);
+        String unsupported = handler.unsupportedReason(method);
         if (unsupported != null) {
             throw new InvalidLockAnnotationException(description, "(the return type)", unsupported);
         }
-        if (onLocked == OnLocked.SKIP && returnType.isPrimitive() && returnType != void.class) {
-            throw new InvalidLockAnnotationException(description, "'onLocked'", "SKIP returns null when the lock is held "
-                    + "elsewhere, which a method returning " + returnType + " cannot; return a wrapper type or an "
-                    + "Optional, or use OnLocked.FAIL");
+        String skipUnsupported = onLocked == OnLocked.SKIP ? handler.skipUnsupportedReason(method) : null;
+        if (skipUnsupported != null) {
+            throw new InvalidLockAnnotationException(description, "'onLocked'", skipUnsupported);
         }
         return handler;
     }

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionException;
@@ -66,7 +67,10 @@ public class LockKeyEvaluator {
     /** Evaluates the key of one call; null when the expression yields null. */
     public Object evaluate(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {
         Method method = operation.method();
-        LockExpressionRoot root = new LockExpressionRoot(method, args, target, targetClass);
+        // #root.args are the caller's arguments: a suspend function's Continuation is not one of them
+        // (MethodBasedEvaluationContext leaves it out of #p0, #a0 and the names likewise).
+        Object[] callerArgs = KotlinDetector.isSuspendingFunction(method) ? Arrays.copyOf(args, args.length - 1) : args;
+        LockExpressionRoot root = new LockExpressionRoot(method, callerArgs, target, targetClass);
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args, parameterNames);
         if (beanFactory != null) {
             context.setBeanResolver(new BeanFactoryResolver(beanFactory));
@@ -87,7 +91,7 @@ public class LockKeyEvaluator {
         if (variable.equals("root") || variable.equals("this")) {
             return;
         }
-        int count = method.getParameterCount();
+        int count = callerParameterCount(method);
         Matcher positional = POSITIONAL.matcher(variable);
         if (positional.matches()) {
             int index = Integer.parseInt(positional.group(1));
@@ -109,6 +113,12 @@ public class LockKeyEvaluator {
                     + ", but the method has no parameter of that name (parameters: "
                     + (names.length == 0 ? "none" : String.join(", ", names)) + ")");
         }
+    }
+
+    /** A suspend function's last parameter is the Continuation the Kotlin compiler adds, which no key may use. */
+    private static int callerParameterCount(Method method) {
+        int count = method.getParameterCount();
+        return KotlinDetector.isSuspendingFunction(method) ? count - 1 : count;
     }
 
     private static void collectVariables(SpelNode node, Set<String> variables) {

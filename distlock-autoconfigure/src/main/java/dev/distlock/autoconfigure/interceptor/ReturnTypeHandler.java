@@ -1,5 +1,7 @@
 package dev.distlock.autoconfigure.interceptor;
 
+import java.lang.reflect.Method;
+
 import org.aopalliance.intercept.MethodInvocation;
 
 /**
@@ -13,10 +15,36 @@ public interface ReturnTypeHandler {
     boolean canHandle(Class<?> returnType);
 
     /**
+     * Whether this strategy is responsible for {@code method}; by its declared return type, unless
+     * the strategy needs more than that (a Kotlin suspend function is declared to return Object).
+     */
+    default boolean canHandle(Method method) {
+        return canHandle(method.getReturnType());
+    }
+
+    /**
      * Why such methods cannot be locked, to fail start-up with; null when they can. A strategy
      * that rejects is still chosen, so that the type is not mistaken for a plain value.
      */
     default String unsupportedReason(Class<?> returnType) {
+        return null;
+    }
+
+    /** {@link #unsupportedReason(Class)} for {@code method}'s declared return type, unless the strategy needs more. */
+    default String unsupportedReason(Method method) {
+        return unsupportedReason(method.getReturnType());
+    }
+
+    /**
+     * Why {@code onLocked = SKIP} cannot work for {@code method}, to fail start-up with: the empty
+     * value SKIP returns does not fit what the method returns. Null when it can.
+     */
+    default String skipUnsupportedReason(Method method) {
+        Class<?> returnType = method.getReturnType();
+        if (returnType.isPrimitive() && returnType != void.class) {
+            return "SKIP returns null when the lock is held elsewhere, which a method returning " + returnType
+                    + " cannot; return a wrapper type or an Optional, or use OnLocked.FAIL";
+        }
         return null;
     }
 

@@ -9,6 +9,7 @@ import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import dev.distlock.Lease;
@@ -19,13 +20,21 @@ import dev.distlock.autoconfigure.interceptor.LockedCall;
 /**
  * The lock of one subscription to a locked {@code Mono} or {@code Flux}: acquired on a
  * bounded-elastic thread (the engine blocks while it waits, which a Reactor thread must not),
- * released on completion, error or cancellation, also on a bounded-elastic thread. A cancellation
+ * released on completion, error or cancellation, on a release thread of its own. A cancellation
  * that arrives while the lock is still being acquired wins: the lock is given back as soon as it
  * is granted, and the method never runs.
  */
 final class ReactiveLock {
 
     private static final Object RELEASED = new Object();
+
+    /*
+     * Releases never queue behind acquisitions: each waiting acquisition blocks a bounded-elastic
+     * thread, and with more waiters than threads a release queued behind them would wait out their
+     * waitFor, while they wait for that very release. A release blocks only for one store call.
+     */
+    private static final Scheduler RELEASES = Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+            Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "distlock-release", 60, true);
 
     private final LockedCall call;
     private final MethodInvocation invocation;
@@ -86,7 +95,7 @@ final class ReactiveLock {
 
     /** For Mono/Flux.usingWhen: completes once the lock is released (at once when it was never granted). */
     Mono<Void> release(Throwable error) {
-        return Mono.<Void>fromRunnable(() -> releaseBlocking(error)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.<Void>fromRunnable(() -> releaseBlocking(error)).subscribeOn(RELEASES);
     }
 
     private void releaseBlocking(Throwable error) {

@@ -202,6 +202,21 @@ class ReactiveLockTests {
         return context.getBean(LockEngine.class);
     }
 
+    @Test
+    void moreWaitersThanBoundedElasticThreadsStillAllGetTheLockInTurn() {
+        // Every waiter blocks a bounded-elastic thread: a release queued behind them would wait for their waitFor.
+        int subscriptions = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE * 5;
+        runner.run(context -> {
+            ReactiveService service = context.getBean(ReactiveService.class);
+            StepVerifier.create(Flux.range(0, subscriptions)
+                            .flatMap(i -> service.waiting(Mono.delay(Duration.ofMillis(1)).thenReturn("ran")), subscriptions))
+                    .expectNextCount(subscriptions)
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(15));
+            assertThat(service.calls()).isEqualTo(subscriptions);
+        });
+    }
+
     private static boolean isHeld(AssertableApplicationContext context, String fullKey) {
         return engine(context).heldLocks().stream().anyMatch(lock -> lock.key().equals(fullKey));
     }
