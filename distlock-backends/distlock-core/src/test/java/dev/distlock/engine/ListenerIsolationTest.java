@@ -14,7 +14,8 @@ import dev.distlock.LockOptions;
 /** A listener that throws changes nothing about the lock: it is logged, and the engine goes on. */
 class ListenerIsolationTest {
 
-    private static final LockOptions SHORT = LockOptions.of(Duration.ofMillis(300), Duration.ZERO);
+    // Short enough to renew often, long enough that a loaded machine does not let it run out between renewals.
+    private static final LockOptions SHORT = LockOptions.of(Duration.ofSeconds(1), Duration.ZERO);
 
     private final ScriptedBackend backend = new ScriptedBackend();
     private final LockEngine other = LockEngine.builder(backend).namespace("test").build();
