@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.distlock.autoconfigure.BackendModules;
@@ -168,6 +169,14 @@ class FailClosedSelectionTests {
     }
 
     @Test
+    void theSelectionDetailIsLeftOutWhenTheApplicationsOwnEngineUsesAnotherBackend() {
+        runner.withClassLoader(BackendModules.none()).withUserConfiguration(OwnEngine.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(distlockHealth(context).getDetails()).doesNotContainKey("selection");
+        });
+    }
+
+    @Test
     void aRealApplicationWithTheRedisModuleAloneReportsTheFailureAnalysis(CapturedOutput output) {
         SpringApplication application = new SpringApplication(EmptyApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
@@ -201,5 +210,13 @@ class FailClosedSelectionTests {
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class EmptyApplication {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnEngine {
+        @Bean(destroyMethod = "close")
+        LockEngine lockEngine() {
+            return LockEngine.builder(new InMemoryLockBackend()).build();
+        }
     }
 }
