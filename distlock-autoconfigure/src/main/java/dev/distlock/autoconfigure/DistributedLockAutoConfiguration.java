@@ -22,14 +22,20 @@ import dev.distlock.spi.LockBackend;
  * {@link LockBackendConfigurations}), the {@link LockEngine} (also the {@code DistributedLocks}
  * bean) and the interception of {@code @DistributedLock} methods.
  *
- * <p>Runs after the Redis, DataSource and transaction auto-configurations, so that a backend can find
- * the application's RedisConnectionFactory or DataSource, and connection beans of earlier auto-configurations are visible to the
- * backend selection. (Named by string: those modules are optional.)
+ * <p>Runs after the Redis, DataSource and transaction auto-configurations, so that the backend
+ * selection, which runs while bean definitions are registered, sees the RedisConnectionFactory or
+ * DataSource they define: before them, a present module would find no connection and fail start-up.
+ * Named by string, because those modules are optional, under Spring Boot 4's names and 3.5's
+ * (a name that is not on the class path is ignored).
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
+        // Spring Boot 3.5
+        "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "distlock.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DistributedLockProperties.class)
 @Import({LockBackendConfigurations.Selector.class, LockInterceptionConfiguration.class, LockAutoProxyRegistrar.class})

@@ -16,7 +16,7 @@ public class DistributedLockProperties {
     /** Whether distlock is active; false removes its beans, and @DistributedLock methods run unlocked. */
     private boolean enabled = true;
 
-    /** The lock store; when unset, the single backend whose module and connection are present, else in-memory. */
+    /** The lock store; when unset, the backend whose module is present (failing start-up if it cannot connect), in-memory only when none is. */
     private LockBackendType backend;
 
     /** Prefix of every lock key, so that applications sharing a store do not share locks by accident. */

@@ -1,5 +1,8 @@
 package dev.distlock.autoconfigure.actuate;
 
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.DistributedLockProperties;
+import dev.distlock.autoconfigure.inmemory.InMemoryLockSelection;
 import dev.distlock.engine.LockEngine;
 
 /**
@@ -32,8 +36,13 @@ public final class DistributedLockHealthContributorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "distlockHealthIndicator")
-        DistributedLockHealthIndicator distlockHealthIndicator(LockEngine lockEngine, DistributedLockProperties properties) {
-            return new DistributedLockHealthIndicator(lockEngine.backend(), properties.getHealth().getTimeout());
+        DistributedLockHealthIndicator distlockHealthIndicator(LockEngine lockEngine, DistributedLockProperties properties,
+                                                               ObjectProvider<InMemoryLockSelection> inMemorySelection) {
+            // Only while that in-memory backend is the engine's: an engine of the application's own may use another.
+            Map<String, Object> selectionDetails = inMemorySelection.stream()
+                    .filter(selection -> selection.backend() == lockEngine.backend())
+                    .findFirst().map(InMemoryLockSelection::healthDetails).orElse(Map.of());
+            return new DistributedLockHealthIndicator(lockEngine.backend(), properties.getHealth().getTimeout(), selectionDetails);
         }
     }
 }

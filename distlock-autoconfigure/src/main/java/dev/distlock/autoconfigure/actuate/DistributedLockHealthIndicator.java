@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,8 @@ import dev.distlock.spi.LockBackend;
 
 /**
  * The health contributor {@code distlock}: UP when the active backend answers its health check
- * within the timeout, DOWN with the reason otherwise, with the backend's own details.
+ * within the timeout, DOWN with the reason otherwise, with the backend's own details and any that
+ * the auto-configuration adds about how the backend was chosen.
  *
  * <p>The check runs on a thread of its own and the endpoint waits for it at most {@code timeout}:
  * a store that hangs makes distlock DOWN, never the health endpoint slow. At most one check runs
@@ -34,9 +36,18 @@ public final class DistributedLockHealthIndicator implements HealthIndicator {
 
     private final LockBackend backend;
     private final Duration timeout;
+    private final Map<String, ?> selectionDetails;
     private final AtomicReference<CompletableFuture<BackendHealth>> inFlight = new AtomicReference<>();
 
     public DistributedLockHealthIndicator(LockBackend backend, Duration timeout) {
+        this(backend, timeout, Map.of());
+    }
+
+    /**
+     * @param selectionDetails shown in every answer, e.g. why the in-memory backend is the active one
+     */
+    public DistributedLockHealthIndicator(LockBackend backend, Duration timeout, Map<String, ?> selectionDetails) {
+        this.selectionDetails = Map.copyOf(Objects.requireNonNull(selectionDetails, "selectionDetails"));
         this.backend = Objects.requireNonNull(backend, "backend");
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("distlock.health.timeout must be positive, was " + timeout);
@@ -49,7 +60,7 @@ public final class DistributedLockHealthIndicator implements HealthIndicator {
         try {
             BackendHealth answer = currentCheck().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             Health.Builder builder = answer.up() ? Health.up() : Health.down().withDetail("reason", answer.reason());
-            return builder.withDetail("backend", backend.name()).withDetails(answer.details()).build();
+            return builder.withDetail("backend", backend.name()).withDetails(answer.details()).withDetails(selectionDetails).build();
         } catch (TimeoutException e) {
             return down("the " + backend.name() + " backend did not answer within " + timeout);
         } catch (InterruptedException e) {
@@ -62,7 +73,8 @@ public final class DistributedLockHealthIndicator implements HealthIndicator {
     }
 
     private Health down(String reason) {
-        return Health.down().withDetail("reason", reason).withDetail("backend", backend.name()).build();
+        return Health.down().withDetail("reason", reason).withDetail("backend", backend.name())
+                .withDetails(selectionDetails).build();
     }
 
     private CompletableFuture<BackendHealth> currentCheck() {

@@ -11,6 +11,7 @@ import dev.distlock.autoconfigure.LockBackendType;
  * One backend's own answer to "could you be configured here?", contributed by its configuration
  * class (as a nested {@code Candidate}) and listed once in {@link LockBackendConfigurations}. The
  * selection asks every candidate, so that no central list of client class names goes stale.
+ * Every method is called while bean definitions are registered: look at definitions, never create beans.
  */
 public interface LockBackendCandidate {
 
@@ -21,11 +22,18 @@ public interface LockBackendCandidate {
     Class<?> configurationClass();
 
     /**
-     * What is missing for this backend, e.g. "the dev.distlock:distlock-redis module" or "a
-     * RedisConnectionFactory bean"; empty when its module and its connection are both present.
-     * Called while bean definitions are registered: look at definitions, never create beans.
+     * Whether this backend's own module (e.g. dev.distlock:distlock-redis) is on the class path: the
+     * application's sign that it means this backend. A present module is never silently replaced by
+     * in-memory locks; if it cannot be configured, start-up fails saying what is missing.
      */
-    Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory);
+    boolean modulePresent(ClassLoader classLoader);
+
+    /**
+     * What is missing for this backend when it is named by {@code distlock.backend}: its module, a
+     * dependency of it, or its connection, e.g. a RedisConnectionFactory bean; empty when it can be
+     * configured.
+     */
+    Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory);
 
     /**
      * Whether presence alone selects this backend when {@code distlock.backend} is not set. False
@@ -37,16 +45,29 @@ public interface LockBackendCandidate {
 
     /**
      * For detection only (when {@code distlock.backend} is not set): the connection the application
-     * has not configured for this backend, e.g. "a jetcd Client bean or distlock.etcd.endpoints";
-     * empty when it has. Empty by default, for backends whose {@link #missing} already requires a
-     * connection bean. A backend that can be named with default connection settings (etcd:
-     * {@code http://127.0.0.1:2379}) reports here what shows that the application means it, so
-     * that its module alone selects nothing while {@code distlock.backend} can still name it with
-     * its defaults. Only asked when {@link #missing} is empty; like it, looks at bean definitions
-     * and never creates beans.
+     * has not configured for this backend, beyond {@link #missing}; empty when it has. Empty by
+     * default, for backends whose {@link #missing} already requires a connection. A backend that can
+     * be named with default connection settings (etcd: {@code http://127.0.0.1:2379}) reports here
+     * what shows that the application means that endpoint, so that its module alone does not connect
+     * to a default nobody configured, while {@code distlock.backend} can still name it with its defaults.
      */
-    default Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                               Environment environment) {
+    default Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                                Environment environment) {
         return Optional.empty();
+    }
+
+    /**
+     * Something a backend lacks and how to add it.
+     *
+     * @param what     the missing thing, e.g. "a RedisConnectionFactory bean"
+     * @param howToAdd an instruction starting in lower case, e.g. "add spring-boot-starter-data-redis
+     *                 (it defines a RedisConnectionFactory from spring.data.redis.*)"
+     */
+    record Missing(String what, String howToAdd) {
+
+        /** {@link #howToAdd} as the start of a sentence. */
+        String howToAddSentence() {
+            return Character.toUpperCase(howToAdd.charAt(0)) + howToAdd.substring(1);
+        }
     }
 }

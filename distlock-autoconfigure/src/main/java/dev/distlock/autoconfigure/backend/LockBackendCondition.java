@@ -27,7 +27,8 @@ public final class LockBackendCondition extends SpringBootCondition implements C
         String type = self.type().propertyValue();
         if (selection.chosen() == self) {
             return ConditionOutcome.match(selection.requested() != null ? "distlock.backend is " + type
-                    : selection.fallback() ? "no other lock backend is present" : "the " + type + " backend is the only one present");
+                    : selection.fallback() ? "no lock backend module is present"
+                    : "the " + type + " backend is the only one present that can be configured");
         }
         return ConditionOutcome.noMatch(selection.failure() != null ? selection.failure().getMessage()
                 : "the " + (selection.chosen() == null ? "no" : selection.chosen().type().propertyValue()) + " backend was chosen");

@@ -2,7 +2,8 @@ package dev.distlock.autoconfigure.backend;
 
 /**
  * No {@code LockBackend} could be configured: the backend named in {@code distlock.backend} lacks
- * its module or connection, or several are present and none was named. Carries the text that
+ * its module or connection, a backend module is present without its connection (distlock never
+ * falls back to in-memory locks then), or several are present and none was named. Carries the text that
  * {@link LockBackendFailureAnalyzer} shows, so that the message and the analysis cannot drift apart.
  */
 public class LockBackendNotAvailableException extends IllegalStateException {

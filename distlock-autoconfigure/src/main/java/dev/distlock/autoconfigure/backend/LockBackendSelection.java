@@ -10,21 +10,31 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.LockBackendCandidate.Missing;
 
 /**
- * Which backend {@code distlock.backend} and the classpath choose. When the property is set, that
- * backend, if its module and connection are present. When it is not: the single detectable
- * candidate that is present with a configured connection ({@link LockBackendCandidate#missingConnection});
- * none present means in-memory ({@link #fallback()}); several fail.
+ * Which backend {@code distlock.backend} and the class path choose. Fails closed: a backend module
+ * on the class path is the application's sign that it wants distributed locks, so it never yields
+ * in-memory locks; when it cannot be configured, start-up fails saying what is missing.
+ *
+ * <ul>
+ * <li>Property set: that backend, if its module and connection are present; else a failure.</li>
+ * <li>Not set, no backend module present: in-memory ({@link #fallback()}).</li>
+ * <li>Not set, modules present: the single one that can be configured (module and connection,
+ *     {@link LockBackendCandidate#missingConnection}); several fail, and none fails naming what
+ *     each lacks.</li>
+ * </ul>
  *
  * @param requested the bound {@code distlock.backend}, or null when not set
  * @param chosen    the backend to configure, or null when none can be (see {@link #failure()})
- * @param fallback  in-memory was chosen because nothing else was present and nothing was asked for
+ * @param fallback  in-memory was chosen because no backend module is present and nothing was asked for
  */
 public record LockBackendSelection(LockBackendType requested, LockBackendCandidate chosen, boolean fallback,
                                    LockBackendNotAvailableException failure) {
 
     static final String PROPERTY = "distlock.backend";
+    private static final String IN_MEMORY_ON_PURPOSE = "set " + PROPERTY + "=in-memory to use locks local to this JVM on purpose";
+    private static final String NO_FALLBACK = " distlock does not fall back to in-memory locks, which exclude nothing across instances.";
 
     /**
      * Binds {@code distlock.backend} (an unknown value fails with Boot's {@code BindException},
@@ -47,22 +57,49 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
         if (requested != null) {
             return selectRequested(requested, candidates, classLoader, beanFactory);
         }
-        List<LockBackendCandidate> present = candidates.stream()
+        List<LockBackendCandidate> modules = candidates.stream()
                 .filter(LockBackendCandidate::detectable)
-                .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
-                .filter(candidate -> candidate.missingConnection(classLoader, beanFactory, environment).isEmpty())
+                .filter(candidate -> candidate.modulePresent(classLoader))
                 .toList();
-        if (present.size() == 1) {
-            return new LockBackendSelection(null, present.get(0), false, null);
-        }
-        if (present.isEmpty()) {
+        if (modules.isEmpty()) {
             return new LockBackendSelection(null, forType(candidates, LockBackendType.IN_MEMORY), true, null);
         }
-        String names = present.stream().map(candidate -> candidate.type().propertyValue()).collect(Collectors.joining(", "));
+        List<LockBackendCandidate> ready = modules.stream()
+                .filter(candidate -> detectionMissing(candidate, classLoader, beanFactory, environment).isEmpty())
+                .toList();
+        if (ready.size() == 1) {
+            return new LockBackendSelection(null, ready.get(0), false, null);
+        }
+        if (ready.size() > 1) {
+            String names = names(ready);
+            return failed(null, new LockBackendNotAvailableException(
+                    PROPERTY + " is not set and several lock backends are present: " + names
+                            + ". distlock does not guess which one the application means.",
+                    "Set " + PROPERTY + " to one of: " + names + " (or in-memory for locks local to this JVM)."));
+        }
+        if (modules.size() == 1) {
+            LockBackendCandidate module = modules.get(0);
+            Missing missing = detectionMissing(module, classLoader, beanFactory, environment).orElseThrow();
+            String type = module.type().propertyValue();
+            return failed(null, new LockBackendNotAvailableException(
+                    PROPERTY + " is not set and the " + type + " backend is the only lock backend module on the class path ("
+                            + moduleName(module) + "), but it cannot be configured: " + missing.what() + " is missing."
+                            + NO_FALLBACK,
+                    missing.howToAddSentence() + "; or " + IN_MEMORY_ON_PURPOSE + "."));
+        }
+        List<String> lacks = modules.stream()
+                .map(module -> module.type().propertyValue() + " lacks "
+                        + detectionMissing(module, classLoader, beanFactory, environment).orElseThrow().what())
+                .toList();
+        List<String> fixes = modules.stream()
+                .map(module -> module.type().propertyValue() + ": "
+                        + detectionMissing(module, classLoader, beanFactory, environment).orElseThrow().howToAdd())
+                .toList();
         return failed(null, new LockBackendNotAvailableException(
-                PROPERTY + " is not set and several lock backends are present: " + names
-                        + ". distlock does not guess which one the application means.",
-                "Set " + PROPERTY + " to one of: " + names + " (or in-memory for locks local to this JVM)."));
+                PROPERTY + " is not set and several lock backend modules are on the class path (" + names(modules)
+                        + "), but none of them can be configured: " + String.join("; ", lacks) + "." + NO_FALLBACK,
+                "Set " + PROPERTY + " to the backend you mean and give it its connection (" + String.join("; ", fixes)
+                        + "), or " + IN_MEMORY_ON_PURPOSE + "."));
     }
 
     private static LockBackendSelection selectRequested(LockBackendType requested, List<LockBackendCandidate> candidates,
@@ -75,39 +112,39 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
                     "Set " + PROPERTY + " to one of the backends this version supports: " + choices(candidates, classLoader, beanFactory)
                             + ", or define a LockBackend bean yourself."));
         }
-        Optional<String> missing = candidate.missing(classLoader, beanFactory);
+        Optional<Missing> missing = candidate.missing(classLoader, beanFactory);
         if (missing.isPresent()) {
             return failed(requested, new LockBackendNotAvailableException(
                     PROPERTY + " is '" + requested.propertyValue() + "', but the " + requested.propertyValue()
-                            + " backend cannot be configured: " + missing.get() + " is missing.",
-                    "Add " + missing.get() + ", or set " + PROPERTY + " to one of: "
+                            + " backend cannot be configured: " + missing.get().what() + " is missing.",
+                    missing.get().howToAddSentence() + ", or set " + PROPERTY + " to one of: "
                             + choices(candidates, classLoader, beanFactory) + "."));
         }
         return new LockBackendSelection(requested, candidate, false, null);
     }
 
-    /**
-     * The detectable backends whose module is present but whose connection is not configured, each
-     * with what it needs, e.g. "etcd (needs a jetcd Client bean or distlock.etcd.endpoints)": what
-     * the in-memory fallback's warning names, since adding a module and forgetting its connection
-     * would otherwise go unnoticed.
-     */
-    public static List<String> withoutConnection(Environment environment, ClassLoader classLoader,
-                                                 ConfigurableListableBeanFactory beanFactory) {
-        return LockBackendConfigurations.candidates().stream()
-                .filter(LockBackendCandidate::detectable)
-                .filter(candidate -> candidate.missing(classLoader, beanFactory).isEmpty())
-                .flatMap(candidate -> candidate.missingConnection(classLoader, beanFactory, environment)
-                        .map(missing -> candidate.type().propertyValue() + " (needs " + missing + ")").stream())
-                .toList();
+    /** What keeps a candidate from being chosen by detection: anything it needs when named, then its connection. */
+    private static Optional<Missing> detectionMissing(LockBackendCandidate candidate, ClassLoader classLoader,
+                                                      ConfigurableListableBeanFactory beanFactory, Environment environment) {
+        return candidate.missing(classLoader, beanFactory)
+                .or(() -> candidate.missingConnection(classLoader, beanFactory, environment));
     }
 
     /** Every supported backend, each with what it still lacks, e.g. "redis (needs a RedisConnectionFactory bean)". */
     static String choices(List<LockBackendCandidate> candidates, ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
         return candidates.stream()
                 .map(candidate -> candidate.type().propertyValue()
-                        + candidate.missing(classLoader, beanFactory).map(missing -> " (needs " + missing + ")").orElse(""))
+                        + candidate.missing(classLoader, beanFactory).map(missing -> " (needs " + missing.what() + ")").orElse(""))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The module's Maven coordinates: every backend module is named after its {@code distlock.backend} value. */
+    private static String moduleName(LockBackendCandidate candidate) {
+        return "dev.distlock:distlock-" + candidate.type().propertyValue();
+    }
+
+    private static String names(List<LockBackendCandidate> candidates) {
+        return candidates.stream().map(candidate -> candidate.type().propertyValue()).collect(Collectors.joining(", "));
     }
 
     private static LockBackendCandidate forType(List<LockBackendCandidate> candidates, LockBackendType type) {

@@ -50,10 +50,10 @@ public final class EtcdLockBackendConfiguration {
     }
 
     /**
-     * Present when distlock-etcd and jetcd are on the classpath. The module alone is no sign that the
-     * application means etcd (its default endpoint is localhost): detection also needs a connection,
-     * a {@code Client} bean or {@code distlock.etcd.endpoints}. Named by {@code distlock.backend=etcd},
-     * the module is enough and the default endpoint applies.
+     * Present when distlock-etcd and jetcd are on the classpath. Detection also needs a connection, a
+     * {@code Client} bean or {@code distlock.etcd.endpoints}, rather than trusting the default endpoint
+     * (localhost) that nobody configured: the module alone fails start-up saying so. Named by
+     * {@code distlock.backend=etcd}, the module is enough and the default endpoint applies.
      */
     public static final class Candidate implements LockBackendCandidate {
 
@@ -78,24 +78,32 @@ public final class EtcdLockBackendConfiguration {
         }
 
         @Override
-        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
-                return Optional.of(MODULE);
+        public boolean modulePresent(ClassLoader classLoader) {
+            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
+        }
+
+        @Override
+        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!modulePresent(classLoader)) {
+                return Optional.of(new Missing(MODULE, "add " + MODULE));
             }
             if (!ClassUtils.isPresent(CLIENT_CLASS, classLoader)) {
-                return Optional.of(MODULE + "'s io.etcd:jetcd-core dependency");
+                return Optional.of(new Missing(MODULE + "'s io.etcd:jetcd-core dependency",
+                        "add " + MODULE + "'s io.etcd:jetcd-core dependency (do not exclude it)"));
             }
             return Optional.empty();
         }
 
         @Override
-        public Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+        public Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
                                                   Environment environment) {
             if (hasClientBean(classLoader, beanFactory)
                     || Binder.get(environment).bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound()) {
                 return Optional.empty();
             }
-            return Optional.of("a jetcd Client bean or " + ENDPOINTS_PROPERTY);
+            return Optional.of(new Missing("a jetcd Client bean or " + ENDPOINTS_PROPERTY, "set " + ENDPOINTS_PROPERTY
+                    + " (e.g. http://etcd-1:2379,http://etcd-2:2379) or define a jetcd Client bean; or set "
+                    + "distlock.backend=etcd to use the default endpoint http://127.0.0.1:2379"));
         }
 
         /** Looks at bean definitions only (no bean is created): called while they are registered. */

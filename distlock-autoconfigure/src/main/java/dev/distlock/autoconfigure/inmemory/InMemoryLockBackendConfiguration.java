@@ -1,6 +1,5 @@
 package dev.distlock.autoconfigure.inmemory;
 
-import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -20,7 +19,10 @@ import dev.distlock.autoconfigure.backend.LockBackendSelection;
 import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.spi.LockBackend;
 
-/** The in-memory backend: chosen by {@code distlock.backend=in-memory}, or when no other backend is present. */
+/**
+ * The in-memory backend: chosen by {@code distlock.backend=in-memory}, or when no backend module is
+ * on the class path (a present module that cannot be configured fails start-up instead).
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnMissingBean(LockBackend.class)
 @Conditional(LockBackendCondition.class)
@@ -29,18 +31,22 @@ public final class InMemoryLockBackendConfiguration {
     private static final Logger log = LoggerFactory.getLogger(InMemoryLockBackendConfiguration.class);
 
     @Bean
-    InMemoryLockBackend inMemoryLockBackend(Environment environment, ConfigurableListableBeanFactory beanFactory) {
-        if (!environment.containsProperty("distlock.backend")) {
-            List<String> withoutConnection = LockBackendSelection.withoutConnection(environment,
-                    beanFactory.getBeanClassLoader(), beanFactory);
-            log.warn("No distlock backend module with its connection was found and distlock.backend is not set: "
+    InMemoryLockBackend inMemoryLockBackend() {
+        return new InMemoryLockBackend();
+    }
+
+    /** How this backend came to be chosen, for the {@code distlock} health contributor; warns when it is the fallback. */
+    @Bean
+    InMemoryLockSelection inMemoryLockSelection(InMemoryLockBackend inMemoryLockBackend, Environment environment,
+                                                ConfigurableListableBeanFactory beanFactory) {
+        boolean fallback = LockBackendSelection.select(environment, beanFactory.getBeanClassLoader(), beanFactory).fallback();
+        if (fallback) {
+            log.warn("No distlock backend module is on the class path and distlock.backend is not set: "
                     + "using the in-memory backend, whose locks are local to this JVM and exclude nothing across "
                     + "instances. Add a backend module (distlock-redis, distlock-etcd, distlock-zookeeper, distlock-jdbc), "
-                    + "or set distlock.backend=in-memory to make this choice explicit."
-                    + (withoutConnection.isEmpty() ? "" : " Present without a connection: "
-                            + String.join(", ", withoutConnection) + "."));
+                    + "or set distlock.backend=in-memory to make this choice explicit.");
         }
-        return new InMemoryLockBackend();
+        return new InMemoryLockSelection(inMemoryLockBackend, !fallback);
     }
 
     /** Always present (it is part of distlock-core), but never chosen by presence alone: it is the fallback. */
@@ -57,7 +63,12 @@ public final class InMemoryLockBackendConfiguration {
         }
 
         @Override
-        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+        public boolean modulePresent(ClassLoader classLoader) {
+            return true;
+        }
+
+        @Override
+        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
             return Optional.empty();
         }
 

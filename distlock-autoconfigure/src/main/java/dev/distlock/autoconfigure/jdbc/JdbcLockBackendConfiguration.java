@@ -73,17 +73,23 @@ public final class JdbcLockBackendConfiguration {
         }
 
         @Override
-        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
-                return Optional.of("the dev.distlock:distlock-jdbc module");
+        public boolean modulePresent(ClassLoader classLoader) {
+            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
+        }
+
+        @Override
+        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!modulePresent(classLoader)) {
+                return Optional.of(new Missing("the dev.distlock:distlock-jdbc module", "add the dev.distlock:distlock-jdbc module"));
             }
             String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
             if (dataSources.length == 0) {
-                return Optional.of("a DataSource bean (spring-boot-starter-jdbc with spring.datasource.url, or your own)");
+                return Optional.of(new Missing("a DataSource bean", "add spring-boot-starter-jdbc and set spring.datasource.url "
+                        + "(it defines a DataSource bean), or define a DataSource bean"));
             }
             if (dataSources.length > 1 && Arrays.stream(dataSources).filter(name -> isPrimary(beanFactory, name)).count() != 1) {
-                return Optional.of("a single or @Primary DataSource bean (found " + dataSources.length + ": "
-                        + String.join(", ", dataSources) + ")");
+                return Optional.of(new Missing("a single or @Primary DataSource bean (found " + dataSources.length + ": "
+                        + String.join(", ", dataSources) + ")", "mark the DataSource bean for the lock table @Primary"));
             }
             return Optional.empty();
         }

@@ -69,9 +69,14 @@ public final class RedisLockBackendConfiguration {
         }
 
         @Override
-        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
-                return Optional.of("the dev.distlock:distlock-redis module");
+        public boolean modulePresent(ClassLoader classLoader) {
+            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
+        }
+
+        @Override
+        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!modulePresent(classLoader)) {
+                return Optional.of(new Missing("the dev.distlock:distlock-redis module", "add the dev.distlock:distlock-redis module"));
             }
             Binder binder = Binder.get(beanFactory.getBean(Environment.class));
             RedisLockProperties.Mode mode = binder.bind("distlock.redis.mode", RedisLockProperties.Mode.class)
@@ -80,11 +85,13 @@ public final class RedisLockBackendConfiguration {
                 boolean nodesListed = binder.bind("distlock.redis.nodes", String[].class)
                         .map(nodes -> nodes.length > 0).orElse(false);
                 return nodesListed ? Optional.empty()
-                        : Optional.of("distlock.redis.nodes");
+                        : Optional.of(new Missing("distlock.redis.nodes", "list the Redlock nodes in distlock.redis.nodes "
+                                + "(redis://host:port, an odd number of independent nodes), or set distlock.redis.mode=single"));
             }
             if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, classLoader) || beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(CONNECTION_FACTORY_CLASS, classLoader),
                     true, false).length == 0) {
-                return Optional.of("a RedisConnectionFactory bean (spring-boot-starter-data-redis)");
+                return Optional.of(new Missing("a RedisConnectionFactory bean", "add spring-boot-starter-data-redis "
+                        + "(it defines a RedisConnectionFactory bean from spring.data.redis.*) or define a RedisConnectionFactory bean"));
             }
             return Optional.empty();
         }

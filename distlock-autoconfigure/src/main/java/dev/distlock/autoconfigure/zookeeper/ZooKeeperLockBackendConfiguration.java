@@ -50,7 +50,8 @@ public final class ZooKeeperLockBackendConfiguration {
     public static final class Candidate implements LockBackendCandidate {
 
         // By name: the module is optional, and this class is loaded whether it is there or not.
-        private static final String BACKEND_CLASS = "dev.distlock.zookeeper.ZooKeeperLockBackend";
+        static final String BACKEND_CLASS = "dev.distlock.zookeeper.ZooKeeperLockBackend";
+        static final String CURATOR_CLASS = "org.apache.curator.framework.CuratorFramework";
 
         @Override
         public LockBackendType type() {
@@ -63,14 +64,24 @@ public final class ZooKeeperLockBackendConfiguration {
         }
 
         @Override
-        public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!ClassUtils.isPresent(BACKEND_CLASS, classLoader)) {
-                return Optional.of("the dev.distlock:distlock-zookeeper module");
+        public boolean modulePresent(ClassLoader classLoader) {
+            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
+        }
+
+        @Override
+        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            if (!modulePresent(classLoader)) {
+                return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module", "add the dev.distlock:distlock-zookeeper module"));
+            }
+            if (!ClassUtils.isPresent(CURATOR_CLASS, classLoader)) {
+                return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",
+                        "add the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency (do not exclude it)"));
             }
             if (Connection.hasCuratorBean(beanFactory) || hasConnectString(beanFactory)) {
                 return Optional.empty();
             }
-            return Optional.of(CONNECT_STRING + " (or a CuratorFramework bean)");
+            return Optional.of(new Missing(CONNECT_STRING + " (or a CuratorFramework bean)", "set " + CONNECT_STRING
+                    + " (e.g. zk1:2181,zk2:2181,zk3:2181) or define a CuratorFramework bean"));
         }
 
         private static boolean hasConnectString(ConfigurableListableBeanFactory beanFactory) {

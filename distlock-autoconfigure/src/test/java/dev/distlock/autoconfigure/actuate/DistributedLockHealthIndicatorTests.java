@@ -39,6 +39,20 @@ class DistributedLockHealthIndicatorTests {
     }
 
     @Test
+    void selectionDetailsAreShownWhetherTheBackendAnswersOrNot() {
+        Map<String, String> selection = Map.of("selection", "explicit: distlock.backend=in-memory");
+        Health up = new DistributedLockHealthIndicator(new InMemoryLockBackend(), Duration.ofSeconds(2), selection).health();
+        assertThat(up.getDetails()).containsEntry("scope", "this JVM only").containsAllEntriesOf(selection);
+        LockBackend hanging = backend(() -> {
+            awaitQuietly(unblock);
+            return BackendHealth.up(Map.of());
+        });
+        Health down = new DistributedLockHealthIndicator(hanging, Duration.ofMillis(50), selection).health();
+        assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(down.getDetails()).containsAllEntriesOf(selection);
+    }
+
+    @Test
     void downWithTheReasonAndDetailsWhenTheBackendSaysSo() {
         LockBackend backend = backend(() -> BackendHealth.down("no quorum: 1 of 3 nodes answer", Map.of("answering", 1)));
         Health health = new DistributedLockHealthIndicator(backend, Duration.ofSeconds(2)).health();

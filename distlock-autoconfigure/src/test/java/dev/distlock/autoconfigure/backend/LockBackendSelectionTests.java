@@ -11,6 +11,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.env.Environment;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.LockBackendCandidate.Missing;
 import dev.distlock.autoconfigure.inmemory.InMemoryLockBackendConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,11 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The selection rules, with stand-in candidates for backends whose modules this build does not have. */
 class LockBackendSelectionTests {
 
+    private static final Missing NO_CONNECTION_FACTORY =
+            new Missing("a RedisConnectionFactory bean", "add a RedisConnectionFactory bean");
+
     private static final LockBackendCandidate IN_MEMORY = new InMemoryLockBackendConfiguration.Candidate();
-    private static final LockBackendCandidate REDIS_PRESENT = candidate(LockBackendType.REDIS, null);
+    private static final LockBackendCandidate REDIS_PRESENT = candidate(LockBackendType.REDIS, true, null);
+    private static final LockBackendCandidate REDIS_ABSENT = candidate(LockBackendType.REDIS, false,
+            new Missing("the dev.distlock:distlock-redis module", "add the dev.distlock:distlock-redis module"));
     private static final LockBackendCandidate REDIS_WITHOUT_CONNECTION =
-            candidate(LockBackendType.REDIS, "a RedisConnectionFactory bean");
-    private static final LockBackendCandidate JDBC_PRESENT = candidate(LockBackendType.JDBC, null);
+            candidate(LockBackendType.REDIS, true, NO_CONNECTION_FACTORY);
+    private static final LockBackendCandidate JDBC_PRESENT = candidate(LockBackendType.JDBC, true, null);
+    private static final LockBackendCandidate JDBC_WITHOUT_DATA_SOURCE = candidate(LockBackendType.JDBC, true,
+            new Missing("a DataSource bean", "define a DataSource bean"));
 
     private final ClassLoader classLoader = getClass().getClassLoader();
     private final ConfigurableListableBeanFactory beanFactory = new DefaultListableBeanFactory();
@@ -35,10 +43,25 @@ class LockBackendSelectionTests {
     }
 
     @Test
-    void aBackendWithoutItsConnectionIsNotPresent() {
-        LockBackendSelection selection = select(null, IN_MEMORY, REDIS_WITHOUT_CONNECTION);
+    void withNoBackendModulePresentInMemoryIsTheFallback() {
+        LockBackendSelection selection = select(null, IN_MEMORY, REDIS_ABSENT);
         assertThat(selection.chosen()).isSameAs(IN_MEMORY);
         assertThat(selection.fallback()).isTrue();
+    }
+
+    @Test
+    void aModuleWithoutItsConnectionFailsNamingTheBackendWhatIsMissingAndTheWayOut() {
+        // Before fail-closed this fell back to in-memory locks: a present module must never do that.
+        LockBackendSelection selection = select(null, IN_MEMORY, REDIS_WITHOUT_CONNECTION);
+        assertThat(selection.chosen()).isNull();
+        assertThat(selection.fallback()).isFalse();
+        FailureAnalysis analysis = new LockBackendFailureAnalyzer().analyze(selection.failure());
+        assertThat(analysis.getDescription()).isEqualTo("distlock.backend is not set and the redis backend is the only "
+                + "lock backend module on the class path (dev.distlock:distlock-redis), but it cannot be configured: "
+                + "a RedisConnectionFactory bean is missing. distlock does not fall back to in-memory locks, which "
+                + "exclude nothing across instances.");
+        assertThat(analysis.getAction()).isEqualTo("Add a RedisConnectionFactory bean; or set distlock.backend=in-memory "
+                + "to use locks local to this JVM on purpose.");
     }
 
     @Test
@@ -55,17 +78,26 @@ class LockBackendSelectionTests {
             }
 
             @Override
-            public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            public boolean modulePresent(ClassLoader classLoader) {
+                return true;
+            }
+
+            @Override
+            public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
                 return Optional.empty();
             }
 
             @Override
-            public Optional<String> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                                      Environment environment) {
-                return Optional.of("an endpoint");
+            public Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
+                                                       Environment environment) {
+                return Optional.of(new Missing("an endpoint", "set an endpoint"));
             }
         };
-        assertThat(select(null, IN_MEMORY, etcdModuleOnly).fallback()).isTrue();
+        // Before fail-closed the unnamed module fell back to in-memory; now it fails saying what to set.
+        LockBackendSelection detected = select(null, IN_MEMORY, etcdModuleOnly);
+        assertThat(detected.fallback()).isFalse();
+        assertThat(detected.failure().description()).contains("etcd backend").contains("an endpoint is missing");
+        assertThat(detected.failure().action()).startsWith("Set an endpoint; or set distlock.backend=in-memory");
         assertThat(select(LockBackendType.ETCD, IN_MEMORY, etcdModuleOnly).chosen()).isSameAs(etcdModuleOnly);
     }
 
@@ -79,9 +111,27 @@ class LockBackendSelectionTests {
     }
 
     @Test
+    void severalModulesOfWhichOneCanBeConfiguredChooseThatOne() {
+        assertThat(select(null, IN_MEMORY, REDIS_WITHOUT_CONNECTION, JDBC_PRESENT).chosen()).isSameAs(JDBC_PRESENT);
+    }
+
+    @Test
+    void severalModulesOfWhichNoneCanBeConfiguredFailSayingWhatEachLacks() {
+        LockBackendSelection selection = select(null, IN_MEMORY, REDIS_WITHOUT_CONNECTION, JDBC_WITHOUT_DATA_SOURCE);
+        assertThat(selection.chosen()).isNull();
+        assertThat(selection.failure().description()).contains("(redis, jdbc)")
+                .contains("redis lacks a RedisConnectionFactory bean; jdbc lacks a DataSource bean.");
+        assertThat(selection.failure().action()).isEqualTo("Set distlock.backend to the backend you mean and give it its "
+                + "connection (redis: add a RedisConnectionFactory bean; jdbc: define a DataSource bean), or set "
+                + "distlock.backend=in-memory to use locks local to this JVM on purpose.");
+    }
+
+    @Test
     void aNamedBackendWinsOverOthersPresent() {
         assertThat(select(LockBackendType.JDBC, IN_MEMORY, REDIS_PRESENT, JDBC_PRESENT).chosen()).isSameAs(JDBC_PRESENT);
         assertThat(select(LockBackendType.IN_MEMORY, IN_MEMORY, REDIS_PRESENT).chosen()).isSameAs(IN_MEMORY);
+        assertThat(select(LockBackendType.IN_MEMORY, IN_MEMORY, REDIS_WITHOUT_CONNECTION).chosen()).isSameAs(IN_MEMORY);
+        assertThat(select(LockBackendType.IN_MEMORY, IN_MEMORY, REDIS_PRESENT).fallback()).isFalse();
     }
 
     @Test
@@ -98,7 +148,7 @@ class LockBackendSelectionTests {
         return LockBackendSelection.select(requested, List.of(candidates), classLoader, beanFactory);
     }
 
-    private static LockBackendCandidate candidate(LockBackendType type, String missing) {
+    private static LockBackendCandidate candidate(LockBackendType type, boolean modulePresent, Missing missing) {
         return new LockBackendCandidate() {
             @Override
             public LockBackendType type() {
@@ -111,7 +161,12 @@ class LockBackendSelectionTests {
             }
 
             @Override
-            public Optional<String> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            public boolean modulePresent(ClassLoader classLoader) {
+                return modulePresent;
+            }
+
+            @Override
+            public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
                 return Optional.ofNullable(missing);
             }
         };

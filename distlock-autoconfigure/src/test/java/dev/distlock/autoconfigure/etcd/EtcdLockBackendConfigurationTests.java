@@ -27,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.distlock.autoconfigure.BackendModules;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.backend.LockBackendFailureAnalyzer;
 import dev.distlock.engine.LockEngine;
@@ -132,13 +133,17 @@ class EtcdLockBackendConfigurationTests {
     }
 
     @Test
-    void theModuleAloneIsNoConnectionSoInMemoryRemainsTheFallback(CapturedOutput output) {
-        runner.run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(EtcdLockBackend.class);
-            assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class);
-            assertThat(output).contains(LOCAL_ONLY_WARNING)
-                    .contains("Present without a connection: etcd (needs a jetcd Client bean or distlock.etcd.endpoints).");
+    void theModuleAloneIsNoConnectionSoStartUpFailsSayingWhatToSet(CapturedOutput output) {
+        // This asserted the fallback to in-memory locks (with a WARN) before fail-closed: the defect, now a failure.
+        runner.withClassLoader(BackendModules.only("dev.distlock.etcd")).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new LockBackendFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("the etcd backend is the only lock backend module")
+                    .contains("a jetcd Client bean or distlock.etcd.endpoints is missing");
+            assertThat(analysis.getAction()).startsWith("Set distlock.etcd.endpoints")
+                    .contains("distlock.backend=etcd to use the default endpoint http://127.0.0.1:2379")
+                    .contains("distlock.backend=in-memory");
+            assertThat(output).doesNotContain(LOCAL_ONLY_WARNING);
         });
     }
 
@@ -180,16 +185,16 @@ class EtcdLockBackendConfigurationTests {
 
     @Test
     void withoutItsModuleEndpointsAloneSelectNothing() {
-        runner.withClassLoader(new FilteredClassLoader("io.etcd.jetcd"))
+        runner.withClassLoader(BackendModules.none())
                 .withPropertyValues("distlock.etcd.endpoints=" + UNUSED_ENDPOINT)
                 .run(context -> assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class));
     }
 
     @Test
-    void withoutItsModuleTheFallbackWarningDoesNotMentionEtcd(CapturedOutput output) {
-        runner.withClassLoader(new FilteredClassLoader("dev.distlock.etcd")).run(context -> {
+    void withoutAnyModuleTheFallbackWarningSaysSo(CapturedOutput output) {
+        runner.withClassLoader(BackendModules.none()).run(context -> {
             assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class);
-            assertThat(output).contains(LOCAL_ONLY_WARNING).doesNotContain("Present without a connection");
+            assertThat(output).contains(LOCAL_ONLY_WARNING).contains("No distlock backend module is on the class path");
         });
     }
 

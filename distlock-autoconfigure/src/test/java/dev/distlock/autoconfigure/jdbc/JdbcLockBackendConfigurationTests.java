@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
+import dev.distlock.autoconfigure.BackendModules;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.backend.LockBackendFailureAnalyzer;
 import dev.distlock.engine.LockEngine;
@@ -79,7 +80,7 @@ class JdbcLockBackendConfigurationTests {
 
     @Test
     void isNotDetectedWithoutTheModuleAndFallsBackToInMemory() {
-        runner.withClassLoader(new FilteredClassLoader("dev.distlock.jdbc")).run(context -> {
+        runner.withClassLoader(BackendModules.none()).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(DataSource.class);
             assertThat(context).doesNotHaveBean(JdbcLockBackend.class);
@@ -88,9 +89,17 @@ class JdbcLockBackendConfigurationTests {
     }
 
     @Test
-    void isNotDetectedWithoutADataSource() {
+    void theModuleAloneWithoutADataSourceFailsStartUpRatherThanFallingBackToInMemory() {
+        // This asserted the fallback to in-memory locks before fail-closed: the defect, now a failure.
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DistributedLockAutoConfiguration.class))
-                .run(context -> assertThat(context.getBean(LockEngine.class).backend()).isInstanceOf(InMemoryLockBackend.class));
+                .withClassLoader(BackendModules.only("dev.distlock.jdbc"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new LockBackendFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("the jdbc backend is the only lock backend module")
+                            .contains("a DataSource bean is missing");
+                    assertThat(analysis.getAction()).contains("spring-boot-starter-jdbc").contains("distlock.backend=in-memory");
+                });
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +20,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.distlock.DistributedLocks;
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
+import dev.distlock.autoconfigure.BackendModules;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.backend.LockBackendFailureAnalyzer;
 import dev.distlock.engine.LockEngine;
@@ -114,7 +114,7 @@ class RedisLockBackendConfigurationTests {
 
     @Test
     void withoutTheModuleTheApplicationFallsBackToInMemory() {
-        withSpringDataRedis.withClassLoader(new FilteredClassLoader(RedisLockBackend.class)).run(context -> {
+        withSpringDataRedis.withClassLoader(BackendModules.none()).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(InMemoryLockBackend.class);
         });

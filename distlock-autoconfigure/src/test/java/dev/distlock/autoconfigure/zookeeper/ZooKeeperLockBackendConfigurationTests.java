@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.distlock.DistributedLocks;
 import dev.distlock.Lease;
+import dev.distlock.autoconfigure.BackendModules;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.backend.LockBackendFailureAnalyzer;
 import dev.distlock.engine.LockEngine;
@@ -89,7 +89,7 @@ class ZooKeeperLockBackendConfigurationTests {
 
     @Test
     void withoutTheModuleTheZooKeeperPropertiesDoNotMatter() {
-        runner.withClassLoader(new FilteredClassLoader(ZooKeeperLockBackend.class))
+        runner.withClassLoader(BackendModules.none())
                 .withPropertyValues("distlock.zookeeper.connect-string=" + zookeeper.connectString())
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(InMemoryLockBackend.class));
     }
