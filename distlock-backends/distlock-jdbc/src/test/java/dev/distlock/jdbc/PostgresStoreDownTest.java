@@ -17,7 +17,7 @@ class PostgresStoreDownTest extends StoreDownContract {
     protected Store startStore() {
         TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL, "store_down");
         FaultProxy proxy = FaultProxy.to(database.port());
-        HikariDataSource pool = database.poolThrough(proxy);
+        HikariDataSource pool = database.poolOn(proxy.port());
         return new Store() {
             @Override
             public LockBackend newBackend() {

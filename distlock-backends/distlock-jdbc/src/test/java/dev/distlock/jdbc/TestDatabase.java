@@ -54,9 +54,9 @@ final class TestDatabase implements AutoCloseable {
         return java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
     }
 
-    /** A pool as {@link #pool()}, connecting through {@code proxy} (which forwards to {@link #port()}). */
-    HikariDataSource poolThrough(dev.distlock.testsupport.FaultProxy proxy) {
-        return pool(config -> config.setJdbcUrl(jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/")));
+    /** A pool as {@link #pool()} on {@code 127.0.0.1:port}: a proxy in front of {@link #port()}. */
+    HikariDataSource poolOn(int port) {
+        return pool(config -> config.setJdbcUrl(jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/")));
     }
 
     /** A pool as an application would configure it. */

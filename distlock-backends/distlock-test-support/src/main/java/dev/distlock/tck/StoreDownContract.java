@@ -3,11 +3,8 @@ package dev.distlock.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 
 import org.awaitility.Awaitility;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -15,7 +12,6 @@ import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.LockBackend;
-import dev.distlock.spi.LockBackendException;
 import dev.distlock.testsupport.TimedCall;
 
 /**
@@ -37,8 +33,6 @@ public abstract class StoreDownContract {
     protected static final Duration BOUND = OPERATION_TIMEOUT.plusMillis(1_500);
     /** How long a hanging call may block the test before it fails with what it was doing. */
     protected static final Duration GIVE_UP = Duration.ofSeconds(150);
-
-    private static final LockOptions NO_WAIT = LockOptions.of(Duration.ofSeconds(10), Duration.ZERO);
 
     public enum Fault { KILLED, PAUSED }
 
@@ -73,11 +67,11 @@ public abstract class StoreDownContract {
                 hurt(store, fault);
 
                 TimedCall attempt = TimedCall.of("tryAcquire(waitFor = 0) with the store " + fault, GIVE_UP,
-                        () -> engine.tryAcquire(key(), NO_WAIT));
+                        () -> engine.tryAcquire(StoreCalls.key(), StoreCalls.NO_WAIT));
 
                 System.out.println("[store-down] " + getClass().getSimpleName() + " " + attempt);
                 assertThat(attempt.finishedWithin(BOUND)).as("%s; expected within %s", attempt, BOUND).isTrue();
-                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreDownContract::isStoreFailure);
+                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreCalls::assertStoreFailure);
             } finally {
                 closeAll(engine, backend);
             }
@@ -90,7 +84,8 @@ public abstract class StoreDownContract {
         try (Store store = startStore()) {
             LockBackend backend = store.newBackend();
             LockEngine engine = LockEngine.builder(backend).build();
-            Lease held = firstLock(engine);
+            Lease held = StoreCalls.firstLock(engine);
+            assertThat(held.isValid()).isTrue();
             hurt(store, fault);
 
             TimedCall engineClose = TimedCall.ofRunnable("engine.close() with the store " + fault, GIVE_UP, engine::close);
@@ -102,16 +97,40 @@ public abstract class StoreDownContract {
         }
     }
 
-    /** A running application has connected and locked before the store dies. */
-    private static void warmUp(LockEngine engine) {
-        firstLock(engine).close();
+    @ParameterizedTest(name = "store {0}")
+    @EnumSource(Fault.class)
+    void closingWhileAThreadWaitsForALockAndTheStoreIsDeadReturnsWithinTheOperationTimeout(Fault fault) {
+        try (Store store = startStore()) {
+            LockBackend backend = store.newBackend();
+            LockEngine engine = LockEngine.builder(backend).build();
+            Lease held = StoreCalls.firstLock(engine);
+            // The waiter subscribes to the store's release notifications (pub/sub, watch, LISTEN).
+            Thread waiter = new Thread(() -> {
+                try {
+                    engine.tryAcquire(held.key().substring(engine.namespace().length() + 1),
+                            LockOptions.of(Duration.ofSeconds(10), Duration.ofSeconds(60)));
+                } catch (RuntimeException e) {
+                    // the store died under it
+                }
+            }, "store-down-waiter");
+            waiter.setDaemon(true);
+            waiter.start();
+            Awaitility.await("a waiter").atMost(Duration.ofSeconds(10)).until(() -> !engine.waiters().isEmpty());
+            hurt(store, fault);
+
+            TimedCall engineClose = TimedCall.ofRunnable("engine.close() with a waiter and the store " + fault, GIVE_UP, engine::close);
+            TimedCall backendClose = TimedCall.ofRunnable("backend.close() with a waiter and the store " + fault, GIVE_UP, backend::close);
+
+            System.out.println("[store-down] " + getClass().getSimpleName() + " " + engineClose + "; " + backendClose);
+            assertThat(engineClose.finishedWithin(BOUND) && backendClose.finishedWithin(BOUND))
+                    .as("%s; %s; expected each within %s", engineClose, backendClose, BOUND).isTrue();
+            waiter.interrupt();
+        }
     }
 
-    /** The first lock on a new backend; its connections may still be being made. */
-    private static Lease firstLock(LockEngine engine) {
-        return Awaitility.await("the first lock on a new backend").atMost(Duration.ofSeconds(30))
-                .ignoreExceptionsInstanceOf(LockBackendException.class)
-                .until(() -> engine.tryAcquire(key(), NO_WAIT), Optional::isPresent).orElseThrow();
+    /** A running application has connected and locked before the store dies. */
+    private static void warmUp(LockEngine engine) {
+        StoreCalls.firstLock(engine).close();
     }
 
     private static void hurt(Store store, Fault fault) {
@@ -119,15 +138,6 @@ public abstract class StoreDownContract {
             case KILLED -> store.kill();
             case PAUSED -> store.pause();
         }
-    }
-
-    /** The store could not be asked: a LockBackendException, maybe wrapped, never "held by another". */
-    private static void isStoreFailure(Throwable thrown) {
-        Throwable cause = thrown;
-        while (cause != null && !(cause instanceof LockBackendException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("a LockBackendException in the chain of %s", thrown).isNotNull();
     }
 
     private static void closeAll(LockEngine engine, LockBackend backend) {
@@ -139,9 +149,5 @@ public abstract class StoreDownContract {
                 // cleanup after the assertion that matters
             }
         });
-    }
-
-    private static String key() {
-        return "store-down:" + UUID.randomUUID();
     }
 }
