@@ -1,14 +1,17 @@
 package dev.distlock.engine;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
 
 /**
@@ -18,69 +21,96 @@ import dev.distlock.spi.ReleaseNotifications;
  */
 final class AcquireLoop {
 
+    private static final Logger log = LoggerFactory.getLogger(AcquireLoop.class);
+
     private final LockBackend backend;
+    private final StoreCalls calls;
+    private final NanoClock clock;
     private final WaitSettings settings;
 
-    AcquireLoop(LockBackend backend, WaitSettings settings) {
+    AcquireLoop(LockBackend backend, StoreCalls calls, NanoClock clock, WaitSettings settings) {
         this.backend = backend;
+        this.calls = calls;
+        this.clock = clock;
         this.settings = settings;
     }
 
     /**
      * @param beforeWaiting called once, when the first attempt was denied and there is time to wait
-     * @return the fencing token, or empty when the lock stayed held past {@code waitFor}
+     * @return the grant, or null when the lock stayed held past {@code waitFor}
      */
-    Optional<Long> acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
-        long deadline = System.nanoTime() + waitFor.toNanos();
-        Optional<Long> token = Optional.empty();
+    Grant acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
+        long deadline = clock.nanoTime() + waitFor.toNanos();
+        Grant grant = null;
+        boolean unanswered = true;
         try {
-            AcquireResult first = backend.tryAcquire(request);
-            if (first instanceof AcquireResult.Granted grant) {
-                token = Optional.of(grant.fencingToken());
-            } else if (deadline - System.nanoTime() > 0) {
+            long sent = clock.nanoTime();
+            AcquireResult first = attempt(request);
+            if (first instanceof AcquireResult.Granted granted) {
+                grant = new Grant(granted.fencingToken(), sent);
+            } else if (deadline - clock.nanoTime() > 0) {
                 beforeWaiting.run();
-                token = waitAndRetry(request, deadline, (AcquireResult.Denied) first);
+                grant = waitAndRetry(request, deadline, (AcquireResult.Denied) first);
             }
-            return token;
+            unanswered = false;
+            return grant;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockNotAcquiredException(request.key(), "Interrupted while waiting for lock '" + request.key() + "'", e);
         } finally {
-            if (token.isEmpty()) {
-                withdrawQuietly(request);
+            if (grant == null) {
+                giveUp(request, unanswered);
             }
         }
     }
 
     /** The waiting part, so that an uncontended acquisition allocates none of its state. */
-    private Optional<Long> waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
+    private Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
             throws InterruptedException {
         Semaphore wakeUp = new Semaphore(0);
         Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
-        ReleaseNotifications.Subscription subscription = backend instanceof ReleaseNotifications notifications
-                ? notifications.subscribe(request.key(), request.owner(), wakeUp::release)
-                : null;
+        ReleaseNotifications.Subscription subscription = subscribe(request, wakeUp);
         try {
             // Subscribed after a denial: try again at once, a release may have fallen in between.
-            AcquireResult result = subscription != null ? backend.tryAcquire(request) : denied;
+            long sent = clock.nanoTime();
+            AcquireResult result = subscription != null ? attempt(request) : denied;
             while (true) {
-                if (result instanceof AcquireResult.Granted grant) {
-                    return Optional.of(grant.fencingToken());
+                if (result instanceof AcquireResult.Granted granted) {
+                    return new Grant(granted.fencingToken(), sent);
                 }
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - clock.nanoTime();
                 if (remaining <= 0) {
-                    return Optional.empty();
+                    return null;
                 }
                 long pause = Math.min(remaining, pauseNanos(subscription != null, backoff, (AcquireResult.Denied) result));
                 if (wakeUp.tryAcquire(pause, TimeUnit.NANOSECONDS)) {
                     wakeUp.drainPermits();
                 }
-                result = backend.tryAcquire(request);
+                sent = clock.nanoTime();
+                result = attempt(request);
             }
         } finally {
             if (subscription != null) {
-                subscription.close();
+                calls.runInBackground("unsubscribe from", request.key(), subscription::close);
             }
+        }
+    }
+
+    private AcquireResult attempt(AcquireRequest request) throws InterruptedException {
+        return calls.callInterruptibly("acquire", request.key(), () -> backend.tryAcquire(request));
+    }
+
+    /** Without a subscription the waiter polls: slower to hear of a release, never wrong. */
+    private ReleaseNotifications.Subscription subscribe(AcquireRequest request, Semaphore wakeUp) throws InterruptedException {
+        if (!(backend instanceof ReleaseNotifications notifications)) {
+            return null;
+        }
+        try {
+            return calls.open("subscribe to releases of", request.key(),
+                    () -> notifications.subscribe(request.key(), request.owner(), wakeUp::release));
+        } catch (LockBackendException e) {
+            log.debug("No release subscription for lock '{}', polling instead: {}", request.key(), e.toString());
+            return null;
         }
     }
 
@@ -93,11 +123,26 @@ final class AcquireLoop {
         return Math.max(pause, 0);
     }
 
-    private void withdrawQuietly(AcquireRequest request) {
+    /**
+     * Leaves no trace of an acquisition that did not succeed. An attempt that failed or went
+     * unanswered may have been granted all the same (the reply was lost): that grant is released
+     * too, in the background. Owner ids are unique per acquisition, so this frees nobody else's lock.
+     */
+    private void giveUp(AcquireRequest request, boolean unanswered) {
+        if (unanswered) {
+            calls.runInBackground("release an unanswered grant of", request.key(), () -> {
+                backend.release(request.key(), request.owner());
+                backend.withdraw(request.key(), request.owner());
+            });
+            return;
+        }
         try {
-            backend.withdraw(request.key(), request.owner());
+            calls.call("withdraw from", request.key(), () -> {
+                backend.withdraw(request.key(), request.owner());
+                return null;
+            });
         } catch (RuntimeException e) {
-            // A pending queue entry or node expires on the server when its waiter stops refreshing it.
+            log.debug("Could not withdraw from lock '{}'; its queue entry expires on the server: {}", request.key(), e.toString());
         }
     }
 }

@@ -14,6 +14,7 @@ public final class EngineLease implements Lease {
     private final HeldLock lock;
     private final LockEngine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean detached = new AtomicBoolean();
 
     EngineLease(HeldLock lock, LockEngine engine) {
         this.lock = lock;
@@ -42,21 +43,24 @@ public final class EngineLease implements Lease {
 
     @Override
     public boolean isValid() {
-        return !closed.get() && lock.isHeldAt(engine.now());
+        return !closed.get() && lock.isHeldAt(engine.nanoTime());
     }
 
     /**
-     * Unbinds the lock from the acquiring thread, for a call that returned an unfinished future:
-     * the same thread calling again must wait for this lock, not re-enter it.
+     * Hands this hold from the acquiring thread to async work, for a call that returned an unfinished
+     * future: the thread stops being a holder when its last synchronous hold ends, so that calling
+     * again it waits for this lock instead of re-entering it. Idempotent.
      */
     public void detachFromThread() {
-        lock.detachFromThread();
+        if (!closed.get() && detached.compareAndSet(false, true)) {
+            lock.detach();
+        }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            engine.exit(lock);
+            engine.exit(lock, detached.get());
         }
     }
 

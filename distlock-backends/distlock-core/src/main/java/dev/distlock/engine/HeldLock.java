@@ -1,8 +1,9 @@
 package dev.distlock.engine;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,73 +12,138 @@ import dev.distlock.LockOptions;
 /**
  * One grant from the backend as the engine tracks it: shared by every re-entrant {@link EngineLease}
  * of the same thread, released to the backend when the last of them closes.
+ *
+ * <p>Holds are counted in two kinds. A synchronous hold belongs to the thread inside the locked
+ * call; a detached hold belongs to async work (a future) and to no thread. The acquiring thread is
+ * the holder, and may re-enter, only while it has a synchronous hold; the grant is released when the
+ * last hold of either kind ends, and from then on nobody can enter it.
+ *
+ * <p>Times are monotonic ({@link NanoClock}): the lease started when the granted attempt was sent.
  */
 final class HeldLock {
 
     enum State { HELD, LOST, RELEASED }
 
+    private static final CompletableFuture<?> NO_RENEWAL = CompletableFuture.completedFuture(null);
+
     final String key;
     final String owner;
     final long fencingToken;
     final LockOptions options;
+    /** Wall-clock time of the grant, for display. */
     final Instant acquiredAt;
-    private volatile Thread holder;
-    private volatile Instant expiresAt;
+    private final long grantedAtNanos;
+    private volatile long expiresAtNanos;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
-    private final AtomicInteger holdCount = new AtomicInteger(1);
     private final AtomicLong renewals = new AtomicLong();
     private volatile ScheduledFuture<?> watchdog;
+    private volatile CompletableFuture<?> renewalInFlight = NO_RENEWAL;
+    // Guarded by this: the holds and who may re-enter.
+    private Thread holder;
+    private int syncHolds = 1;
+    private int detachedHolds;
+    private boolean ended;
 
-    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt, Thread holder) {
+    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt,
+             long grantedAtNanos, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
         this.acquiredAt = acquiredAt;
-        this.expiresAt = acquiredAt.plus(options.lease());
+        this.grantedAtNanos = grantedAtNanos;
+        this.expiresAtNanos = grantedAtNanos + options.lease().toNanos();
         this.holder = holder;
     }
 
-    boolean isHeldAt(Instant now) {
-        return state.get() == State.HELD && now.isBefore(expiresAt);
+    boolean isHeldAt(long nowNanos) {
+        return state.get() == State.HELD && nowNanos - expiresAtNanos < 0;
     }
 
-    /** Whether {@code thread} acquired it and has not released it; it may have been lost since. */
-    boolean isHeldBy(Thread thread) {
-        return holder == thread && state.get() != State.RELEASED;
+    boolean hasRunOutAt(long nowNanos) {
+        return nowNanos - expiresAtNanos >= 0;
     }
 
-    /**
-     * After the call that acquired it returned an unfinished future: the thread may take the key
-     * anew. Not while an outer call of the same thread still holds it synchronously: that call's
-     * own re-entrant calls must keep re-entering.
-     */
-    void detachFromThread() {
-        if (holdCount.get() == 1) {
+    boolean isHeld() {
+        return state.get() == State.HELD;
+    }
+
+    boolean wasLost() {
+        return state.get() == State.LOST;
+    }
+
+    long grantedAtNanos() {
+        return grantedAtNanos;
+    }
+
+    long expiresAtNanos() {
+        return expiresAtNanos;
+    }
+
+    /** When {@code holdAtLeast} has passed, on the monotonic clock. */
+    long holdUntilNanos() {
+        return grantedAtNanos + options.holdAtLeast().toNanos();
+    }
+
+    /** When the lease runs out unless renewed, as a wall-clock instant for display. */
+    Instant expiresAt() {
+        return acquiredAt.plus(Duration.ofNanos(expiresAtNanos - grantedAtNanos));
+    }
+
+    /** Whether {@code thread} is inside a synchronous locked call of this grant. */
+    synchronized boolean isHeldBy(Thread thread) {
+        return !ended && holder == thread;
+    }
+
+    /** One more synchronous hold by {@code thread}; false when it is not the holder or the grant has ended. */
+    synchronized boolean tryEnter(Thread thread) {
+        if (ended || holder != thread) {
+            return false;
+        }
+        syncHolds++;
+        return true;
+    }
+
+    /** Turns one synchronous hold into a detached one: a call returned unfinished async work. */
+    synchronized void detach() {
+        syncHolds--;
+        detachedHolds++;
+        if (syncHolds == 0) {
             holder = null;
         }
     }
 
-    Thread holder() {
-        return holder;
+    /** Ends one hold; true for the last one, after which the grant is released and nobody enters it. */
+    synchronized boolean exit(boolean detached) {
+        if (detached) {
+            detachedHolds--;
+        } else if (--syncHolds == 0) {
+            holder = null;
+        }
+        if (syncHolds == 0 && detachedHolds == 0) {
+            ended = true;
+            return true;
+        }
+        return false;
     }
 
-    Instant expiresAt() {
-        return expiresAt;
+    /** Interrupts the holder only while it is inside the locked call, never after it returned. */
+    synchronized void interruptHolderIfInside() {
+        if (syncHolds > 0 && holder != null) {
+            holder.interrupt();
+        }
     }
 
-    void extendedUntil(Instant newExpiry) {
-        expiresAt = newExpiry;
-        renewals.incrementAndGet();
+    synchronized boolean hasSyncHoldBy(Thread thread) {
+        return syncHolds > 0 && holder == thread;
     }
 
-    void enter() {
-        holdCount.incrementAndGet();
-    }
-
-    /** @return true when this was the last hold */
-    boolean exit() {
-        return holdCount.decrementAndGet() == 0;
+    /** A renewal sent at {@code sentAtNanos} was granted: the lease runs from then. Ignored once released or lost. */
+    void renewedFrom(long sentAtNanos) {
+        if (isHeld()) {
+            expiresAtNanos = sentAtNanos + options.lease().toNanos();
+            renewals.incrementAndGet();
+        }
     }
 
     /** @return true for the one caller that moved it from HELD to LOST */
@@ -96,12 +162,28 @@ final class HeldLock {
         return previous != State.RELEASED;
     }
 
-    boolean wasLost() {
-        return state.get() == State.LOST;
-    }
-
     void watchdog(ScheduledFuture<?> watchdog) {
         this.watchdog = watchdog;
+        if (!isHeld()) {
+            watchdog.cancel(false);
+        }
+    }
+
+    boolean renewalInFlight() {
+        return !renewalInFlight.isDone();
+    }
+
+    void renewalStarted(CompletableFuture<?> renewal) {
+        renewalInFlight = renewal;
+    }
+
+    /**
+     * Runs {@code action} once no renewal is in flight, so that a renewal sent earlier cannot land
+     * after it at the store (a renewal that arrives after the shortening to {@code holdAtLeast}
+     * would extend the lease to its full length again).
+     */
+    void afterRenewalInFlight(Runnable action) {
+        renewalInFlight.handle((ignored, error) -> null).thenRun(action);
     }
 
     private void cancelWatchdog() {
@@ -112,8 +194,11 @@ final class HeldLock {
     }
 
     HeldLockInfo info() {
-        Thread thread = holder;
-        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt, expiresAt, renewals.get(),
+        Thread thread;
+        synchronized (this) {
+            thread = holder;
+        }
+        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt, expiresAt(), renewals.get(),
                 thread == null ? "(async)" : thread.getName());
     }
 }

@@ -23,8 +23,8 @@ import dev.distlock.spi.LockBackend;
 
 /**
  * The lock engine: everything every backend shares, written once. Re-entrancy per thread without a
- * backend call, waiting, renewal, lease-loss handling, minimum hold time and event hooks; the
- * backend only grants, renews and releases.
+ * backend call, waiting, renewal, lease-loss handling, minimum hold time, shutdown and event hooks;
+ * the backend only grants, renews and releases, each call under the engine's operation timeout.
  */
 public final class LockEngine implements DistributedLocks, AutoCloseable {
 
@@ -33,11 +33,13 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final LockBackend backend;
     private final String namespace;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler;
+    private final NanoClock nanoClock;
     private final LeaseLossPolicy leaseLossPolicy;
     private final LockEventListener events;
     private final AcquireLoop acquireLoop;
     private final RenewalWatchdog watchdog;
+    private final LockReleases releases;
+    private final EngineShutdown shutdown;
     private final OwnerIds ownerIds = new OwnerIds();
     private final ConcurrentMap<String, HeldLock> held = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
@@ -46,11 +48,14 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         this.backend = builder.backend;
         this.namespace = builder.namespace;
         this.clock = builder.clock;
-        this.scheduler = builder.scheduler;
+        this.nanoClock = builder.nanoClock;
         this.leaseLossPolicy = builder.leaseLossPolicy;
-        this.events = builder.events;
-        this.acquireLoop = new AcquireLoop(backend, builder.waitSettings);
-        this.watchdog = new RenewalWatchdog(backend, scheduler, this);
+        this.events = IsolatedEvents.of(builder.events);
+        StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, StoreCallThreads.get(), builder.scheduler);
+        this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
+        this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this);
+        this.releases = new LockReleases(backend, calls, builder.scheduler, this);
+        this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
             signals.setLeaseLossListener(new LeaseLossRouter(this));
         }
@@ -73,11 +78,18 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             throw new IllegalArgumentException("Lock '" + fullKey + "' asks for fair = true, but the "
                     + backend.name() + " backend cannot grant locks in request order");
         }
+        Thread thread = Thread.currentThread();
         HeldLock current = held.get(fullKey);
-        if (current != null && current.isHeldBy(Thread.currentThread())) {
-            return Optional.of(reenter(current));
+        if (current != null && current.isHeldBy(thread)) {
+            Lease reentered = reenter(current, thread);
+            if (reentered != null) {
+                return Optional.of(reentered);
+            }
         }
-        return acquireFromBackend(fullKey, options);
+        if (shutdown.isShutDown()) {
+            throw new LockNotAcquiredException(fullKey, "Lock '" + fullKey + "' was not acquired: the lock engine is shut down", null);
+        }
+        return acquireFromBackend(fullKey, options, thread);
     }
 
     @Override
@@ -95,7 +107,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
 
     /** The locks this engine holds now. */
     public List<HeldLockInfo> heldLocks() {
-        Instant now = now();
+        long now = nanoTime();
         return held.values().stream().filter(lock -> lock.isHeldAt(now)).map(HeldLock::info).toList();
     }
 
@@ -104,43 +116,54 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         return List.copyOf(waiters.values());
     }
 
-    /** Releases every lock still held, so that other instances need not wait for the leases to run out. */
+    /**
+     * Shuts down: no new acquisitions from now on; waits, up to the shutdown timeout, for the methods
+     * still holding locks to end, which releases their locks as usual. A lock whose method runs on
+     * past that is not freed under it: it is marked lost, no longer renewed, and ends in the store
+     * when its lease runs out. Idempotent.
+     */
     @Override
     public void close() {
-        held.values().forEach(this::releaseNow);
-        held.clear();
+        if (!shutdown.begin()) {
+            return;
+        }
+        shutdown.awaitHoldersDone(held.values());
+        held.values().forEach(lock -> lost(lock, "the lock engine shut down while its method still ran; "
+                + "the lease is no longer renewed and ends at " + lock.expiresAt()));
+        releases.cancelDelayed();
     }
 
-    private Lease reenter(HeldLock lock) {
-        if (!lock.isHeldAt(now())) {
+    private Lease reenter(HeldLock lock, Thread thread) {
+        if (!lock.isHeldAt(nanoTime())) {
             throw new LockNotAcquiredException(lock.key, "Lock '" + lock.key
                     + "' was lost while an outer call of this thread held it; not re-entering", null);
         }
-        lock.enter();
-        return new EngineLease(lock, this);
+        return lock.tryEnter(thread) ? new EngineLease(lock, this) : null;
     }
 
-    private Optional<Lease> acquireFromBackend(String key, LockOptions options) {
+    private Optional<Lease> acquireFromBackend(String key, LockOptions options, Thread thread) {
         String owner = ownerIds.next();
-        Instant started = now();
-        long startedNanos = System.nanoTime();
-        Optional<Long> token;
+        long startedNanos = nanoTime();
+        Grant grant;
         try {
-            token = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair()), options.waitFor(),
-                    () -> waiters.put(owner, new WaiterInfo(key, options.name(), started, Thread.currentThread().getName())));
+            grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair()), options.waitFor(),
+                    () -> waiters.put(owner, new WaiterInfo(key, options.name(), clock.instant(), thread.getName())));
         } catch (RuntimeException e) {
-            events.acquireFailed(options.name(), key, Duration.ofNanos(System.nanoTime() - startedNanos), e);
+            events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), e);
             throw e;
         } finally {
             waiters.remove(owner);
         }
-        Duration waited = Duration.ofNanos(System.nanoTime() - startedNanos);
-        if (token.isEmpty()) {
+        long now = nanoTime();
+        Duration waited = Duration.ofNanos(now - startedNanos);
+        if (grant == null) {
             events.notAcquired(options.name(), key, waited);
             return Optional.empty();
         }
-        // The lease started when we asked, not when the answer came: expire early rather than late.
-        HeldLock lock = new HeldLock(key, owner, token.get(), options, started, Thread.currentThread());
+        // The lease started when the granted attempt was sent, not when the answer came nor when the
+        // first attempt was: expire early rather than late.
+        Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
+        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(), thread);
         held.put(key, lock);
         watchdog.watch(lock);
         events.acquired(options.name(), key, lock.fencingToken, waited);
@@ -148,55 +171,13 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     }
 
     /** Called by {@link EngineLease#close()}: the last hold releases, honouring {@code holdAtLeast}. */
-    void exit(HeldLock lock) {
-        if (!lock.exit()) {
+    void exit(HeldLock lock, boolean detached) {
+        if (!lock.exit(detached)) {
             return;
         }
         held.remove(lock.key, lock);
-        Instant now = now();
-        if (!now.isBefore(lock.expiresAt())) {
-            // Ran out between two renewals (a long pause): the holder may have overlapped a successor.
-            lost(lock, "lease ran out at " + lock.expiresAt() + " before it was released");
-        }
-        Instant holdUntil = lock.acquiredAt.plus(lock.options.holdAtLeast());
-        if (now.isBefore(holdUntil) && !lock.wasLost()) {
-            releaseAt(lock, Duration.between(now, holdUntil));
-        } else {
-            releaseNow(lock);
-        }
-    }
-
-    /**
-     * Keeps the lock until {@code holdAtLeast} has passed: the lease is set to exactly the remaining
-     * time, so that it also ends then if this process dies, and the release is scheduled for then.
-     */
-    private void releaseAt(HeldLock lock, Duration remaining) {
-        boolean wasHeld = !lock.wasLost();
-        lock.markReleased();
-        events.released(lock.options.name(), lock.key, Duration.between(lock.acquiredAt, now()));
-        try {
-            backend.renew(lock.key, lock.owner, remaining);
-        } catch (RuntimeException e) {
-            log.warn("Could not shorten lock '{}' to its remaining hold time; it ends with its lease", lock.key, e);
-        }
-        if (wasHeld) {
-            scheduler.schedule(() -> releaseQuietly(lock), remaining.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void releaseNow(HeldLock lock) {
-        if (lock.markReleased()) {
-            events.released(lock.options.name(), lock.key, Duration.between(lock.acquiredAt, now()));
-        }
-        releaseQuietly(lock);
-    }
-
-    private void releaseQuietly(HeldLock lock) {
-        try {
-            backend.release(lock.key, lock.owner);
-        } catch (RuntimeException e) {
-            log.warn("Could not release lock '{}'; it ends when its lease runs out at {}", lock.key, lock.expiresAt(), e);
-        }
+        releases.lastHoldEnded(lock, nanoTime());
+        shutdown.holderDone();
     }
 
     /** Marks a held lease lost (once), counts it and applies the policy. */
@@ -206,9 +187,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         }
         events.lost(lock.options.name(), lock.key, reason);
         log.warn("Lost lock '{}' (fencing token {}) while holding it: {}", lock.key, lock.fencingToken, reason);
-        Thread holder = lock.holder();
-        if (leaseLossPolicy == LeaseLossPolicy.INTERRUPT && holder != null) {
-            holder.interrupt();
+        if (leaseLossPolicy == LeaseLossPolicy.INTERRUPT) {
+            lock.interruptHolderIfInside();
         }
     }
 
@@ -223,8 +203,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         held.values().forEach(lock -> lost(lock, reason));
     }
 
-    Instant now() {
-        return clock.instant();
+    long nanoTime() {
+        return nanoClock.nanoTime();
     }
 
     LockEventListener events() {
@@ -243,10 +223,13 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         private final LockBackend backend;
         private String namespace = "distlock";
         private Clock clock = Clock.systemUTC();
+        private NanoClock nanoClock = NanoClock.SYSTEM;
         private ScheduledExecutorService scheduler = SharedScheduler.get();
         private WaitSettings waitSettings = WaitSettings.DEFAULT;
         private LeaseLossPolicy leaseLossPolicy = LeaseLossPolicy.LOG;
         private LockEventListener events = LockEventListener.NONE;
+        private Duration operationTimeout = Duration.ofSeconds(1);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
 
         private Builder(LockBackend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
@@ -261,8 +244,15 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             return this;
         }
 
+        /** The wall clock, for the times shown to people ({@code acquiredAt}, {@code expiresAt}); never for validity. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The monotonic clock a holder judges its leases by. */
+        public Builder nanoClock(NanoClock nanoClock) {
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 
@@ -286,8 +276,35 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             return this;
         }
 
+        /**
+         * The longest the engine waits for any one store call (a renewal: at most a third of its
+         * lease); an unanswered call fails as if the store were unreachable. Default 1 s.
+         */
+        public Builder operationTimeout(Duration operationTimeout) {
+            this.operationTimeout = requirePositive("operationTimeout", operationTimeout);
+            return this;
+        }
+
+        /** How long {@link LockEngine#close()} waits for running methods to release their locks. Default 10 s. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative, was " + shutdownTimeout);
+            }
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
         public LockEngine build() {
             return new LockEngine(this);
+        }
+
+        private static Duration requirePositive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + value);
+            }
+            return value;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.distlock.engine;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -11,21 +10,25 @@ import org.slf4j.LoggerFactory;
 import dev.distlock.spi.LockBackend;
 
 /**
- * Keeps held leases alive: renews each at a third of its lease on the shared scheduler. A refused
- * renewal means someone else may hold the key now: the lease is lost at once. A failed renewal
- * (store unreachable) is retried until the lease would have run out, and only then lost.
- * A lease without auto-renewal is watched only for its expiry.
+ * Keeps held leases alive: renews each at a third of its lease. The scheduler only sends renewals;
+ * each runs as a store call of its own with a deadline under a third of the lease, so that one store
+ * call that hangs holds up no other lock's renewal. A refused renewal means someone else may hold
+ * the key now: the lease is lost at once. A failed renewal (store unreachable) is retried until the
+ * lease would have run out, and only then lost. A lease without auto-renewal is watched only for
+ * its expiry.
  */
 final class RenewalWatchdog {
 
     private static final Logger log = LoggerFactory.getLogger(RenewalWatchdog.class);
 
     private final LockBackend backend;
+    private final StoreCalls calls;
     private final ScheduledExecutorService scheduler;
     private final LockEngine engine;
 
-    RenewalWatchdog(LockBackend backend, ScheduledExecutorService scheduler, LockEngine engine) {
+    RenewalWatchdog(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine) {
         this.backend = backend;
+        this.calls = calls;
         this.scheduler = scheduler;
         this.engine = engine;
     }
@@ -34,39 +37,61 @@ final class RenewalWatchdog {
         Duration lease = lock.options.lease();
         if (lock.options.autoRenew()) {
             long period = Math.max(1, lease.toNanos() / 3);
-            lock.watchdog(scheduler.scheduleWithFixedDelay(() -> renew(lock), period, period, TimeUnit.NANOSECONDS));
+            lock.watchdog(scheduler.scheduleWithFixedDelay(() -> renewSafely(lock), period, period, TimeUnit.NANOSECONDS));
         } else {
-            lock.watchdog(scheduler.schedule(() -> expire(lock), lease.toNanos(), TimeUnit.NANOSECONDS));
+            long untilExpiry = Math.max(0, lock.expiresAtNanos() - engine.nanoTime());
+            lock.watchdog(scheduler.schedule(() -> expire(lock), untilExpiry, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /** A periodic task that throws is never run again: nothing may escape. */
+    private void renewSafely(HeldLock lock) {
+        try {
+            renew(lock);
+        } catch (RuntimeException | Error e) {
+            log.error("Renewing lock '{}' failed unexpectedly; the next renewal follows as scheduled", lock.key, e);
         }
     }
 
     private void renew(HeldLock lock) {
-        Instant started = engine.now();
-        try {
-            boolean extended = backend.renew(lock.key, lock.owner, lock.options.lease());
+        if (!lock.isHeld() || lock.renewalInFlight()) {
+            return; // released or lost meanwhile, or the previous renewal still awaits its answer
+        }
+        Duration lease = lock.options.lease();
+        Duration deadline = min(calls.timeout(), lease.dividedBy(3));
+        long sent = engine.nanoTime();
+        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renew(lock.key, lock.owner, lease))
+                .whenComplete((extended, error) -> renewed(lock, sent, extended, error)));
+    }
+
+    private void renewed(HeldLock lock, long sent, Boolean extended, Throwable error) {
+        if (error == null) {
             engine.events().renewed(lock.options.name(), lock.key, extended);
             if (extended) {
-                lock.extendedUntil(started.plus(lock.options.lease()));
+                lock.renewedFrom(sent);
             } else {
                 engine.lost(lock, "renewal refused: another owner holds the key or it expired");
             }
-        } catch (RuntimeException e) {
-            engine.events().renewed(lock.options.name(), lock.key, false);
-            if (!engine.now().isBefore(lock.expiresAt())) {
-                engine.lost(lock, "could not renew before the lease ran out: " + e);
-            } else {
-                log.warn("Could not renew lock '{}', retrying until its lease runs out at {}", lock.key, lock.expiresAt(), e);
-                loseAtExpiryUnlessRenewed(lock, e);
-            }
+            return;
+        }
+        engine.events().renewed(lock.options.name(), lock.key, false);
+        if (!lock.isHeld()) {
+            return;
+        }
+        if (lock.hasRunOutAt(engine.nanoTime())) {
+            engine.lost(lock, "could not renew before the lease ran out: " + error);
+        } else {
+            log.warn("Could not renew lock '{}', retrying until its lease runs out at {}", lock.key, lock.expiresAt(), error);
+            loseAtExpiryUnlessRenewed(lock, error);
         }
     }
 
     /** The next renewal may come after the expiry: do not let the lease lapse unnoticed until then. */
-    private void loseAtExpiryUnlessRenewed(HeldLock lock, RuntimeException cause) {
-        Instant expiry = lock.expiresAt();
-        long delay = Math.max(0, Duration.between(engine.now(), expiry).toNanos());
+    private void loseAtExpiryUnlessRenewed(HeldLock lock, Throwable cause) {
+        long expiry = lock.expiresAtNanos();
+        long delay = Math.max(0, expiry - engine.nanoTime());
         scheduler.schedule(() -> {
-            if (lock.expiresAt().equals(expiry)) {
+            if (lock.expiresAtNanos() == expiry) {
                 engine.lost(lock, "could not renew before the lease ran out: " + cause);
             }
         }, delay, TimeUnit.NANOSECONDS);
@@ -74,5 +99,9 @@ final class RenewalWatchdog {
 
     private void expire(HeldLock lock) {
         engine.lost(lock, "lease of " + lock.options.lease() + " ran out without renewal (autoRenew = false)");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

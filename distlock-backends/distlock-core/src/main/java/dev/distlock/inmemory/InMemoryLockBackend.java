@@ -18,6 +18,7 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.NonBlockingBackend;
 import dev.distlock.spi.ReleaseNotifications;
 
 /**
@@ -28,7 +29,7 @@ import dev.distlock.spi.ReleaseNotifications;
  * <p>Fencing tokens come from one counter for all keys, so they grow per key without per-key state
  * that would have to be kept forever.
  */
-public final class InMemoryLockBackend implements LockBackend, ReleaseNotifications {
+public final class InMemoryLockBackend implements LockBackend, ReleaseNotifications, NonBlockingBackend {
 
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.LOCAL);
 
@@ -155,7 +156,12 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
         Subscriber subscriber = new Subscriber(onChange);
-        subscribers.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(subscriber);
+        // Added inside compute: a list being removed as empty by an unsubscribe cannot swallow it.
+        subscribers.compute(key, (k, list) -> {
+            List<Subscriber> current = list != null ? list : new CopyOnWriteArrayList<>();
+            current.add(subscriber);
+            return current;
+        });
         return () -> subscribers.computeIfPresent(key, (k, list) -> {
             list.remove(subscriber);
             return list.isEmpty() ? null : list;

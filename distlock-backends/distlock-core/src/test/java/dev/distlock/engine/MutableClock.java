@@ -6,13 +6,22 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand, to stand for a pause without sleeping. */
-final class MutableClock extends Clock {
+/**
+ * A clock a test moves by hand, to stand for a pause without sleeping: {@link #advance} moves wall
+ * and monotonic time together (time passes), {@link #stepWallClock} only the wall clock (an NTP step).
+ */
+final class MutableClock extends Clock implements NanoClock {
 
     private volatile Instant now = Instant.now();
+    private volatile long nanos = System.nanoTime();
 
     void advance(Duration duration) {
         now = now.plus(duration);
+        nanos += duration.toNanos();
+    }
+
+    void stepWallClock(Duration step) {
+        now = now.plus(step);
     }
 
     @Override
@@ -23,6 +32,11 @@ final class MutableClock extends Clock {
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
+    }
+
+    @Override
+    public long nanoTime() {
+        return nanos;
     }
 
     @Override

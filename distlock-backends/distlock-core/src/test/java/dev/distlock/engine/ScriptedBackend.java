@@ -1,6 +1,13 @@
 package dev.distlock.engine;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.distlock.inmemory.InMemoryLockBackend;
@@ -10,22 +17,44 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
 
 /**
- * An in-memory store whose renewals a test can make refuse or fail, counting every call. It does
- * not notify waiters, so the engine must poll, and it can report lease loss like etcd or ZooKeeper.
+ * An in-memory store whose calls a test can make refuse, fail, lose their reply or hang, counting
+ * every call. It does not notify waiters, so the engine must poll, and it can report lease loss
+ * like etcd or ZooKeeper.
  */
 class ScriptedBackend implements LockBackend, LeaseLossSignals {
 
     enum Renewal { NORMAL, REFUSE, FAIL }
 
-    final InMemoryLockBackend store = new InMemoryLockBackend();
+    final InMemoryLockBackend store;
     final AtomicInteger acquireCalls = new AtomicInteger();
     final AtomicInteger renewCalls = new AtomicInteger();
     final AtomicInteger releaseCalls = new AtomicInteger();
+    final AtomicInteger withdrawCalls = new AtomicInteger();
+    /** The ttl of every renewal the store applied, in the order it applied them. */
+    final List<Duration> appliedRenewals = new CopyOnWriteArrayList<>();
+    /** Keys whose renewals hang until {@link #unblock} opens. */
+    final Set<String> hangingRenewals = ConcurrentHashMap.newKeySet();
+    /** The next renewal (of any key) hangs until {@link #unblock} opens. */
+    final AtomicBoolean hangNextRenewal = new AtomicBoolean();
     volatile Renewal renewal = Renewal.NORMAL;
     volatile boolean fair = true;
+    /** The store applies a grant, but its reply never reaches the engine. */
+    volatile boolean loseGrantReplies;
+    volatile boolean hangAcquire;
+    volatile boolean hangRelease;
+    final CountDownLatch unblock = new CountDownLatch(1);
     volatile LeaseLossListener listener;
+
+    ScriptedBackend() {
+        this(new InMemoryLockBackend());
+    }
+
+    ScriptedBackend(InMemoryLockBackend store) {
+        this.store = store;
+    }
 
     @Override
     public String name() {
@@ -40,23 +69,48 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
         acquireCalls.incrementAndGet();
-        return store.tryAcquire(request);
+        if (hangAcquire) {
+            hang();
+        }
+        AcquireResult result = store.tryAcquire(request);
+        if (loseGrantReplies && result instanceof AcquireResult.Granted) {
+            throw new LockBackendException("reply lost after the grant was applied (scripted)");
+        }
+        return result;
     }
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         renewCalls.incrementAndGet();
+        if (hangingRenewals.contains(key) || hangNextRenewal.getAndSet(false)) {
+            hang();
+        }
         return switch (renewal) {
-            case NORMAL -> store.renew(key, owner, ttl);
+            case NORMAL -> {
+                boolean renewed = store.renew(key, owner, ttl);
+                if (renewed) {
+                    appliedRenewals.add(ttl);
+                }
+                yield renewed;
+            }
             case REFUSE -> false;
-            case FAIL -> throw new dev.distlock.spi.LockBackendException("store unreachable (scripted)");
+            case FAIL -> throw new LockBackendException("store unreachable (scripted)");
         };
     }
 
     @Override
     public boolean release(String key, String owner) {
         releaseCalls.incrementAndGet();
+        if (hangRelease) {
+            hang();
+        }
         return store.release(key, owner);
+    }
+
+    @Override
+    public void withdraw(String key, String owner) {
+        withdrawCalls.incrementAndGet();
+        store.withdraw(key, owner);
     }
 
     @Override
@@ -67,5 +121,22 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
     @Override
     public void setLeaseLossListener(LeaseLossListener listener) {
         this.listener = listener;
+    }
+
+    /** A store that does not answer: waits for the test to let it go, ignoring interrupts as a stuck socket would. */
+    private void hang() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (unblock.await(60, TimeUnit.SECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

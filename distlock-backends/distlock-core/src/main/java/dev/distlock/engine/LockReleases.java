@@ -1,0 +1,102 @@
+package dev.distlock.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.distlock.spi.LockBackend;
+
+/**
+ * Gives grants back to the store when their last hold ends: at once, or, while {@code holdAtLeast}
+ * has not passed, by shortening the lease to the time that remains (so that it also ends then if
+ * this process dies) and releasing it then. Each grant is reported released exactly once.
+ */
+final class LockReleases {
+
+    private static final Logger log = LoggerFactory.getLogger(LockReleases.class);
+
+    private final LockBackend backend;
+    private final StoreCalls calls;
+    private final ScheduledExecutorService scheduler;
+    private final LockEngine engine;
+    private final Map<HeldLock, ScheduledFuture<?>> delayed = new ConcurrentHashMap<>();
+
+    LockReleases(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine) {
+        this.backend = backend;
+        this.calls = calls;
+        this.scheduler = scheduler;
+        this.engine = engine;
+    }
+
+    /** The last hold of {@code lock} ended at {@code now}. */
+    void lastHoldEnded(HeldLock lock, long now) {
+        if (lock.isHeld() && lock.hasRunOutAt(now)) {
+            // Ran out between two renewals (a long pause): the holder may have overlapped a successor.
+            engine.lost(lock, "lease ran out at " + lock.expiresAt() + " before it was released");
+        }
+        long holdFor = lock.holdUntilNanos() - now;
+        if (holdFor > 0 && !lock.wasLost()) {
+            releaseLater(lock);
+        } else {
+            releaseNow(lock);
+        }
+    }
+
+    void releaseNow(HeldLock lock) {
+        reportReleased(lock);
+        try {
+            calls.call("release", lock.key, () -> backend.release(lock.key, lock.owner));
+        } catch (RuntimeException e) {
+            log.warn("Could not release lock '{}'; it ends when its lease runs out at {}", lock.key, lock.expiresAt(), e);
+        }
+    }
+
+    /**
+     * Stops the releases still waiting for {@code holdAtLeast}: their leases were shortened to end
+     * then in the store, so nothing more is sent to a store that is shutting down.
+     */
+    void cancelDelayed() {
+        delayed.values().forEach(release -> release.cancel(false));
+        delayed.clear();
+    }
+
+    private void releaseLater(HeldLock lock) {
+        if (!reportReleased(lock)) {
+            return;
+        }
+        // After any renewal in flight: one that landed after the shortening would extend the lease again.
+        lock.afterRenewalInFlight(() -> shorten(lock));
+        long delay = Math.max(0, lock.holdUntilNanos() - engine.nanoTime());
+        delayed.put(lock, scheduler.schedule(() -> {
+            delayed.remove(lock);
+            calls.runInBackground("release", lock.key, () -> backend.release(lock.key, lock.owner));
+        }, delay, TimeUnit.NANOSECONDS));
+    }
+
+    private void shorten(HeldLock lock) {
+        long remaining = lock.holdUntilNanos() - engine.nanoTime();
+        if (remaining <= 0) {
+            return;
+        }
+        calls.submit("shorten", lock.key, calls.timeout(), () -> backend.renew(lock.key, lock.owner, Duration.ofNanos(remaining)))
+                .whenComplete((shortened, error) -> {
+                    if (error != null) {
+                        log.warn("Could not shorten lock '{}' to its remaining hold time; it ends with its lease", lock.key, error);
+                    }
+                });
+    }
+
+    private boolean reportReleased(HeldLock lock) {
+        if (!lock.markReleased()) {
+            return false;
+        }
+        engine.events().released(lock.options.name(), lock.key, Duration.ofNanos(engine.nanoTime() - lock.grantedAtNanos()));
+        return true;
+    }
+}

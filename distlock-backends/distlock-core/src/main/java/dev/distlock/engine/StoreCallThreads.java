@@ -1,0 +1,36 @@
+package dev.distlock.engine;
+
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that talk to stores, for every engine in the JVM. Threads are made on demand and end
+ * when idle: a store call that hangs past its deadline keeps only its own thread, never another
+ * lock's renewal. The bound only stops a runaway; reaching it fails calls rather than queueing them.
+ */
+final class StoreCallThreads {
+
+    static final int MAX_THREADS = 256;
+
+    private static final ThreadPoolExecutor INSTANCE = create();
+
+    private StoreCallThreads() {
+    }
+
+    static ThreadPoolExecutor get() {
+        return INSTANCE;
+    }
+
+    private static ThreadPoolExecutor create() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory threads = runnable -> {
+            Thread thread = new Thread(runnable, "distlock-store-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.distlock.engine;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.NonBlockingBackend;
+
+/**
+ * Every call the engine makes to a store, each with a deadline of distlock's own (the operation
+ * timeout) whatever the store client's own timeouts are. A call runs on a store-call thread and the
+ * engine stops waiting at the deadline: the call is then cancelled (interrupted) and reported as
+ * unanswered, which callers treat like any other store failure.
+ */
+final class StoreCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreCalls.class);
+
+    private final LockBackend backend;
+    private final Duration timeout;
+    private final Executor threads;
+    private final ScheduledExecutorService timer;
+    private final boolean inline;
+
+    StoreCalls(LockBackend backend, Duration timeout, Executor threads, ScheduledExecutorService timer) {
+        this.backend = backend;
+        this.timeout = timeout;
+        this.threads = threads;
+        this.timer = timer;
+        this.inline = backend instanceof NonBlockingBackend;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
+    <T> T callInterruptibly(String operation, String key, Supplier<T> call) throws InterruptedException {
+        if (inline) {
+            return call.get();
+        }
+        FutureTask<T> task = start(operation, key, call);
+        try {
+            return task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw notAnswered(operation, key, timeout);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits for the answer up to the operation timeout, through interrupts (restored afterwards):
+     * a release must reach the store even from a thread that was interrupted for losing its lease.
+     */
+    <T> T call(String operation, String key, Supplier<T> call) {
+        if (inline) {
+            return call.get();
+        }
+        FutureTask<T> task = start(operation, key, call);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    task.cancel(true);
+                    throw notAnswered(operation, key, timeout);
+                } catch (ExecutionException e) {
+                    throw asRuntime(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs the call without waiting for it; the future fails with {@link LockBackendException} at {@code deadline}. */
+    <T> CompletableFuture<T> submit(String operation, String key, Duration deadline, Supplier<T> call) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        if (inline) {
+            try {
+                answer.complete(call.get());
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+            return answer;
+        }
+        FutureTask<T> task;
+        try {
+            task = start(operation, key, () -> {
+                try {
+                    T value = call.get();
+                    answer.complete(value);
+                    return value;
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                    throw e;
+                }
+            });
+        } catch (LockBackendException e) {
+            answer.completeExceptionally(e);
+            return answer;
+        }
+        ScheduledFuture<?> expiry = timer.schedule(() -> {
+            if (answer.completeExceptionally(notAnswered(operation, key, deadline))) {
+                task.cancel(true);
+            }
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        answer.whenComplete((value, error) -> expiry.cancel(false));
+        return answer;
+    }
+
+    /** Fire and forget, for clean-ups nobody waits for; a failure is only logged. */
+    void runInBackground(String operation, String key, Runnable call) {
+        submit(operation, key, timeout, () -> {
+            call.run();
+            return null;
+        }).whenComplete((ignored, error) -> {
+            if (error != null) {
+                log.debug("{} of lock '{}' in the background failed: {}", operation, key, error.toString());
+            }
+        });
+    }
+
+    /**
+     * Opens something the store keeps (a subscription), waiting up to the operation timeout. One that
+     * opens only after the engine stopped waiting is closed at once, so that it does not leak.
+     */
+    <T extends AutoCloseable> T open(String operation, String key, Supplier<T> call) throws InterruptedException {
+        if (inline) {
+            return call.get();
+        }
+        CompletableFuture<T> opened = new CompletableFuture<>();
+        start(operation, key, () -> {
+            try {
+                T value = call.get();
+                opened.complete(value);
+                return value;
+            } catch (RuntimeException e) {
+                opened.completeExceptionally(e);
+                throw e;
+            }
+        });
+        try {
+            return opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            opened.thenAccept(StoreCalls::closeQuietly);
+            throw notAnswered(operation, key, timeout);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        }
+    }
+
+    private <T> FutureTask<T> start(String operation, String key, Supplier<T> call) {
+        FutureTask<T> task = new FutureTask<>(call::get);
+        try {
+            threads.execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new LockBackendException("Could not ask the " + backend.name() + " store to " + operation + " lock '"
+                    + key + "': " + StoreCallThreads.MAX_THREADS + " store calls are already waiting for it", e);
+        }
+        return task;
+    }
+
+    private LockBackendException notAnswered(String operation, String key, Duration deadline) {
+        return new LockBackendException("The " + backend.name() + " store did not answer " + operation + " of lock '"
+                + key + "' within " + deadline + " (the operation timeout, distlock.operation-timeout)");
+    }
+
+    private static RuntimeException asRuntime(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new LockBackendException("Store call failed: " + cause, cause);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.debug("Closing a late {} failed: {}", closeable, e.toString());
+        }
+    }
+}

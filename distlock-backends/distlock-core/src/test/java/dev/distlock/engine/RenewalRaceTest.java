@@ -1,0 +1,54 @@
+package dev.distlock.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.distlock.Lease;
+import dev.distlock.LockOptions;
+
+/** Renewals and the end of a hold, when they cross. */
+class RenewalRaceTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final ScriptedBackend backend = new ScriptedBackend();
+    private final RecordingEvents events = new RecordingEvents();
+    private final LockEngine engine = LockEngine.builder(backend).namespace("test").events(events).clock(clock).nanoClock(clock)
+            .leaseLossPolicy(LeaseLossPolicy.INTERRUPT).build();
+
+    @AfterEach
+    void close() {
+        backend.unblock.countDown();
+        engine.close();
+    }
+
+    @Test
+    void renewalInFlightDoesNotReextendAHoldAtLeastThatWasShortened() {
+        LockOptions options = LockOptions.of(Duration.ofMillis(300), Duration.ZERO).withHoldAtLeast(Duration.ofMillis(200));
+        backend.hangNextRenewal.set(true);
+        Lease lease = engine.acquire("k", options);
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.renewCalls.get() >= 1); // in flight, unanswered
+
+        lease.close(); // shortens the lease to the 200 ms hold that remains (the test's clock stands still)
+        backend.unblock.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 2);
+        List<Duration> applied = backend.appliedRenewals;
+        assertThat(applied.get(applied.size() - 1)).as("the last renewal the store applied").isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void leaseFoundRunOutAtReleaseDoesNotInterruptTheReleasingThread() {
+        Lease lease = engine.acquire("k", LockOptions.of(Duration.ofSeconds(60), Duration.ZERO));
+        clock.advance(Duration.ofSeconds(61)); // paused past the lease before any renewal ran
+        lease.close();
+
+        assertThat(Thread.interrupted()).as("the method had returned: nothing to interrupt").isFalse();
+        assertThat(events.count("lost")).isEqualTo(1);
+    }
+}
