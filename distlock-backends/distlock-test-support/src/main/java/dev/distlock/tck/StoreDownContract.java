@@ -69,7 +69,6 @@ public abstract class StoreDownContract {
                 TimedCall attempt = TimedCall.of("tryAcquire(waitFor = 0) with the store " + fault, GIVE_UP,
                         () -> engine.tryAcquire(StoreCalls.key(), StoreCalls.NO_WAIT));
 
-                System.out.println("[store-down] " + getClass().getSimpleName() + " " + attempt);
                 assertThat(attempt.finishedWithin(BOUND)).as("%s; expected within %s", attempt, BOUND).isTrue();
                 assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreCalls::assertStoreFailure);
             } finally {
@@ -137,7 +136,6 @@ public abstract class StoreDownContract {
     }
 
     private void report(TimedCall engineClose, TimedCall backendClose) {
-        System.out.println("[store-down] " + getClass().getSimpleName() + " " + engineClose + "; " + backendClose);
         assertThat(engineClose.finishedWithin(BOUND) && backendClose.finishedWithin(BOUND))
                 .as("%s; %s; expected each within %s", engineClose, backendClose, BOUND).isTrue();
     }
