@@ -18,7 +18,7 @@ final class HoldingThread {
 
     private HoldingThread(LockEngine engine) {
         Thread thread = new Thread(() -> {
-            try (Lease lease = StoreCalls.firstLock(engine)) {
+            try (Lease lease = StoreFaultCalls.firstLock(engine)) {
                 acquired.complete(lease);
                 finish.await();
             } catch (Throwable e) {

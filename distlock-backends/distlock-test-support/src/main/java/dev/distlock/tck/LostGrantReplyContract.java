@@ -52,13 +52,13 @@ public abstract class LostGrantReplyContract {
             LockEngine late = LockEngine.builder(store.backendOn(proxy.port())).build();
             LockEngine other = LockEngine.builder(store.backendOn(store.port())).build();
             try {
-                StoreCalls.firstLock(late).close();
-                String key = StoreCalls.key();
+                StoreFaultCalls.firstLock(late).close();
+                String key = StoreFaultCalls.key();
                 proxy.delayReplies(REPLY_DELAY);
 
                 TimedCall attempt = TimedCall.of("tryAcquire with replies " + REPLY_DELAY + " late", Duration.ofSeconds(30),
                         () -> late.tryAcquire(key, LockOptions.of(LEASE, Duration.ZERO)));
-                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreCalls::assertStoreFailure);
+                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreFaultCalls::assertStoreFailure);
 
                 Lease taken = Awaitility.await("another client takes '" + key + "' although a grant of it timed out")
                         .atMost(FREE_WITHIN).pollInterval(Duration.ofMillis(100))

@@ -32,7 +32,7 @@ public abstract class StoreDownContract {
     /** The operation timeout, and scheduling slack on a busy 2-core machine. */
     protected static final Duration BOUND = OPERATION_TIMEOUT.plusMillis(1_500);
     /** How long a hanging call may block the test before it fails with what it was doing. */
-    protected static final Duration GIVE_UP = Duration.ofSeconds(150);
+    protected static final Duration GIVE_UP = Duration.ofSeconds(30);
 
     public enum Fault { KILLED, PAUSED }
 
@@ -67,10 +67,10 @@ public abstract class StoreDownContract {
                 hurt(store, fault);
 
                 TimedCall attempt = TimedCall.of("tryAcquire(waitFor = 0) with the store " + fault, GIVE_UP,
-                        () -> engine.tryAcquire(StoreCalls.key(), StoreCalls.NO_WAIT));
+                        () -> engine.tryAcquire(StoreFaultCalls.key(), StoreFaultCalls.NO_WAIT));
 
                 assertThat(attempt.finishedWithin(BOUND)).as("%s; expected within %s", attempt, BOUND).isTrue();
-                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreCalls::assertStoreFailure);
+                assertThat(attempt.thrown()).as(attempt.toString()).satisfies(StoreFaultCalls::assertStoreFailure);
             } finally {
                 closeAll(engine, backend);
             }
@@ -108,7 +108,7 @@ public abstract class StoreDownContract {
             LockBackend backend = store.newBackend();
             LockEngine engine = LockEngine.builder(backend).build();
             try {
-                Lease heldElsewhere = StoreCalls.firstLock(otherInstance);
+                Lease heldElsewhere = StoreFaultCalls.firstLock(otherInstance);
                 // The waiter subscribes to the store's release notifications (pub/sub, watch, LISTEN).
                 Thread waiter = new Thread(() -> {
                     try {
@@ -142,7 +142,7 @@ public abstract class StoreDownContract {
 
     /** A running application has connected and locked before the store dies. */
     private static void warmUp(LockEngine engine) {
-        StoreCalls.firstLock(engine).close();
+        StoreFaultCalls.firstLock(engine).close();
     }
 
     private static void hurt(Store store, Fault fault) {

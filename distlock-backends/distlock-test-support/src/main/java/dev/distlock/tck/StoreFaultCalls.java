@@ -14,11 +14,11 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.LockBackendException;
 
 /** What the store-fault contracts share: fresh keys, a first lock on a new backend, the failure they expect. */
-final class StoreCalls {
+final class StoreFaultCalls {
 
     static final LockOptions NO_WAIT = LockOptions.of(Duration.ofSeconds(10), Duration.ZERO);
 
-    private StoreCalls() {
+    private StoreFaultCalls() {
     }
 
     static String key() {
