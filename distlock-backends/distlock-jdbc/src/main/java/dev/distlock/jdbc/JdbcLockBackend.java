@@ -50,12 +50,18 @@ public class JdbcLockBackend implements LockBackend {
     /** Attempts for a statement that failed transiently (racing INSERT, deadlock victim). */
     private static final int MAX_ATTEMPTS = 3;
 
+    /** After the statement timeout, so that a slow statement is cancelled by the server first, cleanly. */
+    private static final Duration NETWORK_TIMEOUT_MARGIN = Duration.ofSeconds(2);
+
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, FencingStrength.STRONG);
 
     private final DataSource dataSource;
     private final JdbcDialect dialect;
     private final String table;
     private final int timeoutSeconds;
+    /** The socket read bound of each connection while we use it: see {@link #boundNetworkWait}. */
+    private final int networkTimeoutMillis;
+    private volatile boolean networkTimeoutSupported = true;
     final LockTableSql sql;
     private final ExecutorService healthProbes = Executors.newCachedThreadPool(daemon("distlock-jdbc-health"));
     private final ScheduledExecutorService purger;
@@ -65,6 +71,7 @@ public class JdbcLockBackend implements LockBackend {
         this.dialect = dialect;
         this.table = settings.tableName();
         this.timeoutSeconds = settings.statementTimeoutSeconds();
+        this.networkTimeoutMillis = Math.toIntExact(TimeUnit.SECONDS.toMillis(timeoutSeconds) + NETWORK_TIMEOUT_MARGIN.toMillis());
         this.sql = sql;
         this.purger = settings.purgeExpiredAfter() == null ? null : startPurger(settings.purgeExpiredAfter());
     }
@@ -213,6 +220,7 @@ public class JdbcLockBackend implements LockBackend {
     final <T> T withConnection(String what, String key, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
+                boundNetworkWait(connection);
                 boolean autoCommit = connection.getAutoCommit();
                 if (!autoCommit) {
                     connection.setAutoCommit(true); // a fresh pooled connection: no pending work to commit
@@ -233,6 +241,28 @@ public class JdbcLockBackend implements LockBackend {
                 throw new LockBackendException("distlock-jdbc could not " + what + (key == null ? "" : " " + key)
                         + " (table " + table + ", " + dialect + "): " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Bounds every socket read on {@code connection} while we use it. The statement timeout alone
+     * does not: its cancel request travels on a new connection, which an unreachable database (a
+     * partition, a paused server) never answers, and the calling thread would wait on its socket
+     * forever. A pool resets the timeout when the connection is returned.
+     */
+    private void boundNetworkWait(Connection connection) throws SQLException {
+        if (!networkTimeoutSupported) {
+            return;
+        }
+        try {
+            int current = connection.getNetworkTimeout();
+            if (current == 0 || current > networkTimeoutMillis) { // a shorter one of the application's stays
+                connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+            }
+        } catch (java.sql.SQLFeatureNotSupportedException | UnsupportedOperationException e) {
+            networkTimeoutSupported = false;
+            log.info("distlock-jdbc: the driver cannot bound socket reads (Connection.setNetworkTimeout): a call to an "
+                    + "unreachable database waits as long as the driver lets it; {}", e.toString());
         }
     }
 

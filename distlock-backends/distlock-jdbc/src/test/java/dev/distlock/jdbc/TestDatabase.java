@@ -49,6 +49,16 @@ final class TestDatabase implements AutoCloseable {
         return kind;
     }
 
+    /** The server's TCP port; for H2 in memory, -1. */
+    int port() {
+        return java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
+    }
+
+    /** A pool as {@link #pool()} on {@code 127.0.0.1:port}: a proxy in front of {@link #port()}. */
+    HikariDataSource poolOn(int port) {
+        return pool(config -> config.setJdbcUrl(jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/")));
+    }
+
     /** A pool as an application would configure it. */
     HikariDataSource pool() {
         return pool(config -> { });

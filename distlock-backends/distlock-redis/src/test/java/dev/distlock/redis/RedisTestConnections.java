@@ -12,8 +12,12 @@ final class RedisTestConnections {
     }
 
     static LettuceConnectionFactory factory(RedisServerFixture server) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(server.host(), server.port()));
+        return factory(server.host(), server.port());
+    }
+
+    /** On {@code host:port}, e.g. a fault proxy in front of a test server. */
+    static LettuceConnectionFactory factory(String host, int port) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port));
         factory.afterPropertiesSet();
         factory.start();
         return factory;

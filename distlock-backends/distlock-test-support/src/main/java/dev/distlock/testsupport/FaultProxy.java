@@ -9,10 +9,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on a loopback port in front of a real server, that a test can cut: the way to
@@ -23,6 +25,9 @@ import java.util.concurrent.Executors;
  *       link: clients see errors at once);</li>
  *   <li>{@link #blackhole()}: connections stay open but no byte passes in either direction (a
  *       partition: clients see timeouts);</li>
+ *   <li>{@link #delayReplies(Duration)}: requests reach the server at once, its replies reach the
+ *       client only after the delay (at least; a reply queued behind a delayed one waits longer): a
+ *       store that applied a request whose answer came too late;</li>
  *   <li>{@link #restore()}: traffic flows again; connections cut before stay closed.</li>
  * </ul>
  */
@@ -39,6 +44,7 @@ public final class FaultProxy implements AutoCloseable {
     });
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.PASS;
+    private volatile Duration replyDelay = Duration.ZERO;
     private final Object gate = new Object();
 
     private FaultProxy(InetSocketAddress target) {
@@ -70,9 +76,15 @@ public final class FaultProxy implements AutoCloseable {
         mode = Mode.BLACKHOLE;
     }
 
+    /** Holds every byte from the server for {@code delay} after it arrived; {@link #restore()} ends it. */
+    public void delayReplies(Duration delay) {
+        replyDelay = delay;
+    }
+
     public void restore() {
         synchronized (gate) {
             mode = Mode.PASS;
+            replyDelay = Duration.ZERO;
             gate.notifyAll();
         }
     }
@@ -93,11 +105,18 @@ public final class FaultProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket();
-                upstream.connect(target, 5_000);
+                try {
+                    upstream.connect(target, 5_000);
+                } catch (IOException e) {
+                    // The server is down: the client sees its connection closed, as a refused connect.
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(upstream);
-                threads.execute(() -> pump(client, upstream));
-                threads.execute(() -> pump(upstream, client));
+                threads.execute(() -> pump(client, upstream, false));
+                threads.execute(() -> pump(upstream, client, true));
             } catch (IOException e) {
                 if (server.isClosed()) {
                     return;
@@ -106,11 +125,14 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean reply) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                if (reply) {
+                    holdBack(System.nanoTime());
+                }
                 awaitPassable();
                 out.write(buffer, 0, read);
                 out.flush();
@@ -126,6 +148,14 @@ public final class FaultProxy implements AutoCloseable {
             closeQuietly(to);
             sockets.remove(from);
             sockets.remove(to);
+        }
+    }
+
+    /** Sleeps until {@code replyDelay} has passed since {@code arrivedNanos}. */
+    private void holdBack(long arrivedNanos) throws InterruptedException {
+        long remaining;
+        while ((remaining = arrivedNanos + replyDelay.toNanos() - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)));
         }
     }
 

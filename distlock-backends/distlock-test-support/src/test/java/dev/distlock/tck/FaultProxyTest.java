@@ -76,6 +76,19 @@ class FaultProxyTest {
         }
     }
 
+    @Test
+    void delayedRepliesArriveLateWhileRequestsGoThrough() throws Exception {
+        try (Socket client = connect()) {
+            client.setSoTimeout(300);
+            proxy.delayReplies(java.time.Duration.ofSeconds(2));
+            client.getOutputStream().write('d');
+            assertThatThrownBy(() -> client.getInputStream().read()).as("no reply within the delay")
+                    .isInstanceOf(SocketTimeoutException.class);
+            client.setSoTimeout((int) TimeUnit.SECONDS.toMillis(10));
+            assertThat(client.getInputStream().read()).as("the reply, late").isEqualTo('d');
+        }
+    }
+
     private Socket connect() throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
         socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(10));

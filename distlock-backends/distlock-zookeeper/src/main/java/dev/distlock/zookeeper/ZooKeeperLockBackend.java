@@ -50,6 +50,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperLockBackend.class);
     private static final BackendCapabilities CAPABILITIES =
             new BackendCapabilities(true, BackendCapabilities.FencingStrength.STRONG);
+    /**
+     * How long {@link #close()} waits for the server to confirm the end of our session. A healthy one
+     * answers in milliseconds; an unreachable one would hold shutdown until the client's read
+     * timeout (2/3 of the session timeout, 20 s by default), and the session expires there anyway.
+     */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
     /** Our node vanishing under us this often in one call means something is wrong, not a race. */
     private static final int MAX_RECREATES = 3;
 
@@ -222,7 +228,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         client.getConnectionStateListenable().removeListener(sessionSignals);
         waiters.clear();
         if (ownsClient) {
-            client.close(); // ends the session: the server deletes all our nodes at once
+            closeWithin(client, CLOSE_WAIT); // ends the session: the server deletes all our nodes at once
             return;
         }
         // The application's session outlives us: delete what we still hold or queue for.
@@ -234,6 +240,22 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             }
         }
         nodes.clear();
+    }
+
+    /** Closes {@code client} on a thread of its own, waiting for it at most {@code wait}. */
+    private static void closeWithin(CuratorFramework client, Duration wait) {
+        Thread closer = new Thread(client::close, "distlock-zookeeper-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("ZooKeeper did not confirm the end of the session within {}; the client goes on closing in the "
+                    + "background, and the server deletes our lock nodes when the session expires", wait);
+        }
     }
 
     private CreatedNode createNode(LockId id, String parent) {
