@@ -51,7 +51,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         this.nanoClock = builder.nanoClock;
         this.leaseLossPolicy = builder.leaseLossPolicy;
         this.events = IsolatedEvents.of(builder.events);
-        StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, StoreCallThreads.get(), builder.scheduler);
+        StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, builder.firstConnectionTimeout,
+                StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this);
         this.releases = new LockReleases(backend, calls, builder.scheduler, this);
@@ -231,6 +232,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         private LockEventListener events = LockEventListener.NONE;
         private Duration operationTimeout = Duration.ofSeconds(1);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration firstConnectionTimeout = Duration.ofSeconds(10);
 
         private Builder(LockBackend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
@@ -283,6 +285,15 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
          */
         public Builder operationTimeout(Duration operationTimeout) {
             this.operationTimeout = requirePositive("operationTimeout", operationTimeout);
+            return this;
+        }
+
+        /**
+         * Replaces the operation timeout until the store has answered once: the first calls may be
+         * opening the client's connection. Default 10 s.
+         */
+        public Builder firstConnectionTimeout(Duration firstConnectionTimeout) {
+            this.firstConnectionTimeout = requirePositive("firstConnectionTimeout", firstConnectionTimeout);
             return this;
         }
 

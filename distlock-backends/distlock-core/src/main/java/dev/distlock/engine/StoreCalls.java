@@ -23,7 +23,9 @@ import dev.distlock.spi.NonBlockingBackend;
  * Every call the engine makes to a store, each with a deadline of distlock's own (the operation
  * timeout) whatever the store client's own timeouts are. A call runs on a store-call thread and the
  * engine stops waiting at the deadline: the call is then cancelled (interrupted) and reported as
- * unanswered, which callers treat like any other store failure.
+ * unanswered, which callers treat like any other store failure. Until the store has answered once
+ * (a call, or the health check sent when the engine starts), calls may be opening the client's
+ * connection and get the longer first-connection timeout, so that a cold start does not fail.
  */
 final class StoreCalls {
 
@@ -31,13 +33,19 @@ final class StoreCalls {
 
     private final LockBackend backend;
     private final Duration timeout;
+    private final Duration firstConnectionTimeout;
+    // Until the store first answers, calls may also be opening the client's connection (and loading
+    // its classes): they get the longer first-connection deadline rather than fail a cold start.
+    private volatile boolean answered;
     private final Executor threads;
     private final ScheduledExecutorService timer;
     private final boolean inline;
 
-    StoreCalls(LockBackend backend, Duration timeout, Executor threads, ScheduledExecutorService timer) {
+    StoreCalls(LockBackend backend, Duration timeout, Duration firstConnectionTimeout, Executor threads,
+               ScheduledExecutorService timer) {
         this.backend = backend;
         this.timeout = timeout;
+        this.firstConnectionTimeout = firstConnectionTimeout;
         this.threads = threads;
         this.timer = timer;
         this.inline = backend instanceof NonBlockingBackend;
@@ -47,17 +55,23 @@ final class StoreCalls {
         return timeout;
     }
 
+    /** The operation timeout, or the first-connection deadline while the store has never answered. */
+    private Duration deadline() {
+        return answered || timeout.compareTo(firstConnectionTimeout) >= 0 ? timeout : firstConnectionTimeout;
+    }
+
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
     <T> T callInterruptibly(String operation, String key, Supplier<T> call) throws InterruptedException {
         if (inline) {
             return call.get();
         }
+        Duration deadline = deadline();
         FutureTask<T> task = start(operation, key, call);
         try {
-            return task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            throw notAnswered(operation, key, timeout);
+            throw notAnswered(operation, key, deadline);
         } catch (ExecutionException e) {
             throw asRuntime(e.getCause());
         } catch (InterruptedException e) {
@@ -74,8 +88,9 @@ final class StoreCalls {
         if (inline) {
             return call.get();
         }
+        Duration limit = deadline();
         FutureTask<T> task = start(operation, key, call);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos();
         boolean interrupted = false;
         try {
             while (true) {
@@ -85,7 +100,7 @@ final class StoreCalls {
                     interrupted = true;
                 } catch (TimeoutException e) {
                     task.cancel(true);
-                    throw notAnswered(operation, key, timeout);
+                    throw notAnswered(operation, key, limit);
                 } catch (ExecutionException e) {
                     throw asRuntime(e.getCause());
                 }
@@ -141,7 +156,11 @@ final class StoreCalls {
     void warmUp() {
         if (!inline) {
             try {
-                threads.execute(backend::health);
+                threads.execute(() -> {
+                    if (backend.health().up()) {
+                        answered = true;
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 log.debug("No thread to warm up the {} store's connection", backend.name());
             }
@@ -179,18 +198,23 @@ final class StoreCalls {
                 throw e;
             }
         });
+        Duration deadline = deadline();
         try {
-            return opened.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return opened.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             opened.thenAccept(StoreCalls::closeQuietly);
-            throw notAnswered(operation, key, timeout);
+            throw notAnswered(operation, key, deadline);
         } catch (ExecutionException e) {
             throw asRuntime(e.getCause());
         }
     }
 
     private <T> FutureTask<T> start(String operation, String key, Supplier<T> call) {
-        FutureTask<T> task = new FutureTask<>(call::get);
+        FutureTask<T> task = new FutureTask<>(() -> {
+            T value = call.get();
+            answered = true;
+            return value;
+        });
         try {
             threads.execute(task);
         } catch (RejectedExecutionException e) {
@@ -202,7 +226,9 @@ final class StoreCalls {
 
     private LockBackendException notAnswered(String operation, String key, Duration deadline) {
         return new LockBackendException("The " + backend.name() + " store did not answer " + operation + " of lock '"
-                + key + "' within " + deadline + " (the operation timeout, distlock.operation-timeout)");
+                + key + "' within " + deadline + (answered || deadline.equals(timeout)
+                        ? " (the operation timeout, distlock.operation-timeout)"
+                        : " (the first-connection timeout: it has not answered since distlock started)"));
     }
 
     private static RuntimeException asRuntime(Throwable cause) {

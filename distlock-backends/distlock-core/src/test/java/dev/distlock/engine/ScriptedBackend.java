@@ -45,6 +45,7 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
     volatile boolean loseGrantReplies;
     volatile boolean hangAcquire;
     volatile boolean hangRelease;
+    volatile boolean hangHealth;
     final CountDownLatch unblock = new CountDownLatch(1);
     volatile LeaseLossListener listener;
 
@@ -115,6 +116,9 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
 
     @Override
     public BackendHealth health() {
+        if (hangHealth) {
+            hang();
+        }
         return store.health();
     }
 

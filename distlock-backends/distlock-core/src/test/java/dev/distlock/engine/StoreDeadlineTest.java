@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.distlock.Lease;
@@ -24,6 +25,12 @@ class StoreDeadlineTest {
     private final ScriptedBackend backend = new ScriptedBackend();
     private final LockEngine other = LockEngine.builder(backend).namespace("test").build();
     private final LockEngine engine = LockEngine.builder(backend).namespace("test").build();
+
+    /** The store has answered once: from then on every call has the operation timeout. */
+    @BeforeEach
+    void storeAnsweredOnce() {
+        engine.acquire("warm-up", LONG).close();
+    }
 
     @AfterEach
     void close() {
@@ -76,5 +83,22 @@ class StoreDeadlineTest {
             lease.close();
             return true;
         }).orElse(false));
+    }
+
+    @Test
+    void untilTheStoreFirstAnswersCallsGetTheFirstConnectionTimeout() {
+        ScriptedBackend cold = new ScriptedBackend();
+        cold.hangAcquire = true;
+        cold.hangHealth = true;
+        try (LockEngine starting = LockEngine.builder(cold).operationTimeout(Duration.ofMillis(100))
+                .firstConnectionTimeout(Duration.ofMillis(1500)).build()) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> starting.tryAcquire("k", LONG))
+                    .isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("first-connection timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        } finally {
+            cold.unblock.countDown();
+        }
     }
 }
