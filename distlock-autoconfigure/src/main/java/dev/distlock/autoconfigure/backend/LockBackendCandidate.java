@@ -65,6 +65,12 @@ public interface LockBackendCandidate {
      */
     record Missing(String what, String howToAdd) {
 
+        /** The backend's own module, {@code dev.distlock:distlock-<backend>}. */
+        public static Missing module(LockBackendType type) {
+            String module = "the dev.distlock:distlock-" + type.propertyValue() + " module";
+            return new Missing(module, "add " + module);
+        }
+
         /** {@link #howToAdd} as the start of a sentence. */
         String howToAddSentence() {
             return Character.toUpperCase(howToAdd.charAt(0)) + howToAdd.substring(1);

@@ -85,7 +85,7 @@ public final class EtcdLockBackendConfiguration {
         @Override
         public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
             if (!modulePresent(classLoader)) {
-                return Optional.of(new Missing(MODULE, "add " + MODULE));
+                return Optional.of(Missing.module(LockBackendType.ETCD));
             }
             if (!ClassUtils.isPresent(CLIENT_CLASS, classLoader)) {
                 return Optional.of(new Missing(MODULE + "'s io.etcd:jetcd-core dependency",

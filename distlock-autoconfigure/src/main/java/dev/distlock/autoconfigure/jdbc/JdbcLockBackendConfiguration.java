@@ -80,7 +80,7 @@ public final class JdbcLockBackendConfiguration {
         @Override
         public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
             if (!modulePresent(classLoader)) {
-                return Optional.of(new Missing("the dev.distlock:distlock-jdbc module", "add the dev.distlock:distlock-jdbc module"));
+                return Optional.of(Missing.module(LockBackendType.JDBC));
             }
             String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
             if (dataSources.length == 0) {

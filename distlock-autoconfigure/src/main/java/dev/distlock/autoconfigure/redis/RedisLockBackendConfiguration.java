@@ -76,7 +76,7 @@ public final class RedisLockBackendConfiguration {
         @Override
         public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
             if (!modulePresent(classLoader)) {
-                return Optional.of(new Missing("the dev.distlock:distlock-redis module", "add the dev.distlock:distlock-redis module"));
+                return Optional.of(Missing.module(LockBackendType.REDIS));
             }
             Binder binder = Binder.get(beanFactory.getBean(Environment.class));
             RedisLockProperties.Mode mode = binder.bind("distlock.redis.mode", RedisLockProperties.Mode.class)

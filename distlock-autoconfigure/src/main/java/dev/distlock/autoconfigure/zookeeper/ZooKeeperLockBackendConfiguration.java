@@ -71,7 +71,7 @@ public final class ZooKeeperLockBackendConfiguration {
         @Override
         public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
             if (!modulePresent(classLoader)) {
-                return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module", "add the dev.distlock:distlock-zookeeper module"));
+                return Optional.of(Missing.module(LockBackendType.ZOOKEEPER));
             }
             if (!ClassUtils.isPresent(CURATOR_CLASS, classLoader)) {
                 return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",

@@ -3,7 +3,6 @@ package dev.distlock.engine;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one scheduler for renewals, expiry checks and delayed releases of every engine in the JVM:
@@ -21,12 +20,7 @@ final class SharedScheduler {
     }
 
     private static ScheduledExecutorService create() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = runnable -> {
-            Thread thread = new Thread(runnable, "distlock-watchdog-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        ThreadFactory threads = DaemonThreads.named("distlock-watchdog");
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, threads);
         executor.setRemoveOnCancelPolicy(true);
         return executor;

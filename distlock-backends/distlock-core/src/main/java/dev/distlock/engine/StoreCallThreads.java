@@ -4,7 +4,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that talk to stores, for every engine in the JVM. Threads are made on demand and end
@@ -25,12 +24,7 @@ final class StoreCallThreads {
     }
 
     private static ThreadPoolExecutor create() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = runnable -> {
-            Thread thread = new Thread(runnable, "distlock-store-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        ThreadFactory threads = DaemonThreads.named("distlock-store");
         return new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
     }
 }

@@ -125,16 +125,7 @@ final class StoreCalls {
         }
         FutureTask<T> task;
         try {
-            task = start(operation, key, () -> {
-                try {
-                    T value = call.get();
-                    answer.complete(value);
-                    return value;
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
-                    throw e;
-                }
-            });
+            task = start(operation, key, completing(answer, call));
         } catch (LockBackendException e) {
             answer.completeExceptionally(e);
             return answer;
@@ -188,16 +179,7 @@ final class StoreCalls {
             return call.get();
         }
         CompletableFuture<T> opened = new CompletableFuture<>();
-        start(operation, key, () -> {
-            try {
-                T value = call.get();
-                opened.complete(value);
-                return value;
-            } catch (RuntimeException e) {
-                opened.completeExceptionally(e);
-                throw e;
-            }
-        });
+        start(operation, key, completing(opened, call));
         Duration deadline = deadline();
         try {
             return opened.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -207,6 +189,20 @@ final class StoreCalls {
         } catch (ExecutionException e) {
             throw asRuntime(e.getCause());
         }
+    }
+
+    /** {@code call}, also completing {@code answer} with its outcome. */
+    private static <T> Supplier<T> completing(CompletableFuture<T> answer, Supplier<T> call) {
+        return () -> {
+            try {
+                T value = call.get();
+                answer.complete(value);
+                return value;
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+                throw e;
+            }
+        };
     }
 
     private <T> FutureTask<T> start(String operation, String key, Supplier<T> call) {
