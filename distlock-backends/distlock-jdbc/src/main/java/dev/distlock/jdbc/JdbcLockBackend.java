@@ -107,6 +107,9 @@ public class JdbcLockBackend implements LockBackend {
                         dialect.sql(settings.tableName(), settings.statementTimeoutSeconds()), settings.tableName(),
                         settings.statementTimeoutSeconds());
             }
+            if (dialect == JdbcDialect.PORTABLE) {
+                ZonelessTimesCheck.warnIfZoneless(connection, settings.tableName());
+            }
             return dialect;
         } catch (SQLException e) {
             throw new LockBackendException("distlock-jdbc could not prepare lock table " + settings.tableName()
