@@ -71,9 +71,14 @@ public class JdbcLockBackend implements LockBackend {
         this.dialect = dialect;
         this.table = settings.tableName();
         this.timeoutSeconds = settings.statementTimeoutSeconds();
-        this.networkTimeoutMillis = Math.toIntExact(TimeUnit.SECONDS.toMillis(timeoutSeconds) + NETWORK_TIMEOUT_MARGIN.toMillis());
+        this.networkTimeoutMillis = Math.toIntExact(networkTimeout(settings).toMillis());
         this.sql = sql;
         this.purger = settings.purgeExpiredAfter() == null ? null : startPurger(settings.purgeExpiredAfter());
+    }
+
+    /** The bound on each socket read of a connection we use: the statement timeout and a margin. */
+    static Duration networkTimeout(JdbcLockSettings settings) {
+        return Duration.ofSeconds(settings.statementTimeoutSeconds()).plus(NETWORK_TIMEOUT_MARGIN);
     }
 
     /**
@@ -106,6 +111,9 @@ public class JdbcLockBackend implements LockBackend {
                 SchemaInitializer.initialize(connection, dialect,
                         dialect.sql(settings.tableName(), settings.statementTimeoutSeconds()), settings.tableName(),
                         settings.statementTimeoutSeconds());
+            }
+            if (dialect == JdbcDialect.PORTABLE) {
+                ZonelessTimesCheck.warnIfZoneless(connection, settings.tableName());
             }
             return dialect;
         } catch (SQLException e) {

@@ -16,9 +16,14 @@ final class MySqlLockTableSql extends LockTableSql {
      * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms, 5 owner, 6 owner, 7 ttl ms.
      * Inserts a never-seen key with token 1, takes over an expired row (token + 1), or extends the
      * lease of the owner that holds it (token unchanged); leaves a row held by another owner as is.
-     * MySQL assigns left to right and later assignments see earlier ones: token, acquired_at and
-     * owner are decided on the OLD expires_at, then expires_at on the NEW owner. Keep this order.
      * The outcome is read with {@link #STATE}.
+     *
+     * <p>Right under both ways a server may evaluate the SET list: left to right, each assignment
+     * seeing the ones before it (MySQL, MariaDB by default), or all from the old row (MariaDB's
+     * {@code SIMULTANEOUS_ASSIGNMENT} sql_mode). token, acquired_at and owner read only expires_at,
+     * which is assigned after them, so they see its old value either way. expires_at reads owner,
+     * which may be new or old: its condition "expired, or owned by us" has the same answer for both
+     * (after a takeover the new owner is us; otherwise owner did not change). Keep expires_at last.
      */
     static final String ACQUIRE = """
             INSERT INTO {table} (key_hash, lock_key, owner, token, acquired_at, expires_at)
@@ -27,7 +32,8 @@ final class MySqlLockTableSql extends LockTableSql {
                 token       = IF(expires_at <= UTC_TIMESTAMP(3), token + 1, token),
                 acquired_at = IF(expires_at <= UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), acquired_at),
                 owner       = IF(expires_at <= UTC_TIMESTAMP(3), ?, owner),
-                expires_at  = IF(owner = ?, UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND, expires_at)
+                expires_at  = IF(expires_at <= UTC_TIMESTAMP(3) OR owner = ?,
+                                 UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND, expires_at)
             """;
 
     /** Params: 1 ttl ms, 2 key_hash, 3 owner. Updates one row while the owner's lease runs. */

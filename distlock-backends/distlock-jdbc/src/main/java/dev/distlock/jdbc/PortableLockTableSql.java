@@ -11,6 +11,8 @@ import dev.distlock.spi.AcquireResult;
  * duplicate-key error that reads as "denied". Time arithmetic uses the JDBC escape
  * {@code {fn TIMESTAMPADD(SQL_TSI_SECOND, n, CURRENT_TIMESTAMP)}}, which drivers translate; leases
  * are rounded up to whole seconds, and the remaining time of a holder is not reported.
+ * {@code CURRENT_TIMESTAMP} is a TIMESTAMP WITH TIME ZONE in standard SQL, and the table's times are
+ * too: they compare as instants, whatever the session's time zone or a daylight-saving change.
  */
 final class PortableLockTableSql extends LockTableSql {
 

@@ -9,7 +9,12 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
 
     PostgresJdbcLockBackend(JdbcLockSettings settings, PostgresLockTableSql sql) {
         super(settings, JdbcDialect.POSTGRESQL, sql);
-        this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout());
+        this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
+                networkTimeout(settings));
+    }
+
+    PostgresReleaseListener listener() {
+        return listener;
     }
 
     @Override

@@ -27,27 +27,43 @@ import dev.distlock.spi.ReleaseNotifications.Subscription;
  * subscription is not missed. After a lost connection it reconnects and wakes everyone, since
  * notifications sent meanwhile are gone. Expiry sends nothing: the engine retries at the holder's
  * expiry from {@code denied(holderRemaining)}.
+ *
+ * <p>A listening connection only reads, so a connection that died without a word (a proxy's idle
+ * timeout, a failover without RST) would look like a quiet channel for ever. After every
+ * {@link #PROBE_AFTER_QUIET} without a notification it therefore runs {@code SELECT 1}, its socket
+ * reads bounded by the network timeout: an answer proves the connection, a timeout ends it and the
+ * listener reconnects. The probe also keeps a proxy from counting the connection as idle.
  */
 final class PostgresReleaseListener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresReleaseListener.class);
     private static final int POLL_MILLIS = 500;
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+    /** Quiet time before a probe, counted in empty polls: this class reads no clock. */
+    private static final Duration PROBE_AFTER_QUIET = Duration.ofSeconds(2);
+    private static final int QUIET_POLLS_BEFORE_PROBE = (int) (PROBE_AFTER_QUIET.toMillis() / POLL_MILLIS);
 
     private final DataSource dataSource;
     private final String channel;
     private final Duration readyTimeout;
+    private final int networkTimeoutMillis;
     private final Map<String, Set<Runnable>> subscribers = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Thread thread;
     private boolean listening;
+    private int sessions;
     private volatile boolean closed;
 
-    PostgresReleaseListener(DataSource dataSource, String channel, Duration readyTimeout) {
+    /**
+     * @param readyTimeout   how long the first subscription waits for LISTEN to be in place
+     * @param networkTimeout bound on every socket read of the listening connection, the probe's included
+     */
+    PostgresReleaseListener(DataSource dataSource, String channel, Duration readyTimeout, Duration networkTimeout) {
         this.dataSource = dataSource;
         this.channel = channel;
         this.readyTimeout = readyTimeout;
+        this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
     }
 
     /** True when pgjdbc is on the classpath (it is an optional dependency of this module). */
@@ -102,6 +118,8 @@ final class PostgresReleaseListener implements AutoCloseable {
         while (!closed) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
+                // getNotifications sets its own shorter read timeout and restores this one afterwards.
+                connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + channel);
                 }
@@ -111,12 +129,17 @@ final class PostgresReleaseListener implements AutoCloseable {
                     log.info("distlock-jdbc: listening on {} again", channel);
                     wakeAll();
                 }
+                int quietPolls = 0;
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
+                    if (notifications != null && notifications.length > 0) {
+                        quietPolls = 0; // bytes arrived: the connection is alive
                         for (PGNotification notification : notifications) {
                             wake(notification.getParameter());
                         }
+                    } else if (++quietPolls >= QUIET_POLLS_BEFORE_PROBE) {
+                        quietPolls = 0;
+                        probe(connection);
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -135,10 +158,30 @@ final class PostgresReleaseListener implements AutoCloseable {
         }
     }
 
+    /** Throws when the connection does not answer within the network timeout. */
+    private static void probe(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        }
+    }
+
+    /** How many times LISTEN has been put in place: 1 after the start, one more after each reconnect. */
+    int sessions() {
+        lock.lock();
+        try {
+            return sessions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void setListening(boolean value) {
         lock.lock();
         try {
             listening = value;
+            if (value) {
+                sessions++;
+            }
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -1,11 +1,13 @@
 package dev.distlock.jdbc;
 
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
@@ -18,8 +20,9 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
     private final TestDatabase.Kind kind;
     private final String purpose;
     private final UnaryOperator<JdbcLockSettings.Builder> settings;
+    private final Consumer<HikariConfig> pool;
     private TestDatabase database;
-    private HikariDataSource pool;
+    private HikariDataSource dataSource;
 
     ContractTestDatabase(TestDatabase.Kind kind, String purpose) {
         this(kind, purpose, UnaryOperator.identity());
@@ -27,15 +30,25 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
 
     /** @param settings applied to every backend's settings, the one that creates the table included */
     ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcLockSettings.Builder> settings) {
+        this(kind, purpose, settings, config -> { });
+    }
+
+    /**
+     * @param settings applied to every backend's settings, the one that creates the table included
+     * @param pool     applied to the one pool every backend shares, e.g. to set session variables
+     */
+    ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcLockSettings.Builder> settings,
+                         Consumer<HikariConfig> pool) {
         this.kind = kind;
         this.purpose = purpose;
         this.settings = settings;
+        this.pool = pool;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         database = TestDatabase.create(kind, purpose);
-        pool = database.pool();
+        dataSource = database.pool(pool);
         newBackend(true).close();
     }
 
@@ -50,8 +63,13 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
         return newBackend(false);
     }
 
+    /** The pool every backend of the class shares. */
+    HikariDataSource dataSource() {
+        return dataSource;
+    }
+
     private JdbcLockBackend newBackend(boolean initializeSchema) {
-        return JdbcLockBackend.create(settings.apply(JdbcLockSettings.builder(pool))
+        return JdbcLockBackend.create(settings.apply(JdbcLockSettings.builder(dataSource))
                 .initializeSchema(initializeSchema).build());
     }
 }
