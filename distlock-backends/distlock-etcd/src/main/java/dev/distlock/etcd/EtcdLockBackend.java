@@ -221,7 +221,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         if (!position.holds()) {
             return false;
         }
-        // Unknown granted TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
+        // Unknown asked TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
         slot.held(position, 0, () -> lost(slot, position.createRevision()));
         return true;
     }

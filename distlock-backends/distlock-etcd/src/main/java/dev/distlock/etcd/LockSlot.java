@@ -37,7 +37,11 @@ final class LockSlot {
     State state = State.NONE;
     long createRevision;
     long leaseId;
-    long leaseTtlSeconds;
+    /**
+     * The TTL asked for when the node's lease was granted, in whole seconds: etcd may have granted
+     * more (its minimum TTL). 0 when unknown, so that the next renewal moves the node to a new lease.
+     */
+    long askedTtlSeconds;
     /** Removed from the backend's map; a caller that still has it looks the slot up again. */
     boolean retired;
 
@@ -98,7 +102,7 @@ final class LockSlot {
         state = State.NONE;
         createRevision = 0;
         leaseId = 0;
-        leaseTtlSeconds = 0;
+        askedTtlSeconds = 0;
     }
 
     Subscription subscribe(Runnable onChange, Runnable onClosed) {
@@ -123,7 +127,7 @@ final class LockSlot {
     private void adopt(LockQueue.Position position, long ttlSeconds) {
         createRevision = position.createRevision();
         leaseId = position.leaseId();
-        leaseTtlSeconds = ttlSeconds;
+        askedTtlSeconds = ttlSeconds;
     }
 
     private void follow(ByteSequence node, long revision) {
