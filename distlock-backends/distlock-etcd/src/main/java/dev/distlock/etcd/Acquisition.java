@@ -1,7 +1,5 @@
 package dev.distlock.etcd;
 
-import java.util.function.ObjLongConsumer;
-
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 
@@ -25,13 +23,13 @@ final class Acquisition {
     private final LockSlot slot;
     private final AcquireRequest request;
     private final LockQueue queue;
-    private final ObjLongConsumer<LockSlot> onLost;
+    private final LockSlot.HeldNodeListener heldNodes;
 
-    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, ObjLongConsumer<LockSlot> onLost) {
+    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, LockSlot.HeldNodeListener heldNodes) {
         this.slot = slot;
         this.request = request;
         this.queue = queue;
-        this.onLost = onLost;
+        this.heldNodes = heldNodes;
     }
 
     AcquireResult run() {
@@ -92,7 +90,7 @@ final class Acquisition {
 
     private AcquireResult settle(LockQueue.Position position, long ttlSeconds) {
         if (position.holds()) {
-            slot.held(position, ttlSeconds, () -> onLost.accept(slot, position.createRevision()));
+            slot.held(position, ttlSeconds, heldNodes);
             return AcquireResult.granted(position.createRevision());
         }
         if (request.fair()) {
