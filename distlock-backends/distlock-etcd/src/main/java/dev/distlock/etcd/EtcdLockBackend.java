@@ -42,9 +42,9 @@ import dev.distlock.spi.ReleaseNotifications;
  * expires after its TTL even though the process is alive. A waiting node's lease is kept alive by
  * jetcd's keep-alive instead, so a waiter keeps its place however long it waits and loses it one
  * TTL after its JVM dies. A held node is watched: when etcd deletes it because its lease expired or
- * was revoked, the engine hears it at once through {@link LeaseLossSignals}. etcd may end that watch
- * itself (it cancels a watch whose start revision it has compacted away, as when jetcd resumes one
- * after a lost connection): the node is then read again, reported lost if gone, watched anew if not.
+ * was revoked, the engine hears it at once through {@link LeaseLossSignals}. When that watch ends
+ * without a deletion (etcd compacted its revision, jetcd gave up on its stream), {@link HeldNodes}
+ * reads the node again: reported lost if gone, watched anew if not.
  *
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
@@ -95,7 +95,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeys(keyPrefix);
         this.queue = new LockQueue(client, this.requestTimeout);
-        this.heldNodes = new HeldNodes(queue, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null));
+        this.heldNodes = new HeldNodes(queue, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
+                events);
         this.endpoints = endpoints;
     }
 

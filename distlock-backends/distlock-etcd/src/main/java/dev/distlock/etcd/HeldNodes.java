@@ -1,5 +1,9 @@
 package dev.distlock.etcd;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -12,23 +16,32 @@ import dev.distlock.spi.LockBackendException;
 
 /**
  * What the watches on held nodes report. A deleted node is a lost lock: the engine hears it at once.
- * A watch that etcd ended (it cancels a watch whose start revision it has compacted away, as when
- * jetcd resumes one after a lost connection) may have missed that deletion among the compacted
- * events: the node is read again, reported lost if gone, watched anew from the revision read if not.
+ * A watch can also end without a deletion: etcd cancels one whose start revision it has compacted
+ * away (as when jetcd resumes it after a lost connection), and jetcd gives up on a stream that failed
+ * with other than UNAVAILABLE or INTERNAL. The deletion it was there to report may have happened
+ * meanwhile, so the node is read again: reported lost if gone, watched anew from the revision read if
+ * not, and read again a little later while etcd cannot be reached.
  */
 final class HeldNodes implements LockSlot.HeldNodeListener {
 
     private static final Logger log = LoggerFactory.getLogger(HeldNodes.class);
 
+    /** Between two reads of a held node whose watch ended while etcd could not be read. */
+    static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
+    private enum Look { HELD, GONE, UNKNOWN }
+
     private final LockQueue queue;
     private final Supplier<LeaseLossListener> engine;
     private final Consumer<LockSlot> retireIfIdle;
+    private final Executor retryLater;
     private final AtomicLong watchesRestarted = new AtomicLong();
 
-    HeldNodes(LockQueue queue, Supplier<LeaseLossListener> engine, Consumer<LockSlot> retireIfIdle) {
+    HeldNodes(LockQueue queue, Supplier<LeaseLossListener> engine, Consumer<LockSlot> retireIfIdle, Executor events) {
         this.queue = queue;
         this.engine = engine;
         this.retireIfIdle = retireIfIdle;
+        this.retryLater = CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS, events);
     }
 
     /** etcd deleted our held node (lease expired or revoked, or someone deleted it): tell the engine. */
@@ -50,41 +63,51 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
 
     @Override
     public void watchEnded(LockSlot slot, long createRevision) {
-        boolean held;
+        Look look;
         synchronized (slot) {
-            held = !heldAt(slot, createRevision) || rewatch(slot);
+            if (!heldAt(slot, createRevision) || slot.watchingHeldNode()) {
+                return; // released or lost meanwhile, or a renewal has watched it again already
+            }
+            look = look(slot);
         }
-        if (!held) {
-            deleted(slot, createRevision);
+        switch (look) {
+            case GONE -> deleted(slot, createRevision);
+            case UNKNOWN -> retryLater.execute(() -> watchEnded(slot, createRevision));
+            case HELD -> {
+            }
         }
     }
 
     /**
-     * Reads our held node and watches it from the revision read, under the slot's monitor; false when
-     * the node no longer holds. When etcd cannot be read, true: the next renewal calls this again
-     * (and its own owner check sees a loss).
+     * For a renewal that finds the held node's watch ended: reads the node and watches it again, under
+     * the slot's monitor. False when the node no longer holds; true when etcd cannot be read (the
+     * renewal's own owner check has just seen the node).
      */
     boolean rewatch(LockSlot slot) {
+        return look(slot) != Look.GONE;
+    }
+
+    /** How many held nodes' watches were started again after they ended, for the health details. */
+    long watchesRestarted() {
+        return watchesRestarted.get();
+    }
+
+    private Look look(LockSlot slot) {
         LockQueue.Position position;
         try {
             position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
         } catch (LockBackendException e) {
-            log.debug("The watch on lock {} ended and etcd could not be read; the next renewal watches again: {}",
-                    slot.key, e.getMessage());
-            return true;
+            log.debug("The watch on held lock {} ended and etcd could not be read; reading again in {}: {}",
+                    slot.key, RETRY_DELAY, e.getMessage());
+            return Look.UNKNOWN;
         }
         if (!position.holds()) {
-            return false;
+            return Look.GONE;
         }
         slot.watchHeldNode(position.revision());
         watchesRestarted.incrementAndGet();
-        log.debug("etcd ended the watch on held lock {} (a compaction?); the node is still ours and watched again", slot.key);
-        return true;
-    }
-
-    /** How many held nodes' watches were started again after etcd ended them, for the health details. */
-    long watchesRestarted() {
-        return watchesRestarted.get();
+        log.debug("The watch on held lock {} ended; the node is still ours and watched again", slot.key);
+        return Look.HELD;
     }
 
     private static boolean heldAt(LockSlot slot, long createRevision) {
