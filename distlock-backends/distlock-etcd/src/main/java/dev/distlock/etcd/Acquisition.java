@@ -1,7 +1,5 @@
 package dev.distlock.etcd;
 
-import java.util.function.ObjLongConsumer;
-
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 
@@ -25,13 +23,13 @@ final class Acquisition {
     private final LockSlot slot;
     private final AcquireRequest request;
     private final LockQueue queue;
-    private final ObjLongConsumer<LockSlot> onLost;
+    private final LockSlot.HeldNodeListener heldNodes;
 
-    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, ObjLongConsumer<LockSlot> onLost) {
+    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, LockSlot.HeldNodeListener heldNodes) {
         this.slot = slot;
         this.request = request;
         this.queue = queue;
-        this.onLost = onLost;
+        this.heldNodes = heldNodes;
     }
 
     AcquireResult run() {
@@ -48,7 +46,7 @@ final class Acquisition {
                 LockQueue.Position position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
                 boolean leaseAlive = queue.await(refreshed, "keep a waiting lease alive");
                 if (position.present() && leaseAlive) {
-                    return settle(position, slot.leaseTtlSeconds);
+                    return settle(position, slot.askedTtlSeconds);
                 }
                 slot.forget();
             }
@@ -66,20 +64,22 @@ final class Acquisition {
                 return AcquireResult.denied();
             }
         }
-        LockQueue.LeaseGrant lease = queue.grant(request.ttl());
+        long lease = queue.grant(request.ttl());
         LockQueue.Position position;
         try {
-            position = queue.enqueue(slot.queue, slot.node, slot.owner, lease.id());
+            position = queue.enqueue(slot.queue, slot.node, slot.owner, lease);
         } catch (RuntimeException e) {
             // The node may or may not exist now; without its lease it is gone soon (or at once).
-            queue.revokeQuietly(lease.id());
+            queue.revokeQuietly(lease);
             throw e;
         }
-        long ttlSeconds = lease.ttlSeconds();
-        if (position.leaseId() != lease.id()) {
+        // The TTL we asked for, not the one etcd granted (raised to its minimum for short leases):
+        // renewals with the same TTL then keep this lease alive instead of moving the node each time.
+        long ttlSeconds = LockQueue.seconds(request.ttl());
+        if (position.leaseId() != lease) {
             // Our node was there already (an earlier attempt whose reply was lost): keep its lease.
             // Its TTL is unknown here; 0 makes the next renewal move it onto a lease of the asked TTL.
-            queue.revokeQuietly(lease.id());
+            queue.revokeQuietly(lease);
             ttlSeconds = 0;
         }
         if (!position.present()) {
@@ -90,7 +90,7 @@ final class Acquisition {
 
     private AcquireResult settle(LockQueue.Position position, long ttlSeconds) {
         if (position.holds()) {
-            slot.held(position, ttlSeconds, () -> onLost.accept(slot, position.createRevision()));
+            slot.held(position, ttlSeconds, heldNodes);
             return AcquireResult.granted(position.createRevision());
         }
         if (request.fair()) {

@@ -42,7 +42,9 @@ import dev.distlock.spi.ReleaseNotifications;
  * expires after its TTL even though the process is alive. A waiting node's lease is kept alive by
  * jetcd's keep-alive instead, so a waiter keeps its place however long it waits and loses it one
  * TTL after its JVM dies. A held node is watched: when etcd deletes it because its lease expired or
- * was revoked, the engine hears it at once through {@link LeaseLossSignals}.
+ * was revoked, the engine hears it at once through {@link LeaseLossSignals}. When that watch ends
+ * without a deletion (etcd compacted its revision, jetcd gave up on its stream), {@link HeldNodes}
+ * reads the node again: reported lost if gone, watched anew if not.
  *
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
@@ -56,6 +58,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final Duration requestTimeout;
     private final EtcdKeys keys;
     private final LockQueue queue;
+    private final HeldNodes heldNodes;
     private final List<String> endpoints;
     private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
@@ -92,6 +95,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeys(keyPrefix);
         this.queue = new LockQueue(client, this.requestTimeout);
+        this.heldNodes = new HeldNodes(queue, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
+                events);
         this.endpoints = endpoints;
     }
 
@@ -112,7 +117,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        return withSlot(request.key(), request.owner(), slot -> new Acquisition(slot, request, queue, this::lost).run());
+        return withSlot(request.key(), request.owner(), slot -> new Acquisition(slot, request, queue, heldNodes).run());
     }
 
     @Override
@@ -121,7 +126,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
                 return false;
             }
-            boolean renewed = new Renewal(slot, queue).renew(ttl);
+            // A held node's watch that ended while etcd could not be read is set up again here.
+            boolean renewed = new Renewal(slot, queue).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
             if (!renewed) {
                 slot.forget();
             }
@@ -170,6 +176,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             details.put("endpoints", endpoints);
         }
         details.put("locksHeldOrAwaited", slots.size());
+        details.put("heldWatchesRestarted", heldNodes.watchesRestarted());
         try {
             GetResponse response = queue.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
             details.put("revision", response.getHeader().getRevision());
@@ -221,8 +228,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         if (!position.holds()) {
             return false;
         }
-        // Unknown granted TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
-        slot.held(position, 0, () -> lost(slot, position.createRevision()));
+        // Unknown asked TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
+        slot.held(position, 0, heldNodes);
         return true;
     }
 
@@ -232,22 +239,6 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         KeyValue deleted = queue.deleteOwn(slot.node);
         if (deleted != null) {
             queue.revokeQuietly(deleted.getLease());
-        }
-    }
-
-    /** etcd deleted our held node (lease expired or revoked, or someone deleted it): tell the engine. */
-    void lost(LockSlot slot, long createRevision) {
-        synchronized (slot) {
-            if (slot.retired || slot.state != LockSlot.State.HELD || slot.createRevision != createRevision) {
-                return;
-            }
-            slot.forget();
-        }
-        withSlot(slot.key, slot.owner, ignored -> null);
-        LeaseLossListener listener = leaseLossListener;
-        log.debug("etcd deleted the node of lock {} held by {}", slot.key, slot.owner);
-        if (listener != null) {
-            listener.leaseLost(slot.key, slot.owner, "etcd deleted the lock node: its lease expired or was revoked");
         }
     }
 

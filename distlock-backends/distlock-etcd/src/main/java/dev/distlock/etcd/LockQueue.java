@@ -51,10 +51,6 @@ final class LockQueue {
         this.timeout = timeout;
     }
 
-    /** An etcd lease: {@code ttlSeconds} as granted, which etcd may have raised to its minimum. */
-    record LeaseGrant(long id, long ttlSeconds) {
-    }
-
     /**
      * Where a node stands in its queue.
      *
@@ -79,11 +75,18 @@ final class LockQueue {
     record Head(ByteSequence key, long revision) {
     }
 
-    /** Grants a lease of {@code ttl}, rounded up to whole seconds (etcd's unit). */
-    LeaseGrant grant(Duration ttl) {
-        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-        var response = await(client.getLeaseClient().grant(seconds), "grant a lease");
-        return new LeaseGrant(response.getID(), response.getTTL());
+    /** {@code ttl} in etcd's unit: whole seconds, rounded up, at least 1. */
+    static long seconds(Duration ttl) {
+        return Math.max(1, (ttl.toMillis() + 999) / 1000);
+    }
+
+    /**
+     * Grants a lease of {@code ttl} in {@link #seconds whole seconds} and returns its id. etcd raises a
+     * TTL under its minimum (1.5 election timeouts) to that minimum; what was asked is what counts for
+     * later renewals, so the granted TTL is not returned.
+     */
+    long grant(Duration ttl) {
+        return await(client.getLeaseClient().grant(seconds(ttl)), "grant a lease").getID();
     }
 
     /** Sets the lease's remaining time back to its granted TTL; false when etcd no longer has the lease. */

@@ -29,6 +29,16 @@ final class LockSlot {
         HELD
     }
 
+    /** What the watch on a held node reports; runs on the backend's event threads. */
+    interface HeldNodeListener {
+
+        /** etcd deleted our held node, created at {@code createRevision}: its lease expired or was revoked. */
+        void deleted(LockSlot slot, long createRevision);
+
+        /** The watch ended by itself (etcd cancelled it, e.g. after a compaction): a deletion may go unseen. */
+        void watchEnded(LockSlot slot, long createRevision);
+    }
+
     final String key;
     final String owner;
     final ByteSequence queue;
@@ -37,7 +47,11 @@ final class LockSlot {
     State state = State.NONE;
     long createRevision;
     long leaseId;
-    long leaseTtlSeconds;
+    /**
+     * The TTL asked for when the node's lease was granted, in whole seconds: etcd may have granted
+     * more (its minimum TTL). 0 when unknown, so that the next renewal moves the node to a new lease.
+     */
+    long askedTtlSeconds;
     /** Removed from the backend's map; a caller that still has it looks the slot up again. */
     boolean retired;
 
@@ -45,6 +59,7 @@ final class LockSlot {
     private ByteSequence ahead;
     private long aheadRevision;
     private NodeWatch lossWatch;
+    private HeldNodeListener heldListener;
     private CloseableClient keepAlive;
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
@@ -64,15 +79,28 @@ final class LockSlot {
         return state == State.NONE && waiters.isEmpty();
     }
 
-    /** We hold the lock as of {@code revision}: report the node's deletion from then on as a loss. */
-    void held(LockQueue.Position position, long ttlSeconds, Runnable onLost) {
+    /** We hold the lock as of {@code position.revision()}: report the node's deletion from then on. */
+    void held(LockQueue.Position position, long ttlSeconds, HeldNodeListener listener) {
         stopKeepAlive();
-        closeLossWatch();
         adopt(position, ttlSeconds);
         state = State.HELD;
         ahead = null;
-        lossWatch = NodeWatch.start(client.getWatchClient(), node, position.revision() + 1, events, onLost, () -> {
-        });
+        heldListener = listener;
+        watchHeldNode(position.revision());
+    }
+
+    /** Our held node was read in place at {@code revision}: watch it for its deletion from the next one. */
+    void watchHeldNode(long revision) {
+        closeLossWatch();
+        long created = createRevision;
+        HeldNodeListener listener = heldListener;
+        lossWatch = NodeWatch.start(client.getWatchClient(), node, revision + 1, events,
+                () -> listener.deleted(this, created), () -> listener.watchEnded(this, created));
+    }
+
+    /** Held, and the watch that reports the node's deletion is still running. */
+    boolean watchingHeldNode() {
+        return state == State.HELD && lossWatch != null && lossWatch.isLive();
     }
 
     /** Our node waits behind {@code position.ahead()}. */
@@ -98,7 +126,7 @@ final class LockSlot {
         state = State.NONE;
         createRevision = 0;
         leaseId = 0;
-        leaseTtlSeconds = 0;
+        askedTtlSeconds = 0;
     }
 
     Subscription subscribe(Runnable onChange, Runnable onClosed) {
@@ -123,7 +151,7 @@ final class LockSlot {
     private void adopt(LockQueue.Position position, long ttlSeconds) {
         createRevision = position.createRevision();
         leaseId = position.leaseId();
-        leaseTtlSeconds = ttlSeconds;
+        askedTtlSeconds = ttlSeconds;
     }
 
     private void follow(ByteSequence node, long revision) {

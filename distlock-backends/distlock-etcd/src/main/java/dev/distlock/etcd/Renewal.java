@@ -6,7 +6,8 @@ import java.time.Duration;
  * One {@code renew} of a held lock, run under the slot's monitor. etcd cannot set a lease's remaining
  * time to an arbitrary value: a keep-alive resets it to the TTL it was granted with. So:
  * <ul>
- *   <li>the same TTL (in whole seconds) as the node's lease: one keep-alive of that lease and the
+ *   <li>the same TTL (in whole seconds) as was asked for the node's lease (etcd may have granted
+ *       its minimum instead, which a keep-alive then restores): one keep-alive of that lease and the
  *       owner check (CHECK: our node still exists with our create revision), in parallel;</li>
  *   <li>another TTL, longer or shorter (the engine shortens the lease to the rest of
  *       {@code holdAtLeast} before its final release): a fresh lease of that TTL, MOVE of our node
@@ -26,8 +27,9 @@ final class Renewal {
 
     /** @return false when our node is gone: the lock was lost */
     boolean renew(Duration ttl) {
-        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-        return seconds == slot.leaseTtlSeconds ? keepAlive() : moveToNewLease(ttl);
+        // Compared with the TTL asked for at the last grant: etcd may have granted more (its minimum),
+        // and a short lease would otherwise move to a fresh lease at every renewal.
+        return LockQueue.seconds(ttl) == slot.askedTtlSeconds ? keepAlive() : moveToNewLease(ttl);
     }
 
     private boolean keepAlive() {
@@ -37,21 +39,21 @@ final class Renewal {
     }
 
     private boolean moveToNewLease(Duration ttl) {
-        LockQueue.LeaseGrant lease = queue.grant(ttl);
+        long lease = queue.grant(ttl);
         boolean moved;
         try {
-            moved = queue.moveToLease(slot.node, slot.createRevision, slot.owner, lease.id());
+            moved = queue.moveToLease(slot.node, slot.createRevision, slot.owner, lease);
         } catch (RuntimeException e) {
-            queue.revokeQuietly(lease.id());
+            queue.revokeQuietly(lease);
             throw e;
         }
         if (!moved) {
-            queue.revokeQuietly(lease.id());
+            queue.revokeQuietly(lease);
             return false;
         }
         queue.revokeQuietly(slot.leaseId);
-        slot.leaseId = lease.id();
-        slot.leaseTtlSeconds = lease.ttlSeconds();
+        slot.leaseId = lease;
+        slot.askedTtlSeconds = LockQueue.seconds(ttl);
         return true;
     }
 }

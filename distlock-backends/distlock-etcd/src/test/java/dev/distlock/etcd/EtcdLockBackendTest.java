@@ -127,6 +127,40 @@ class EtcdLockBackendTest {
         token(backend().tryAcquire(new AcquireRequest(key, "d:1", Duration.ofSeconds(10), false)));
     }
 
+    /** What the README says a release wakes: the one fair waiter just behind, but every unfair waiter. */
+    @Test
+    void releaseWakesOnlyTheNextFairWaiterButEveryUnfairWaiter() throws InterruptedException {
+        EtcdLockBackend holder = backend();
+        EtcdLockBackend first = backend();
+        EtcdLockBackend second = backend();
+        String fairKey = key();
+        token(holder.tryAcquire(new AcquireRequest(fairKey, "h:1", Duration.ofSeconds(10), true)));
+        CountDownLatch firstWoken = new CountDownLatch(1);
+        CountDownLatch secondWoken = new CountDownLatch(1);
+        try (var one = first.subscribe(fairKey, "f:1", firstWoken::countDown);
+             var two = second.subscribe(fairKey, "s:1", secondWoken::countDown)) {
+            assertThat(first.tryAcquire(new AcquireRequest(fairKey, "f:1", Duration.ofSeconds(10), true))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(second.tryAcquire(new AcquireRequest(fairKey, "s:1", Duration.ofSeconds(10), true))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(holder.release(fairKey, "h:1")).isTrue();
+            assertThat(firstWoken.await(5, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await("the second fair waiter stays asleep").during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2)).until(() -> secondWoken.getCount() == 1);
+        }
+        first.withdraw(fairKey, "f:1");
+        second.withdraw(fairKey, "s:1");
+
+        String unfairKey = key();
+        token(holder.tryAcquire(new AcquireRequest(unfairKey, "h:2", Duration.ofSeconds(10), false)));
+        CountDownLatch unfairWoken = new CountDownLatch(2);
+        try (var one = first.subscribe(unfairKey, "f:2", unfairWoken::countDown);
+             var two = second.subscribe(unfairKey, "s:2", unfairWoken::countDown)) {
+            assertThat(first.tryAcquire(new AcquireRequest(unfairKey, "f:2", Duration.ofSeconds(10), false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(second.tryAcquire(new AcquireRequest(unfairKey, "s:2", Duration.ofSeconds(10), false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(holder.release(unfairKey, "h:2")).isTrue();
+            assertThat(unfairWoken.await(5, TimeUnit.SECONDS)).as("both unfair waiters woken").isTrue();
+        }
+    }
+
     private record Listener(List<String> lost) implements LeaseLossSignals.LeaseLossListener {
         @Override
         public void leaseLost(String key, String owner, String reason) {

@@ -30,7 +30,11 @@ public final class EtcdClusterFixture implements AutoCloseable {
 
     public static final String INSTALL_HINT = "apt-get install -y etcd-server";
 
+    /** The shortened election timeout of {@link #start(int)}. */
+    public static final Duration FAST_ELECTION_TIMEOUT = Duration.ofMillis(500);
+
     private final List<Member> members;
+    private final Duration electionTimeout;
     private final List<LocalServerProcess> processes = new ArrayList<>();
 
     private record Member(String name, int clientPort, int peerPort, Path dataDir) {
@@ -44,16 +48,26 @@ public final class EtcdClusterFixture implements AutoCloseable {
         }
     }
 
-    private EtcdClusterFixture(List<Member> members) {
+    private EtcdClusterFixture(List<Member> members, Duration electionTimeout) {
         this.members = members;
+        this.electionTimeout = electionTimeout;
     }
 
     /** Starts {@code size} members and waits until the cluster has a leader and answers. */
     public static EtcdClusterFixture start(int size) {
+        return start(size, FAST_ELECTION_TIMEOUT);
+    }
+
+    /**
+     * Starts {@code size} members with the given raft election timeout (heartbeat 50 ms). etcd's
+     * minimum lease TTL follows from it: 1.5 election timeouts rounded up to whole seconds, so etcd's
+     * default of 1 s gives a 2 s minimum.
+     */
+    public static EtcdClusterFixture start(int size, Duration electionTimeout) {
         List<Member> members = IntStream.range(0, size)
                 .mapToObj(i -> new Member("m" + i, FreePorts.next(), FreePorts.next(), tempDir("distlock-etcd-m" + i + "-")))
                 .toList();
-        EtcdClusterFixture cluster = new EtcdClusterFixture(members);
+        EtcdClusterFixture cluster = new EtcdClusterFixture(members, electionTimeout);
         try {
             for (Member member : members) {
                 cluster.processes.add(LocalServerProcess.start(cluster.command(member), member.clientPort(), INSTALL_HINT));
@@ -126,7 +140,7 @@ public final class EtcdClusterFixture implements AutoCloseable {
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", "distlock-test-" + members.get(0).clientPort(),
                 "--heartbeat-interval", "50",
-                "--election-timeout", "500",
+                "--election-timeout", Long.toString(electionTimeout.toMillis()),
                 "--logger", "zap",
                 "--log-level", "warn");
     }

@@ -1,5 +1,7 @@
 package dev.distlock.testsupport;
 
+import java.time.Duration;
+
 /**
  * A single etcd member on free loopback ports with its own data directory; see {@link EtcdClusterFixture}.
  */
@@ -13,6 +15,11 @@ public final class EtcdServerFixture implements AutoCloseable {
 
     public static EtcdServerFixture start() {
         return new EtcdServerFixture(EtcdClusterFixture.start(1));
+    }
+
+    /** A member with the given election timeout; see {@link EtcdClusterFixture#start(int, Duration)}. */
+    public static EtcdServerFixture start(Duration electionTimeout) {
+        return new EtcdServerFixture(EtcdClusterFixture.start(1, electionTimeout));
     }
 
     /** {@code http://127.0.0.1:<port>}. */
