@@ -1,5 +1,7 @@
 package dev.distlock.zookeeper;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,17 +64,40 @@ final class LockNodeStore {
         }
     }
 
-    /** The children of {@code parent}, in queue order; empty when the parent does not exist. */
+    /**
+     * The children of {@code parent}, in queue order; empty when the parent does not exist. Nodes
+     * numbered past the parent's counter limit (see {@link LockNodeNames}) cost one read each, for
+     * their czxid; a busy key only has them after two billion creates without once being emptied.
+     */
     List<String> queue(String parent) {
         try {
             List<String> children = client.getChildren().forPath(parent);
-            children.sort(LockNodeNames.BY_SEQUENCE);
+            children.sort(LockNodeNames.QUEUE_ORDER);
+            int first = (int) children.stream().filter(name -> !LockNodeNames.pastCounterLimit(name)
+                    && LockNodeNames.sequence(name) != null).count();
+            int end = first + (int) children.stream().filter(LockNodeNames::pastCounterLimit).count();
+            if (end - first > 1) {
+                orderByCreation(parent, children.subList(first, end));
+            }
             return children;
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (Exception e) {
             throw failure("list the lock nodes under " + parent, e);
         }
+    }
+
+    /** Sorts {@code names} by czxid, the order in which the leader created them; drops those gone meanwhile. */
+    private void orderByCreation(String parent, List<String> names) throws Exception {
+        Map<String, Long> czxids = new HashMap<>();
+        for (String name : names) {
+            Stat stat = client.checkExists().forPath(parent + "/" + name);
+            if (stat != null) {
+                czxids.put(name, stat.getCzxid());
+            }
+        }
+        names.retainAll(czxids.keySet());
+        names.sort(Comparator.comparingLong(czxids::get));
     }
 
     /**

@@ -278,7 +278,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * prefix as ours, other name. They would otherwise sit in the queue for as long as our session.
      */
     private List<String> withoutStrays(List<String> queue, CreatedNode mine, String parent) {
-        String prefix = mine.name().substring(0, mine.name().length() - 10);
+        String prefix = LockNodeNames.attemptPrefixOf(mine.name());
         List<String> strays = queue.stream()
                 .filter(name -> name.startsWith(prefix) && !name.equals(mine.name()))
                 .toList();
