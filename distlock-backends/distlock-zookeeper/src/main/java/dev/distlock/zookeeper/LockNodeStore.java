@@ -131,6 +131,19 @@ final class LockNodeStore {
         }
     }
 
+    /**
+     * The node's Stat as of the leader's latest commit, or null when it does not exist. A plain read
+     * is answered by whichever server we talk to, and a follower cut off from the leader goes on
+     * answering from its stale copy while the leader expires our session and hands our lock to
+     * somebody else. The sync goes through the leader: a cut-off follower cannot answer it (the call
+     * fails), and a connected one has applied everything committed before it, our session's expiry
+     * and the deletion of our node included, before it answers the read that follows.
+     */
+    Stat statConfirmedByLeader(String path) {
+        sync(path);
+        return stat(path);
+    }
+
     /** The node's Stat, or null when it does not exist. */
     Stat stat(String path) {
         try {

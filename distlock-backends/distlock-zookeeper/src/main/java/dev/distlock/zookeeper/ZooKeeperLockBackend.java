@@ -167,12 +167,13 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         // A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time.
-        // So renewing is checking that our very node (same czxid) is still there.
+        // So renewing is checking that our very node (same czxid) is still there, as the leader
+        // sees it: our own server may be a follower that lost the leader and serves stale reads.
         CreatedNode mine = nodes.get(new LockId(key, owner));
         if (mine == null) {
             return false;
         }
-        Stat stat = store.stat(mine.path());
+        Stat stat = store.statConfirmedByLeader(mine.path());
         return stat != null && stat.getCzxid() == mine.czxid();
     }
 
