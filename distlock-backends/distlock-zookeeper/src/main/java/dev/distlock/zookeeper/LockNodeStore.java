@@ -33,6 +33,18 @@ final class LockNodeStore {
         return client;
     }
 
+    /** The id of the client's current ZooKeeper session; 0 while none is established. Never throws. */
+    long sessionId() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+    }
+
     /** A node just created, with what its Stat told us. */
     record CreatedNode(String path, String name, long czxid, int version) {
     }
