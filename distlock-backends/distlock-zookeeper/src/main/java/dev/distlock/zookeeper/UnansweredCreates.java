@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * session it was sent in is gone (its nodes went with it). Our session's requests are served in
  * order, so a listing sent after the failed create sees its node if the server made it.
  */
-final class UnansweredCreates implements AutoCloseable {
+final class UnansweredCreates {
 
     private static final Logger log = LoggerFactory.getLogger(UnansweredCreates.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(50);
@@ -47,13 +47,12 @@ final class UnansweredCreates implements AutoCloseable {
 
     UnansweredCreates(LockNodeStore store) {
         this.store = store;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+        // Its one thread starts with the first unanswered create.
+        this.sweeper = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "distlock-zookeeper-sweeper");
             thread.setDaemon(true);
             return thread;
         });
-        executor.setRemoveOnCancelPolicy(true);
-        this.sweeper = executor;
     }
 
     /** Remembers a create of {@code id} with {@code prefix} that got no answer, and starts deleting its node. */
@@ -86,11 +85,15 @@ final class UnansweredCreates implements AutoCloseable {
         return pending.size();
     }
 
-    @Override
-    public void close() {
-        if (!pending.isEmpty()) {
+    /**
+     * Stops the clean-up.
+     *
+     * @param sessionEnds true when the session ends with us (our own client): its nodes go with it
+     */
+    void close(boolean sessionEnds) {
+        if (!pending.isEmpty() && !sessionEnds) {
             log.warn("Closing with {} unanswered lock node create(s) not yet cleaned up; their nodes, if any, "
-                    + "last until the ZooKeeper session ends", pending.size());
+                    + "last until the application's ZooKeeper session ends", pending.size());
         }
         sweeper.shutdownNow();
         pending.clear();

@@ -229,7 +229,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         CuratorFramework client = store.client();
         client.getConnectionStateListenable().removeListener(sessionSignals);
         waiters.clear();
-        unanswered.close();
+        unanswered.close(ownsClient);
         if (ownsClient) {
             closeWithin(client, CLOSE_WAIT); // ends the session: the server deletes all our nodes at once
             return;
