@@ -2,14 +2,21 @@ package dev.distlock.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.curator.test.TestingZooKeeperServer;
+import org.apache.curator.test.ZooKeeperServerEmbeddedAdapter;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.server.DataNode;
+import org.apache.zookeeper.server.DataTree;
 
 /**
  * A real ZooKeeper for tests, in the test JVM through Curator's test server: one node
@@ -124,6 +131,43 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Test hook into the single server's data: raises the child counter ({@code cversion}) of the
+     * existing node {@code path} to {@code cversion}, as that many creates of children would.
+     * ZooKeeper numbers the next sequential child of {@code path} with it, so a test reaches the
+     * limit of that signed 32-bit counter without 2^31 round trips. Call it while no request
+     * changes {@code path}'s children.
+     */
+    public void raiseChildVersion(String path, int cversion) {
+        if (server == null) {
+            throw new IllegalStateException("raiseChildVersion is for a single server (ZooKeeperServerFixture.single())");
+        }
+        try {
+            DataTree tree = dataTreeOf(server);
+            DataNode node = tree.getNode(path);
+            if (node == null) {
+                throw new IllegalArgumentException("raiseChildVersion: no node " + path + "; create it first");
+            }
+            tree.setCversionPzxid(path, cversion, node.stat.getPzxid());
+        } catch (ReflectiveOperationException | KeeperException e) {
+            throw new IllegalStateException("Could not raise the child version of " + path, e);
+        }
+    }
+
+    /** curator-test keeps its server behind package-private accessors: this is the one place that reaches in. */
+    private static DataTree dataTreeOf(TestingServer server) throws ReflectiveOperationException {
+        Method testingServer = TestingServer.class.getDeclaredMethod("getTestingZooKeeperServer");
+        testingServer.setAccessible(true);
+        Method main = TestingZooKeeperServer.class.getDeclaredMethod("getMain");
+        main.setAccessible(true);
+        Object face = main.invoke(testingServer.invoke(server));
+        if (!(face instanceof ZooKeeperServerEmbeddedAdapter embedded)) {
+            throw new IllegalStateException("Unexpected in-process ZooKeeper server " + face.getClass().getName()
+                    + ": the test hook knows curator-test's ZooKeeperServerEmbeddedAdapter only");
+        }
+        return embedded.getServerCnxnFactory().getZooKeeperServer().getZKDatabase().getDataTree();
+    }
+
     @Override
     public void close() {
         try {
@@ -138,9 +182,19 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
     }
 
     private static InstanceSpec spec() {
+        return spec(-1, Map.of());
+    }
+
+    /**
+     * A server on free loopback ports with the fixture's tick; {@code serverId} -1 for the next free
+     * one, {@code properties} added to its configuration.
+     */
+    static InstanceSpec spec(int serverId, Map<String, Object> properties) {
         // clientPortAddress: listen on loopback only; the hostname pins quorum and election ports too.
-        return new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, -1,
-                TICK_TIME_MS, -1, Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+        Map<String, Object> all = new HashMap<>(properties);
+        all.put("clientPortAddress", "127.0.0.1");
+        return new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, serverId,
+                TICK_TIME_MS, -1, all, "127.0.0.1");
     }
 
     private static void setIfAbsent(String name, String value) {

@@ -16,16 +16,27 @@ import java.util.Objects;
  * <p>A lock node is {@code lock-<encoded owner>~<attempt>-<sequence>}: '~' is never produced by the
  * encoding, so {@code lock-<owner>~<attempt>-} (the <em>attempt prefix</em>) names the nodes of one
  * create call and nothing else, which lets us find the node of a create whose reply was lost.
- * ZooKeeper appends the sequence as ten digits; order in the queue is by that sequence alone.
+ *
+ * <p>ZooKeeper appends the parent's child counter, a signed 32-bit int raised by every create under
+ * it, as {@code %010d}. A busy key whose parent is never emptied (every denied unfair attempt spends
+ * a number) reaches {@link Integer#MAX_VALUE}, and from then on ZooKeeper 3.9 numbers every later
+ * child {@code 2147483647} (the applied counter never passes it) or, for creates in flight at the
+ * same time, {@code -2147483648} and up (the in-flight copy wraps). So a sequence in
+ * {@code [0, 2147483647)} orders its node exactly, before every node <em>past the limit</em>
+ * ({@code 2147483647} or negative); those are ordered among themselves by their creation
+ * transaction id, the czxid, which the store reads for them (see {@link LockNodeStore#queue}).
  */
 final class LockNodeNames {
 
     private static final String NODE_PREFIX = "lock-";
-    private static final int SEQUENCE_DIGITS = 10;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    /** Orders node names by the sequence ZooKeeper appended, the order of the queue. */
-    static final Comparator<String> BY_SEQUENCE = Comparator.comparingLong(LockNodeNames::sequence);
+    /**
+     * The order of the queue as far as names tell it: by the sequence ZooKeeper appended, then the
+     * nodes past the counter's limit (equal here, in their listing order: the store orders them by
+     * czxid), then names that are not lock nodes of ours, so that they never look like a holder.
+     */
+    static final Comparator<String> QUEUE_ORDER = LockNodeNames::compareInQueue;
 
     private final String basePath;
 
@@ -47,15 +58,55 @@ final class LockNodeNames {
         return NODE_PREFIX + encode(owner) + "~" + attempt + "-";
     }
 
-    static long sequence(String nodeName) {
-        if (nodeName.length() < SEQUENCE_DIGITS) {
-            return Long.MAX_VALUE; // not one of ours: sorts last, never looks like a holder
+    /**
+     * The attempt prefix of a lock node's name ({@code lock-<owner>~<attempt>-}), or null when the
+     * name is not one of ours.
+     */
+    static String attemptPrefixOf(String nodeName) {
+        int end = sequenceStart(nodeName);
+        return end < 0 ? null : nodeName.substring(0, end);
+    }
+
+    /** The sequence ZooKeeper appended, or null when the name is not one of our lock nodes. */
+    static Integer sequence(String nodeName) {
+        int start = sequenceStart(nodeName);
+        if (start < 0) {
+            return null;
         }
         try {
-            return Long.parseLong(nodeName.substring(nodeName.length() - SEQUENCE_DIGITS));
+            return Integer.parseInt(nodeName.substring(start)); // "0000000042", "-2147483648"
         } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
+            return null;
         }
+    }
+
+    /** True for a lock node that ZooKeeper numbered at or past its counter's limit: its name does not order it. */
+    static boolean pastCounterLimit(String nodeName) {
+        Integer sequence = sequence(nodeName);
+        return sequence != null && (sequence == Integer.MAX_VALUE || sequence < 0);
+    }
+
+    private static int compareInQueue(String a, String b) {
+        int byRank = Integer.compare(rank(a), rank(b));
+        if (byRank != 0 || rank(a) != 0) {
+            return byRank;
+        }
+        return Integer.compare(sequence(a), sequence(b));
+    }
+
+    /** 0: ordered by its sequence; 1: past the counter's limit; 2: not a lock node of ours. */
+    private static int rank(String nodeName) {
+        return sequence(nodeName) == null ? 2 : pastCounterLimit(nodeName) ? 1 : 0;
+    }
+
+    /** Where the sequence starts: after the first '-' that follows the last '~' (the encoding never writes '~'). */
+    private static int sequenceStart(String nodeName) {
+        int tilde = nodeName.lastIndexOf('~');
+        if (!nodeName.startsWith(NODE_PREFIX) || tilde < 0) {
+            return -1;
+        }
+        int dash = nodeName.indexOf('-', tilde);
+        return dash < 0 || dash == nodeName.length() - 1 ? -1 : dash + 1;
     }
 
     /** One path element for any string, injective. */

@@ -1,5 +1,7 @@
 package dev.distlock.zookeeper;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +31,18 @@ final class LockNodeStore {
 
     CuratorFramework client() {
         return client;
+    }
+
+    /** The id of the client's current ZooKeeper session; 0 while none is established. Never throws. */
+    long sessionId() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
     }
 
     /** A node just created, with what its Stat told us. */
@@ -62,17 +76,40 @@ final class LockNodeStore {
         }
     }
 
-    /** The children of {@code parent}, in queue order; empty when the parent does not exist. */
+    /**
+     * The children of {@code parent}, in queue order; empty when the parent does not exist. Nodes
+     * numbered past the parent's counter limit (see {@link LockNodeNames}) cost one read each, for
+     * their czxid; a busy key only has them after two billion creates without once being emptied.
+     */
     List<String> queue(String parent) {
         try {
             List<String> children = client.getChildren().forPath(parent);
-            children.sort(LockNodeNames.BY_SEQUENCE);
+            children.sort(LockNodeNames.QUEUE_ORDER);
+            int first = (int) children.stream().filter(name -> !LockNodeNames.pastCounterLimit(name)
+                    && LockNodeNames.sequence(name) != null).count();
+            int end = first + (int) children.stream().filter(LockNodeNames::pastCounterLimit).count();
+            if (end - first > 1) {
+                orderByCreation(parent, children.subList(first, end));
+            }
             return children;
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (Exception e) {
             throw failure("list the lock nodes under " + parent, e);
         }
+    }
+
+    /** Sorts {@code names} by czxid, the order in which the leader created them; drops those gone meanwhile. */
+    private void orderByCreation(String parent, List<String> names) throws Exception {
+        Map<String, Long> czxids = new HashMap<>();
+        for (String name : names) {
+            Stat stat = client.checkExists().forPath(parent + "/" + name);
+            if (stat != null) {
+                czxids.put(name, stat.getCzxid());
+            }
+        }
+        names.retainAll(czxids.keySet());
+        names.sort(Comparator.comparingLong(czxids::get));
     }
 
     /**
@@ -104,6 +141,19 @@ final class LockNodeStore {
         } catch (Exception e) {
             throw failure("watch " + path, e);
         }
+    }
+
+    /**
+     * The node's Stat as of the leader's latest commit, or null when it does not exist. A plain read
+     * is answered by whichever server we talk to, and a follower cut off from the leader goes on
+     * answering from its stale copy while the leader expires our session and hands our lock to
+     * somebody else. The sync goes through the leader: a cut-off follower cannot answer it (the call
+     * fails), and a connected one has applied everything committed before it, our session's expiry
+     * and the deletion of our node included, before it answers the read that follows.
+     */
+    Stat statConfirmedByLeader(String path) {
+        sync(path);
+        return stat(path);
     }
 
     /** The node's Stat, or null when it does not exist. */

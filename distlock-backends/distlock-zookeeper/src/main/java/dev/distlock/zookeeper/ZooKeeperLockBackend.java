@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,8 +65,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private final SessionStateSignals sessionSignals;
     /** The node of each owner that has one (holding or queued), created through this backend. */
     private final ConcurrentMap<LockId, CreatedNode> nodes = new ConcurrentHashMap<>();
-    /** Attempt prefixes of creates that failed without an answer: their node may exist anyway. */
-    private final ConcurrentMap<LockId, Set<String>> unanswered = new ConcurrentHashMap<>();
+    /** Creates that failed without an answer: their node may exist anyway, and is deleted in the background. */
+    private final UnansweredCreates unanswered;
     private final AtomicLong attempts = new AtomicLong();
 
     /**
@@ -87,6 +86,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
                     + client.getState() + ": start it (client.start()) before creating the backend");
         }
         this.store = new LockNodeStore(client);
+        this.unanswered = new UnansweredCreates(store);
         this.names = new LockNodeNames(basePath);
         this.ownsClient = ownsClient;
         this.sessionSignals = new SessionStateSignals(this::forgetSession, waiters);
@@ -118,7 +118,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     public AcquireResult tryAcquire(AcquireRequest request) {
         LockId id = new LockId(request.key(), request.owner());
         String parent = names.keyPath(request.key());
-        deleteUnansweredCreates(id, parent);
+        unanswered.deleteNow(id); // an old node of this owner would stand ahead of its new one
         CreatedNode mine = nodes.get(id); // present: we queue, or this is a retry of a grant
         int recreated = 0;
         boolean synced = false;
@@ -167,12 +167,13 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         // A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time.
-        // So renewing is checking that our very node (same czxid) is still there.
+        // So renewing is checking that our very node (same czxid) is still there, as the leader
+        // sees it: our own server may be a follower that lost the leader and serves stale reads.
         CreatedNode mine = nodes.get(new LockId(key, owner));
         if (mine == null) {
             return false;
         }
-        Stat stat = store.stat(mine.path());
+        Stat stat = store.statConfirmedByLeader(mine.path());
         return stat != null && stat.getCzxid() == mine.czxid();
     }
 
@@ -191,15 +192,15 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public void withdraw(String key, String owner) {
         LockId id = new LockId(key, owner);
-        String parent = names.keyPath(key);
         try {
-            deleteUnansweredCreates(id, parent);
+            unanswered.deleteNow(id);
             CreatedNode mine = nodes.remove(id);
             if (mine != null) {
                 store.delete(mine.path(), mine.version());
             }
         } catch (LockBackendException e) {
-            // The guaranteed delete goes on in the background while the session lives.
+            // Both the guaranteed delete and the clean-up of unanswered creates go on in the
+            // background while the session lives.
             log.debug("Could not withdraw {} from {} now", owner, key, e);
         }
     }
@@ -219,6 +220,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("basePath", names.basePath());
         details.put("nodes", nodes.size());
+        details.put("unansweredCreates", unanswered.size());
         return store.health(details);
     }
 
@@ -227,6 +229,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         CuratorFramework client = store.client();
         client.getConnectionStateListenable().removeListener(sessionSignals);
         waiters.clear();
+        unanswered.close(ownsClient);
         if (ownsClient) {
             closeWithin(client, CLOSE_WAIT); // ends the session: the server deletes all our nodes at once
             return;
@@ -260,17 +263,26 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     private CreatedNode createNode(LockId id, String parent) {
         String prefix = LockNodeNames.attemptPrefix(id.owner(), attempts.incrementAndGet());
+        CreatedNode created;
         try {
-            CreatedNode created = store.createEphemeralSequential(parent, prefix,
-                    id.owner().getBytes(StandardCharsets.UTF_8));
-            nodes.put(id, created);
-            return created;
+            created = store.createEphemeralSequential(parent, prefix, id.owner().getBytes(StandardCharsets.UTF_8));
         } catch (LockBackendException e) {
-            // The server may have created the node and only the answer was lost: remember its name
-            // prefix so that the next call for this owner deletes it rather than leaving it queued.
-            unanswered.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(prefix);
+            // The server may have created the node and only the answer was lost: it is deleted in
+            // the background, found by its attempt prefix, whether or not this owner calls again.
+            unanswered.remember(id, parent, prefix);
             throw e;
         }
+        nodes.put(id, created);
+        if (Thread.currentThread().isInterrupted()) {
+            // Our caller stopped waiting (the engine's deadline) as the answer came: it will not hear
+            // of this node, so the node must not stay queued in its name. (Put first, then checked: a
+            // release sent after the caller gave up finds the node in one place or the other.)
+            nodes.remove(id, created);
+            unanswered.remember(id, parent, prefix);
+            throw new LockBackendException("ZooKeeper: the lock node " + created.path()
+                    + " was created after its caller had stopped waiting; it is deleted again");
+        }
+        return created;
     }
 
     /**
@@ -278,7 +290,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * prefix as ours, other name. They would otherwise sit in the queue for as long as our session.
      */
     private List<String> withoutStrays(List<String> queue, CreatedNode mine, String parent) {
-        String prefix = mine.name().substring(0, mine.name().length() - 10);
+        String prefix = LockNodeNames.attemptPrefixOf(mine.name());
         List<String> strays = queue.stream()
                 .filter(name -> name.startsWith(prefix) && !name.equals(mine.name()))
                 .toList();
@@ -291,29 +303,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         return rest;
     }
 
-    private void deleteUnansweredCreates(LockId id, String parent) {
-        Set<String> prefixes = unanswered.remove(id);
-        if (prefixes == null) {
-            return;
-        }
-        try {
-            for (String name : store.queue(parent)) {
-                if (prefixes.stream().anyMatch(name::startsWith)) {
-                    store.delete(parent + "/" + name, 0);
-                }
-            }
-        } catch (LockBackendException e) {
-            unanswered.merge(id, prefixes, (a, b) -> {
-                a.addAll(b);
-                return a;
-            });
-            throw e;
-        }
-    }
-
     /** The session is gone, and every node with it: nothing we remember is ours any more. */
     private void forgetSession() {
         nodes.clear();
-        unanswered.clear();
+        unanswered.forgetAll();
     }
 }

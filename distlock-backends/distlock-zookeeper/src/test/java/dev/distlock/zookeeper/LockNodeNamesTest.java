@@ -51,8 +51,34 @@ class LockNodeNamesTest {
         List<String> queue = new ArrayList<>(List.of(
                 LockNodeNames.attemptPrefix("a", 1) + "0000000002",
                 LockNodeNames.attemptPrefix("z", 1) + "0000000001"));
-        queue.sort(LockNodeNames.BY_SEQUENCE);
+        queue.sort(LockNodeNames.QUEUE_ORDER);
         assertThat(queue.get(0)).endsWith("0000000001");
+    }
+
+    @Test
+    void nodesNumberedAtOrPastTheCounterLimitComeAfterEveryNodeNumberedBelowIt() {
+        // As ZooKeeper writes them (%010d of a signed int): the counter's last numbers, then the wrapped ones.
+        String below = LockNodeNames.attemptPrefix("holder", 1) + "2147483646";
+        String first = LockNodeNames.attemptPrefix("a", 1) + "0000000000";
+        String atLimit = LockNodeNames.attemptPrefix("b", 2) + "2147483647";
+        String wrapped = LockNodeNames.attemptPrefix("c", 3) + "-2147483648";
+        List<String> queue = new ArrayList<>(List.of("not-a-lock-node", wrapped, atLimit, below, first));
+        queue.sort(LockNodeNames.QUEUE_ORDER);
+        assertThat(queue.subList(0, 2)).containsExactly(first, below);
+        assertThat(queue.subList(2, 4)).as("ordered by czxid, by the store").containsExactlyInAnyOrder(atLimit, wrapped);
+        assertThat(queue.get(4)).isEqualTo("not-a-lock-node");
+        assertThat(LockNodeNames.pastCounterLimit(atLimit)).isTrue();
+        assertThat(LockNodeNames.pastCounterLimit(wrapped)).isTrue();
+        assertThat(LockNodeNames.pastCounterLimit(below)).isFalse();
+        assertThat(LockNodeNames.sequence(wrapped)).isEqualTo(Integer.MIN_VALUE);
+        assertThat(LockNodeNames.attemptPrefixOf(wrapped)).isEqualTo(LockNodeNames.attemptPrefix("c", 3));
+    }
+
+    @Test
+    void ownersWithDashesKeepTheirAttemptPrefix() {
+        String name = LockNodeNames.attemptPrefix("a-b-1:2", 7) + "-0000000005";
+        assertThat(LockNodeNames.attemptPrefixOf(name)).isEqualTo(LockNodeNames.attemptPrefix("a-b-1:2", 7));
+        assertThat(LockNodeNames.sequence(name)).isEqualTo(-5);
     }
 
     @Test
