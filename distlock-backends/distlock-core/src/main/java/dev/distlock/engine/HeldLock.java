@@ -38,6 +38,7 @@ final class HeldLock {
     private final AtomicLong renewals = new AtomicLong();
     private volatile ScheduledFuture<?> watchdog;
     private volatile CompletableFuture<?> renewalInFlight = NO_RENEWAL;
+    private volatile CompletableFuture<?> renewalSettled = NO_RENEWAL;
     // Guarded by this: the holds and who may re-enter.
     private Thread holder;
     private int syncHolds = 1;
@@ -173,17 +174,22 @@ final class HeldLock {
         return !renewalInFlight.isDone();
     }
 
-    void renewalStarted(CompletableFuture<?> renewal) {
-        renewalInFlight = renewal;
+    /**
+     * @param answered completes when the engine has the answer (or stopped waiting at the deadline)
+     * @param settled  completes when the call has ended on its store-call thread as well
+     */
+    void renewalStarted(CompletableFuture<?> answered, CompletableFuture<?> settled) {
+        renewalInFlight = answered;
+        renewalSettled = CompletableFuture.allOf(answered.handle((ignored, error) -> null), settled);
     }
 
     /**
-     * Runs {@code action} once no renewal is in flight, so that a renewal sent earlier cannot land
-     * after it at the store (a renewal that arrives after the shortening to {@code holdAtLeast}
+     * Runs {@code action} once no renewal is in flight, not even one the engine stopped waiting for,
+     * so that a renewal sent earlier cannot land after it at the store (a renewal that arrives after the shortening to {@code holdAtLeast}
      * would extend the lease to its full length again).
      */
     void afterRenewalInFlight(Runnable action) {
-        renewalInFlight.handle((ignored, error) -> null).thenRun(action);
+        renewalSettled.thenRun(action);
     }
 
     private void cancelWatchdog() {

@@ -1,6 +1,7 @@
 package dev.distlock.engine;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -60,8 +61,9 @@ final class RenewalWatchdog {
         Duration lease = lock.options.lease();
         Duration deadline = min(calls.timeout(), lease.dividedBy(3));
         long sent = engine.nanoTime();
-        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renew(lock.key, lock.owner, lease))
-                .whenComplete((extended, error) -> renewed(lock, sent, extended, error)));
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renew(lock.key, lock.owner, lease), settled)
+                .whenComplete((extended, error) -> renewed(lock, sent, extended, error)), settled);
     }
 
     private void renewed(HeldLock lock, long sent, Boolean extended, Throwable error) {

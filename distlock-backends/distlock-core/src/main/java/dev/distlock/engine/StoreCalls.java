@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -114,10 +115,29 @@ final class StoreCalls {
 
     /** Runs the call without waiting for it; the future fails with {@link LockBackendException} at {@code deadline}. */
     <T> CompletableFuture<T> submit(String operation, String key, Duration deadline, Supplier<T> call) {
+        return submit(operation, key, deadline, call, new CompletableFuture<>());
+    }
+
+    /**
+     * Like {@link #submit(String, String, Duration, Supplier)}, also completing {@code settled} when
+     * the call has really ended on its thread: a call the engine stopped waiting for may still reach
+     * the store later, and what must not be overtaken by it waits for this.
+     */
+    <T> CompletableFuture<T> submit(String operation, String key, Duration deadline, Supplier<T> call,
+                                    CompletableFuture<Void> settled) {
+        AtomicBoolean started = new AtomicBoolean();
+        Supplier<T> settling = () -> {
+            started.set(true);
+            try {
+                return call.get();
+            } finally {
+                settled.complete(null);
+            }
+        };
         CompletableFuture<T> answer = new CompletableFuture<>();
         if (inline) {
             try {
-                answer.complete(call.get());
+                answer.complete(settling.get());
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }
@@ -125,14 +145,18 @@ final class StoreCalls {
         }
         FutureTask<T> task;
         try {
-            task = start(operation, key, completing(answer, call));
+            task = start(operation, key, completing(answer, settling));
         } catch (LockBackendException e) {
+            settled.complete(null);
             answer.completeExceptionally(e);
             return answer;
         }
         ScheduledFuture<?> expiry = timer.schedule(() -> {
             if (answer.completeExceptionally(notAnswered(operation, key, deadline))) {
                 task.cancel(true);
+                if (!started.get()) {
+                    settled.complete(null); // cancelled before it ran: it never will
+                }
             }
         }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         answer.whenComplete((value, error) -> expiry.cancel(false));

@@ -25,6 +25,11 @@ class RecordingEvents implements LockEventListener {
     }
 
     @Override
+    public void renewed(String name, String key, boolean extended) {
+        events.add("renewed " + key + " " + extended);
+    }
+
+    @Override
     public void lost(String name, String key, String reason) {
         events.add("lost " + key + ": " + reason);
     }

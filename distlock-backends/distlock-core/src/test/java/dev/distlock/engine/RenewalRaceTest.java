@@ -29,17 +29,35 @@ class RenewalRaceTest {
 
     @Test
     void renewalInFlightDoesNotReextendAHoldAtLeastThatWasShortened() {
-        LockOptions options = LockOptions.of(Duration.ofMillis(300), Duration.ZERO).withHoldAtLeast(Duration.ofMillis(200));
+        // Long enough that the store's own (real-time) lease does not run out while the test looks.
+        LockOptions options = LockOptions.of(Duration.ofSeconds(3), Duration.ZERO).withHoldAtLeast(Duration.ofSeconds(2));
         backend.hangNextRenewal.set(true);
         Lease lease = engine.acquire("k", options);
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.renewCalls.get() >= 1); // in flight, unanswered
 
-        lease.close(); // shortens the lease to the 200 ms hold that remains (the test's clock stands still)
+        lease.close(); // shortens the lease to the 2 s hold that remains (the test's clock stands still)
         backend.unblock.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 2);
         List<Duration> applied = backend.appliedRenewals;
-        assertThat(applied.get(applied.size() - 1)).as("the last renewal the store applied").isEqualTo(Duration.ofMillis(200));
+        assertThat(applied.get(applied.size() - 1)).as("the last renewal the store applied").isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void renewalTheEngineStoppedWaitingForCannotReextendAShortenedHoldEither() {
+        // Long enough that the store's own (real-time) lease does not run out while the test looks.
+        LockOptions options = LockOptions.of(Duration.ofSeconds(3), Duration.ZERO).withHoldAtLeast(Duration.ofSeconds(2));
+        backend.hangNextRenewal.set(true);
+        Lease lease = engine.acquire("k", options);
+        // The renewal's deadline (a third of the lease) passed: the engine stopped waiting, the call did not end.
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.count("renewed test:k false") >= 1);
+
+        lease.close();
+        backend.unblock.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 2);
+        List<Duration> applied = backend.appliedRenewals;
+        assertThat(applied.get(applied.size() - 1)).as("the last renewal the store applied").isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
