@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.distlock.redis.EvictionPolicyCheck;
+
 /** The {@code distlock.redis.*} properties of the Redis lock backend. */
 @ConfigurationProperties("distlock.redis")
 public class RedisLockProperties {
@@ -27,6 +29,12 @@ public class RedisLockProperties {
 
     /** Bound on the health check and on setting up the release subscription. */
     private Duration operationTimeout = Duration.ofSeconds(2);
+
+    /**
+     * What start-up does when Redis's maxmemory-policy may evict distlock's keys (anything but
+     * noeviction, with a maxmemory limit): FAIL refuses to start, WARN logs the consequence and goes on.
+     */
+    private EvictionPolicyCheck evictionPolicyCheck = EvictionPolicyCheck.FAIL;
 
     /** How distlock reaches Redis. */
     public enum Mode {
@@ -82,5 +90,13 @@ public class RedisLockProperties {
 
     public void setOperationTimeout(Duration operationTimeout) {
         this.operationTimeout = operationTimeout;
+    }
+
+    public EvictionPolicyCheck getEvictionPolicyCheck() {
+        return evictionPolicyCheck;
+    }
+
+    public void setEvictionPolicyCheck(EvictionPolicyCheck evictionPolicyCheck) {
+        this.evictionPolicyCheck = evictionPolicyCheck;
     }
 }
