@@ -24,6 +24,7 @@ import dev.distlock.redis.RedisLockBackend;
 import dev.distlock.redis.RedisLockSettings;
 import dev.distlock.redis.RedlockLockBackend;
 import dev.distlock.redis.RedlockSettings;
+import dev.distlock.redis.ReplicaWait;
 import dev.distlock.spi.LockBackend;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -51,7 +52,8 @@ public final class RedisLockBackendConfiguration {
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
             return new RedlockLockBackend(new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), settings));
         }
-        RedisLockBackend backend = new RedisLockBackend(connectionFactory.getObject(), settings);
+        RedisLockBackend backend = new RedisLockBackend(connectionFactory.getObject(), settings,
+                new ReplicaWait(properties.getWaitForReplicas(), properties.getWaitForReplicasTimeout()));
         try {
             backend.checkEvictionPolicy(properties.getEvictionPolicyCheck(), EVICTION_POLICY_READ_TIMEOUT);
         } catch (RedisEvictionPolicyException e) {

@@ -36,6 +36,15 @@ public class RedisLockProperties {
      */
     private EvictionPolicyCheck evictionPolicyCheck = EvictionPolicyCheck.FAIL;
 
+    /**
+     * Single mode: how many replicas must acknowledge each grant (Redis WAIT) before it is returned;
+     * 0 (default) does not wait. Narrows, does not close, the window in which a failover loses a grant.
+     */
+    private int waitForReplicas;
+
+    /** How long Redis waits for those replicas; a grant fewer replicas acknowledged is released and the attempt fails. */
+    private Duration waitForReplicasTimeout = Duration.ofMillis(100);
+
     /** How distlock reaches Redis. */
     public enum Mode {
         /** One Redis deployment (single node, Sentinel or Cluster) through the application's RedisConnectionFactory. */
@@ -98,5 +107,21 @@ public class RedisLockProperties {
 
     public void setEvictionPolicyCheck(EvictionPolicyCheck evictionPolicyCheck) {
         this.evictionPolicyCheck = evictionPolicyCheck;
+    }
+
+    public int getWaitForReplicas() {
+        return waitForReplicas;
+    }
+
+    public void setWaitForReplicas(int waitForReplicas) {
+        this.waitForReplicas = waitForReplicas;
+    }
+
+    public Duration getWaitForReplicasTimeout() {
+        return waitForReplicasTimeout;
+    }
+
+    public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
+        this.waitForReplicasTimeout = waitForReplicasTimeout;
     }
 }

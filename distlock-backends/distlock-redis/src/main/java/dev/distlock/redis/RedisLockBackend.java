@@ -44,6 +44,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     private final StringRedisTemplate redis;
     private final RedisLockSettings settings;
+    private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final RedisReleaseSubscriber subscriber;
     private final FairQueueKeeper fairQueue;
@@ -55,14 +56,25 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     }
 
     public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings) {
-        this(connectionFactory, connectionFactory, settings);
+        this(connectionFactory, settings, ReplicaWait.NONE);
+    }
+
+    /** With {@code replicaWait} enabled, every grant waits for replicas; see {@link ReplicaWait}. */
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings, ReplicaWait replicaWait) {
+        this(connectionFactory, connectionFactory, settings, replicaWait);
     }
 
     /** Tests: the release subscription on its own connection factory, e.g. through a fault proxy. */
     RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
             RedisLockSettings settings) {
+        this(connectionFactory, subscriptionFactory, settings, ReplicaWait.NONE);
+    }
+
+    private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
+            RedisLockSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
         this.settings = settings;
+        this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
         this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, settings.releaseChannel(),
                 settings.operationTimeout(), waiters);
@@ -83,13 +95,15 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public AcquireResult tryAcquire(AcquireRequest request) {
         RedisKeyLayout keys = RedisKeyLayout.of(request.key());
         String lease = millis(request.ttl());
+        Runnable undo = () -> release(request.key(), request.owner());
         if (!request.fair()) {
-            return toResult(call("acquire", request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
-                    List.of(keys.lock(), keys.fence()), request.owner(), lease)));
+            return toResult(call("acquire", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
+                    RedisLockScripts.ACQUIRE, List.of(keys.lock(), keys.fence()), request.owner(), lease), undo)));
         }
-        List<Long> reply = call("acquire (fair)", request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
-                List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()), request.owner(), lease,
-                millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()));
+        List<Long> reply = call("acquire (fair)", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
+                RedisLockScripts.FAIR_ACQUIRE, List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()),
+                request.owner(), lease, millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()),
+                undo));
         AcquireResult result = toResult(reply);
         if (result instanceof AcquireResult.Granted) {
             fairQueue.done(request.key(), request.owner());
