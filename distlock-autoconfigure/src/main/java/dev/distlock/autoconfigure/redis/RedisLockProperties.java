@@ -27,7 +27,7 @@ public class RedisLockProperties {
     /** Fair locks: how long a waiter's place in the queue survives once its JVM stops refreshing it. */
     private Duration queueEntryLifetime = Duration.ofSeconds(10);
 
-    /** Bound on the health check and on setting up the release subscription. */
+    /** Bound on the health check and on one attempt to start the release subscription, which nobody waits for. */
     private Duration operationTimeout = Duration.ofSeconds(2);
 
     /**
