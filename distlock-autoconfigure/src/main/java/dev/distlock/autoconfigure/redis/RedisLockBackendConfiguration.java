@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.redis;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,10 +18,13 @@ import org.springframework.util.ClassUtils;
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
+import dev.distlock.redis.RedisEvictionPolicyException;
 import dev.distlock.redis.RedisLockBackend;
 import dev.distlock.redis.RedisLockSettings;
 import dev.distlock.redis.RedlockLockBackend;
 import dev.distlock.redis.RedlockSettings;
+import dev.distlock.redis.ReplicaWait;
 import dev.distlock.spi.LockBackend;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -38,6 +42,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @EnableConfigurationProperties(RedisLockProperties.class)
 public final class RedisLockBackendConfiguration {
 
+    /** As long as the engine's first-connection deadline: the read may be opening the connection. */
+    static final Duration EVICTION_POLICY_READ_TIMEOUT = Duration.ofSeconds(10);
+
     @Bean(destroyMethod = "close")
     LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory) {
         RedisLockSettings settings = new RedisLockSettings(properties.getReleaseChannel(),
@@ -45,7 +52,15 @@ public final class RedisLockBackendConfiguration {
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
             return new RedlockLockBackend(new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), settings));
         }
-        return new RedisLockBackend(connectionFactory.getObject(), settings);
+        RedisLockBackend backend = new RedisLockBackend(connectionFactory.getObject(), settings,
+                new ReplicaWait(properties.getWaitForReplicas(), properties.getWaitForReplicasTimeout()));
+        try {
+            backend.checkEvictionPolicy(properties.getEvictionPolicyCheck(), EVICTION_POLICY_READ_TIMEOUT);
+        } catch (RedisEvictionPolicyException e) {
+            backend.close();
+            throw new LockBackendNotAvailableException(e.description(), e.action());
+        }
+        return backend;
     }
 
     /**

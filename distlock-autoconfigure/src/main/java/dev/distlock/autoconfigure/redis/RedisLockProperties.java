@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.distlock.redis.EvictionPolicyCheck;
+
 /** The {@code distlock.redis.*} properties of the Redis lock backend. */
 @ConfigurationProperties("distlock.redis")
 public class RedisLockProperties {
@@ -25,8 +27,23 @@ public class RedisLockProperties {
     /** Fair locks: how long a waiter's place in the queue survives once its JVM stops refreshing it. */
     private Duration queueEntryLifetime = Duration.ofSeconds(10);
 
-    /** Bound on the health check and on setting up the release subscription. */
+    /** Bound on the health check and on one attempt to start the release subscription, which nobody waits for. */
     private Duration operationTimeout = Duration.ofSeconds(2);
+
+    /**
+     * What start-up does when Redis's maxmemory-policy may evict distlock's keys (anything but
+     * noeviction, with a maxmemory limit): FAIL refuses to start, WARN logs the consequence and goes on.
+     */
+    private EvictionPolicyCheck evictionPolicyCheck = EvictionPolicyCheck.FAIL;
+
+    /**
+     * Single mode: how many replicas must acknowledge each grant (Redis WAIT) before it is returned;
+     * 0 (default) does not wait. Narrows, does not close, the window in which a failover loses a grant.
+     */
+    private int waitForReplicas;
+
+    /** How long Redis waits for those replicas; a grant fewer replicas acknowledged is released and the attempt fails. */
+    private Duration waitForReplicasTimeout = Duration.ofMillis(100);
 
     /** How distlock reaches Redis. */
     public enum Mode {
@@ -82,5 +99,29 @@ public class RedisLockProperties {
 
     public void setOperationTimeout(Duration operationTimeout) {
         this.operationTimeout = operationTimeout;
+    }
+
+    public EvictionPolicyCheck getEvictionPolicyCheck() {
+        return evictionPolicyCheck;
+    }
+
+    public void setEvictionPolicyCheck(EvictionPolicyCheck evictionPolicyCheck) {
+        this.evictionPolicyCheck = evictionPolicyCheck;
+    }
+
+    public int getWaitForReplicas() {
+        return waitForReplicas;
+    }
+
+    public void setWaitForReplicas(int waitForReplicas) {
+        this.waitForReplicas = waitForReplicas;
+    }
+
+    public Duration getWaitForReplicasTimeout() {
+        return waitForReplicasTimeout;
+    }
+
+    public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
+        this.waitForReplicasTimeout = waitForReplicasTimeout;
     }
 }

@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,19 @@ class RedisLockBackendConfigurationTests {
             RedisLockProperties properties = context.getBean(RedisLockProperties.class);
             assertThat(properties.getReleaseChannel()).isEqualTo("app:released");
             assertThat(properties.getQueueEntryLifetime()).isEqualTo(Duration.ofSeconds(3));
+        });
+    }
+
+    @Test
+    void waitForReplicasAppliesToEveryGrant() {
+        // This test's Redis has no replica: a grant that must reach one is released and the attempt fails.
+        withSpringDataRedis.withPropertyValues("distlock.redis.wait-for-replicas=1",
+                "distlock.redis.wait-for-replicas-timeout=50ms").run(context -> {
+            assertThat(context).hasNotFailed();
+            DistributedLocks locks = context.getBean(DistributedLocks.class);
+            assertThatThrownBy(() -> locks.tryAcquire("replicated", LockOptions.of(Duration.ofSeconds(30), Duration.ZERO)))
+                    .hasStackTraceContaining("0 of 1 replicas acknowledged");
+            assertThat(context.getBean(StringRedisTemplate.class).hasKey("{lock:distlock:replicated}")).isFalse();
         });
     }
 

@@ -1,12 +1,10 @@
 package dev.distlock.redis;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.distlock.spi.AcquireRequest;
@@ -17,6 +15,8 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -31,32 +31,52 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence, or a replica
  * promoted before it received the last INCR, issues a token again.
  *
- * <p>The backend owns only what it creates (a listener container, two daemon threads); the
+ * <p>Redis must not evict these keys: see {@link RedisEvictionPolicy}; health reports the policy and
+ * {@link #checkEvictionPolicy} is the start-up check.
+ *
+ * <p>The backend owns only what it creates (a listener container and its daemon threads); the
  * connection factory stays the application's.
  */
 public final class RedisLockBackend implements LockBackend, ReleaseNotifications {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisLockBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
     private final StringRedisTemplate redis;
     private final RedisLockSettings settings;
+    private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final RedisReleaseSubscriber subscriber;
     private final FairQueueKeeper fairQueue;
-    private final ExecutorService healthProbe = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "distlock-redis-health");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
+    private final RedisHealthProbe healthProbe;
 
     public RedisLockBackend(RedisConnectionFactory connectionFactory) {
         this(connectionFactory, RedisLockSettings.defaults());
     }
 
     public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings) {
+        this(connectionFactory, settings, ReplicaWait.NONE);
+    }
+
+    /** With {@code replicaWait} enabled, every grant waits for replicas; see {@link ReplicaWait}. */
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings, ReplicaWait replicaWait) {
+        this(connectionFactory, connectionFactory, settings, replicaWait);
+    }
+
+    /** Tests: the release subscription on its own connection factory, e.g. through a fault proxy. */
+    RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
+            RedisLockSettings settings) {
+        this(connectionFactory, subscriptionFactory, settings, ReplicaWait.NONE);
+    }
+
+    private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
+            RedisLockSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
         this.settings = settings;
-        this.subscriber = new RedisReleaseSubscriber(connectionFactory, settings.releaseChannel(),
+        this.grants = new ReplicatedGrants(redis, replicaWait);
+        this.healthProbe = new RedisHealthProbe(redis);
+        this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, settings.releaseChannel(),
                 settings.operationTimeout(), waiters);
         this.fairQueue = new FairQueueKeeper(settings.queueEntryLifetime(), this::keepQueued);
     }
@@ -75,13 +95,15 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public AcquireResult tryAcquire(AcquireRequest request) {
         RedisKeyLayout keys = RedisKeyLayout.of(request.key());
         String lease = millis(request.ttl());
+        Runnable undo = () -> release(request.key(), request.owner());
         if (!request.fair()) {
-            return toResult(call("acquire", request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
-                    List.of(keys.lock(), keys.fence()), request.owner(), lease)));
+            return toResult(call("acquire", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
+                    RedisLockScripts.ACQUIRE, List.of(keys.lock(), keys.fence()), request.owner(), lease), undo)));
         }
-        List<Long> reply = call("acquire (fair)", request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
-                List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()), request.owner(), lease,
-                millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()));
+        List<Long> reply = call("acquire (fair)", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
+                RedisLockScripts.FAIR_ACQUIRE, List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()),
+                request.owner(), lease, millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()),
+                undo));
         AcquireResult result = toResult(reply);
         if (result instanceof AcquireResult.Granted) {
             fairQueue.done(request.key(), request.owner());
@@ -113,24 +135,64 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
                 List.of(keys.queue(), keys.queueDeadlines()), owner, settings.releaseChannel(), key));
     }
 
+    /**
+     * Returns at once. When the release subscription is live, a release published after this
+     * returns wakes {@code onChange}. When it is not (not started yet, Redis or its pub/sub
+     * connection down), it is started in the background and meanwhile {@code onChange} is called
+     * every {@link RedisReleaseSubscriber#POLL_WITHOUT_SUBSCRIPTION} (bounded polling), and once
+     * more when the subscription is confirmed: no release goes unnoticed for longer than that.
+     */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
         Subscription subscription = waiters.add(key, onChange);
-        // Listening before this returns, so no release falls between subscribe and the next attempt.
-        subscriber.ensureListening();
+        if (!subscriber.isLive()) {
+            subscriber.startInBackground();
+            if (log.isDebugEnabled()) {
+                log.debug("Waiter of lock '{}' has no live release subscription ({}); it is woken to poll until there is one",
+                        abbreviate(key), subscriber.describe());
+            }
+        }
         return subscription;
+    }
+
+    /** Tests: whether a release published now reaches this backend's waiters by message. */
+    boolean releaseSubscriptionLive() {
+        return subscriber.isLive();
+    }
+
+    /**
+     * Reads {@code maxmemory-policy} and acts on it as {@code check} says: fails with
+     * {@link RedisEvictionPolicyException} or logs a WARN when Redis may evict distlock's keys, and
+     * logs a WARN when the policy cannot be read. Waits at most {@code wait} for Redis.
+     */
+    public RedisEvictionPolicy checkEvictionPolicy(EvictionPolicyCheck check, Duration wait) {
+        RedisEvictionPolicy policy = evictionPolicy(wait);
+        evictionGuard.atStartUp(policy, check);
+        return policy;
+    }
+
+    /** Redis's eviction policy as it is now, waiting at most {@code wait}; never throws. */
+    public RedisEvictionPolicy evictionPolicy(Duration wait) {
+        return healthProbe.evictionPolicy(wait);
     }
 
     @Override
     public BackendHealth health() {
-        long started = System.nanoTime();
         try {
-            Future<String> ping = healthProbe.submit(() -> redis.execute(connection -> connection.ping(), true));
-            String pong = ping.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            return BackendHealth.up(Map.of("mode", "single", "ping", String.valueOf(pong), "pingMillis", tookMillis,
-                    "waitingKeys", waiters.keyCount(), "fairWaiters", fairQueue.size()));
-        } catch (java.util.concurrent.TimeoutException e) {
+            RedisHealthProbe.Answer answer = healthProbe.probe(settings.operationTimeout());
+            evictionGuard.seen(answer.eviction());
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("mode", "single");
+            details.put("ping", String.valueOf(answer.pong()));
+            details.put("pingMillis", answer.millis());
+            details.put("maxmemoryPolicy", answer.eviction().policy());
+            details.put("maxmemory", answer.eviction().maxmemory());
+            details.put("eviction", answer.eviction().consequence());
+            details.put("releaseSubscription", subscriber.describe());
+            details.put("waitingKeys", waiters.keyCount());
+            details.put("fairWaiters", fairQueue.size());
+            return BackendHealth.up(details);
+        } catch (TimeoutException e) {
             return BackendHealth.down("Redis did not answer PING within " + settings.operationTimeout(),
                     Map.of("mode", "single"));
         } catch (InterruptedException e) {
@@ -146,7 +208,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public void close() {
         fairQueue.close();
         subscriber.close();
-        healthProbe.shutdownNow();
+        healthProbe.close();
     }
 
     private boolean keepQueued(String key, String owner) {

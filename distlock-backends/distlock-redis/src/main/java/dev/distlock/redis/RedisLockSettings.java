@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param queueEntryLifetime fair mode: how long a waiter's place in the queue survives once the
  *                           waiter stops refreshing it (its JVM died); a dead first-in-line blocks
  *                           the queue at most this long
- * @param operationTimeout   the bound on {@link dev.distlock.spi.LockBackend#health()}, and in
- *                           Redlock mode on each node's answer
+ * @param operationTimeout   the bound on {@link dev.distlock.spi.LockBackend#health()} and on one
+ *                           attempt to start the release subscription (which nobody waits for),
+ *                           and in Redlock mode on each node's answer
  */
 public record RedisLockSettings(String releaseChannel, Duration queueEntryLifetime, Duration operationTimeout) {
 

@@ -4,6 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +21,25 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
- * the release channel, whose messages (lock keys) go to {@link ReleaseWaiters}. Started on the
- * first waiter, not at construction, so that a backend can be built while Redis is still down.
- * The container re-subscribes by itself after a lost connection; since releases published in
- * the gap are lost, every waiter is woken once the subscription is back.
+ * the release channel, whose messages (lock keys) go to {@link ReleaseWaiters}.
+ *
+ * <p>Nobody waits for it to start. The first waiter starts it in the background (so that a backend
+ * can be built, and a waiter can subscribe, while Redis or its pub/sub connection is down), and
+ * while it is not live every waiter is woken every {@link #POLL_WITHOUT_SUBSCRIPTION} to try
+ * again: bounded polling instead of a release that nobody hears. A start that has not confirmed
+ * the subscription within the start timeout is abandoned and tried again a second later, while
+ * waiters remain. Every confirmed (re)subscription wakes every waiter, since releases published
+ * before it were not seen.
+ *
+ * <p>State changes take a {@link ReentrantLock}, never held across a call to Redis, so that no
+ * caller (a virtual thread included) blocks behind a subscription that hangs.
  */
 final class RedisReleaseSubscriber implements MessageListener, SubscriptionListener, AutoCloseable {
+
+    /** How often waiters retry while no subscription would tell them of a release. */
+    static final Duration POLL_WITHOUT_SUBSCRIPTION = Duration.ofMillis(200);
+    /** Pause between two start attempts that did not confirm the subscription. */
+    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(RedisReleaseSubscriber.class);
 
@@ -29,9 +47,17 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private final String channel;
     private final Duration startTimeout;
     private final ReleaseWaiters waiters;
-    private RedisMessageListenerContainer container;
-    private ExecutorService dispatcher;
-    private volatile boolean subscribedOnce;
+    private final ScheduledExecutorService threads;
+    private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock.
+    private Listening current;
+    // Set once this subscriber has heard the confirmation and woken the waiters registered before it.
+    private boolean confirmed;
+    private boolean starting;
+    private long nextStartNanos = System.nanoTime();
+    private String notLiveBecause = "not started yet (no waiter so far)";
+    private boolean pollingLogged;
+    private int failedAttempts;
     private boolean closed;
 
     RedisReleaseSubscriber(RedisConnectionFactory connectionFactory, String channel, Duration startTimeout,
@@ -40,30 +66,66 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
         this.channel = channel;
         this.startTimeout = startTimeout;
         this.waiters = waiters;
+        // Two threads: one may spend the start timeout in a start attempt, the other keeps polling.
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
+            Thread thread = new Thread(runnable, "distlock-redis-release-subscriber");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.threads = executor;
+        long period = POLL_WITHOUT_SUBSCRIPTION.toMillis();
+        threads.scheduleWithFixedDelay(this::pollWhileNotLive, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** True when a release published now reaches this JVM's waiters by message. */
+    boolean isLive() {
+        lock.lock();
+        try {
+            return live();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock. */
+    private boolean live() {
+        return current != null && confirmed && current.container().isListening();
     }
 
     /**
-     * Makes sure the subscription is active, so that a release published after this returns is
-     * seen. Returns false (and the engine falls back to polling) when Redis cannot be reached now.
+     * Returns at once. Unless the subscription is live, starts it in the background (at most one
+     * attempt at a time, {@link #RETRY_DELAY} apart); meanwhile waiters are polled.
      */
-    synchronized boolean ensureListening() {
-        if (closed) {
-            return false;
-        }
-        if (container != null && container.isListening()) {
-            return true;
-        }
-        if (container == null) {
-            container = newContainer();
+    void startInBackground() {
+        lock.lock();
+        try {
+            if (closed || starting || live() || System.nanoTime() - nextStartNanos < 0) {
+                return;
+            }
+            starting = true;
+        } finally {
+            lock.unlock();
         }
         try {
-            container.start();
-        } catch (RuntimeException e) {
-            log.warn("Could not subscribe to {}; waiters poll until it succeeds: {}", channel, e.toString());
-            stopContainer();
-            return false;
+            threads.execute(this::attemptStart);
+        } catch (RejectedExecutionException e) {
+            finishAttempt(false, "the backend is closed");
         }
-        return container.isListening();
+    }
+
+    /** For health: "live", or why waiters poll. */
+    String describe() {
+        lock.lock();
+        try {
+            if (live()) {
+                return "live on " + channel;
+            }
+            String why = starting ? "starting; before: " + notLiveBecause : notLiveBecause;
+            return "not live (" + why + "): waiters poll every " + POLL_WITHOUT_SUBSCRIPTION.toMillis() + " ms";
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -72,46 +134,151 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     }
 
     @Override
-    public void onChannelSubscribed(byte[] channel, long count) {
-        if (subscribedOnce) {
-            // A re-subscription after a lost connection: releases in the gap were not seen.
-            waiters.everyKeyMayBeFree();
+    public void onChannelSubscribed(byte[] subscribed, long count) {
+        // The first subscription or one after a lost connection: releases before it were not seen.
+        waiters.everyKeyMayBeFree();
+        lock.lock();
+        try {
+            confirmed = true;
+            pollingLogged = false;
+            failedAttempts = 0;
+        } finally {
+            lock.unlock();
         }
-        subscribedOnce = true;
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        stopContainer();
+    public void close() {
+        Listening stopped;
+        lock.lock();
+        try {
+            closed = true;
+            stopped = current;
+            current = null;
+        } finally {
+            lock.unlock();
+        }
+        threads.shutdownNow();
+        if (stopped != null) {
+            // Off the caller's thread: destroying a subscription whose connection hangs must not hold up shutdown.
+            Thread stopper = new Thread(stopped::stop, "distlock-redis-release-subscriber-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
     }
 
-    private RedisMessageListenerContainer newContainer() {
-        dispatcher = Executors.newSingleThreadExecutor(runnable -> {
+    private void attemptStart() {
+        Listening attempt;
+        lock.lock();
+        try {
+            if (closed) {
+                starting = false;
+                return;
+            }
+            if (current == null) {
+                current = newListening();
+                confirmed = false;
+            }
+            attempt = current;
+        } finally {
+            lock.unlock();
+        }
+        String failure = null;
+        try {
+            attempt.container().start(); // waits up to startTimeout for the subscription's confirmation
+        } catch (RuntimeException e) {
+            failure = e.toString();
+        }
+        if (attempt.container().isListening()) {
+            // Live once onChannelSubscribed has woken the waiters that registered before it.
+            finishAttempt(true, null);
+            return;
+        }
+        String reason = failure != null ? "subscribing failed: " + failure
+                : "no confirmation within " + startTimeout;
+        boolean firstFailure;
+        lock.lock();
+        try {
+            if (current == attempt) {
+                current = null;
+            }
+            firstFailure = failedAttempts++ == 0;
+        } finally {
+            lock.unlock();
+        }
+        // One WARN per outage, not one a second while Redis is down.
+        if (firstFailure) {
+            log.warn("The release subscription on Redis channel {} did not start ({}); waiters poll every {} ms "
+                    + "and it is retried every {} s", channel, reason, POLL_WITHOUT_SUBSCRIPTION.toMillis(), RETRY_DELAY.toSeconds());
+        } else {
+            log.debug("The release subscription on Redis channel {} still did not start ({})", channel, reason);
+        }
+        attempt.stop();
+        finishAttempt(false, reason);
+    }
+
+    private void finishAttempt(boolean live, String reason) {
+        lock.lock();
+        try {
+            starting = false;
+            if (!live) {
+                notLiveBecause = reason;
+                nextStartNanos = System.nanoTime() + RETRY_DELAY.toNanos();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiter while nothing else would tell them of a release, and keeps the start going. */
+    private void pollWhileNotLive() {
+        if (waiters.keyCount() == 0 || isLive()) {
+            return;
+        }
+        boolean firstRound;
+        String reason;
+        lock.lock();
+        try {
+            firstRound = !pollingLogged;
+            pollingLogged = true;
+            reason = notLiveBecause;
+        } finally {
+            lock.unlock();
+        }
+        if (firstRound && log.isDebugEnabled()) {
+            log.debug("No live release subscription on {} ({}): {} waiting keys poll every {} ms until it is live",
+                    channel, reason, waiters.keyCount(), POLL_WITHOUT_SUBSCRIPTION.toMillis());
+        }
+        startInBackground();
+        waiters.everyKeyMayBeFree();
+    }
+
+    private Listening newListening() {
+        ExecutorService dispatcher = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "distlock-redis-release-dispatch");
             thread.setDaemon(true);
             return thread;
         });
-        RedisMessageListenerContainer created = new RedisMessageListenerContainer();
-        created.setConnectionFactory(connectionFactory);
-        created.setTaskExecutor(dispatcher);
-        created.setMaxSubscriptionRegistrationWaitingTime(startTimeout.toMillis());
-        created.setRecoveryInterval(1000);
-        created.addMessageListener(this, new ChannelTopic(channel));
-        created.afterPropertiesSet();
-        return created;
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connectionFactory);
+        container.setTaskExecutor(dispatcher);
+        container.setMaxSubscriptionRegistrationWaitingTime(startTimeout.toMillis());
+        container.setRecoveryInterval(RETRY_DELAY.toMillis());
+        container.addMessageListener(this, new ChannelTopic(channel));
+        container.afterPropertiesSet();
+        return new Listening(container, dispatcher);
     }
 
-    private void stopContainer() {
-        if (container == null) {
-            return;
+    /** One container and the thread that runs its listener. */
+    private record Listening(RedisMessageListenerContainer container, ExecutorService dispatcher) {
+
+        void stop() {
+            try {
+                container.destroy();
+            } catch (Exception e) {
+                log.debug("Stopping the release subscription failed", e);
+            }
+            dispatcher.shutdownNow();
         }
-        try {
-            container.destroy();
-        } catch (Exception e) {
-            log.debug("Stopping the release subscription failed", e);
-        }
-        dispatcher.shutdownNow();
-        container = null;
     }
 }

@@ -60,6 +60,18 @@ class RedisLockBackendTest {
         return backend;
     }
 
+    /**
+     * Waits for the backend's release subscription to be live, so that what wakes a waiter is the
+     * release message, not the polling that stands in for a subscription that is not live yet.
+     */
+    private static RedisLockBackend withLiveSubscription(RedisLockBackend backend) {
+        try (Subscription starter = backend.subscribe(key(), owner(), () -> { })) {
+            Awaitility.await("the release subscription is live").atMost(Duration.ofSeconds(10))
+                    .until(backend::releaseSubscriptionLive);
+        }
+        return backend;
+    }
+
     private static String key() {
         return "test:" + UUID.randomUUID();
     }
@@ -149,7 +161,7 @@ class RedisLockBackendTest {
     @Test
     void releaseWakesAWaiterSubscribedThroughAnotherBackend() throws InterruptedException {
         RedisLockBackend holderSide = newBackend();
-        RedisLockBackend waiterSide = newBackend();
+        RedisLockBackend waiterSide = withLiveSubscription(newBackend());
         String key = key();
         String holder = owner();
         token(holderSide.tryAcquire(new AcquireRequest(key, holder, LEASE, false)));
@@ -247,7 +259,7 @@ class RedisLockBackendTest {
         backend.release(key, holder);
         CountDownLatch woken = new CountDownLatch(1);
 
-        try (Subscription subscription = newBackend().subscribe(key, second, woken::countDown)) {
+        try (Subscription subscription = withLiveSubscription(newBackend()).subscribe(key, second, woken::countDown)) {
             backend.withdraw(key, first);
             assertThat(woken.await(5, TimeUnit.SECONDS)).isTrue();
         }
