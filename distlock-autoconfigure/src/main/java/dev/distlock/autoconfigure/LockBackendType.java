@@ -22,6 +22,11 @@ public enum LockBackendType {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The backend module's Maven coordinates, {@code dev.distlock:distlock-<value>}: each is named after its value. */
+    public String moduleCoordinates() {
+        return "dev.distlock:distlock-" + propertyValue();
+    }
+
     /** Every value {@code distlock.backend} accepts, for error messages. */
     public static List<String> propertyValues() {
         return Arrays.stream(values()).map(LockBackendType::propertyValue).toList();

@@ -67,7 +67,7 @@ public interface LockBackendCandidate {
 
         /** The backend's own module, {@code dev.distlock:distlock-<backend>}. */
         public static Missing module(LockBackendType type) {
-            String module = "the dev.distlock:distlock-" + type.propertyValue() + " module";
+            String module = "the " + type.moduleCoordinates() + " module";
             return new Missing(module, "add " + module);
         }
 

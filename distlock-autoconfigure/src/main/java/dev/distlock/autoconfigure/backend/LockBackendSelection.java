@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.backend;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -83,18 +84,17 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
             String type = module.type().propertyValue();
             return failed(null, new LockBackendNotAvailableException(
                     PROPERTY + " is not set and the " + type + " backend is the only lock backend module on the class path ("
-                            + moduleName(module) + "), but it cannot be configured: " + missing.what() + " is missing."
+                            + module.type().moduleCoordinates() + "), but it cannot be configured: " + missing.what() + " is missing."
                             + NO_FALLBACK,
                     missing.howToAddSentence() + "; or " + IN_MEMORY_ON_PURPOSE + "."));
         }
-        List<String> lacks = modules.stream()
-                .map(module -> module.type().propertyValue() + " lacks "
-                        + detectionMissing(module, classLoader, beanFactory, environment).orElseThrow().what())
-                .toList();
-        List<String> fixes = modules.stream()
-                .map(module -> module.type().propertyValue() + ": "
-                        + detectionMissing(module, classLoader, beanFactory, environment).orElseThrow().howToAdd())
-                .toList();
+        List<String> lacks = new ArrayList<>();
+        List<String> fixes = new ArrayList<>();
+        for (LockBackendCandidate module : modules) {
+            Missing missing = detectionMissing(module, classLoader, beanFactory, environment).orElseThrow();
+            lacks.add(module.type().propertyValue() + " lacks " + missing.what());
+            fixes.add(module.type().propertyValue() + ": " + missing.howToAdd());
+        }
         return failed(null, new LockBackendNotAvailableException(
                 PROPERTY + " is not set and several lock backend modules are on the class path (" + names(modules)
                         + "), but none of them can be configured: " + String.join("; ", lacks) + "." + NO_FALLBACK,
@@ -136,11 +136,6 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
                 .map(candidate -> candidate.type().propertyValue()
                         + candidate.missing(classLoader, beanFactory).map(missing -> " (needs " + missing.what() + ")").orElse(""))
                 .collect(Collectors.joining(", "));
-    }
-
-    /** The module's Maven coordinates: every backend module is named after its {@code distlock.backend} value. */
-    private static String moduleName(LockBackendCandidate candidate) {
-        return "dev.distlock:distlock-" + candidate.type().propertyValue();
     }
 
     private static String names(List<LockBackendCandidate> candidates) {

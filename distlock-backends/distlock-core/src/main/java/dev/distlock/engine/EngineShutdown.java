@@ -62,7 +62,7 @@ final class EngineShutdown {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (held.stream().anyMatch(heldLock -> !heldLock.hasSyncHoldBy(closing))) {
+            while (held.stream().anyMatch(heldLock -> !heldLock.isHeldBy(closing))) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     log.warn("Shut down with {} lock(s) still held by running methods after {}: {}; they are not "

@@ -135,10 +135,6 @@ final class HeldLock {
         }
     }
 
-    synchronized boolean hasSyncHoldBy(Thread thread) {
-        return syncHolds > 0 && holder == thread;
-    }
-
     /** A renewal sent at {@code sentAtNanos} was granted: the lease runs from then. Ignored once released or lost. */
     void renewedFrom(long sentAtNanos) {
         if (isHeld()) {

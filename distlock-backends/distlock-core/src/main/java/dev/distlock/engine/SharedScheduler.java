@@ -4,6 +4,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 
+import dev.distlock.spi.support.DaemonThreads;
+
 /**
  * The one scheduler for renewals, expiry checks and delayed releases of every engine in the JVM:
  * a few daemon threads, however many locks are held.
@@ -20,7 +22,7 @@ final class SharedScheduler {
     }
 
     private static ScheduledExecutorService create() {
-        ThreadFactory threads = DaemonThreads.named("distlock-watchdog");
+        ThreadFactory threads = DaemonThreads.numbered("distlock-watchdog");
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, threads);
         executor.setRemoveOnCancelPolicy(true);
         return executor;

@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.distlock.spi.support.DaemonThreads;
+
 /**
  * The threads that talk to stores, for every engine in the JVM. Threads are made on demand and end
  * when idle: a store call that hangs past its deadline keeps only its own thread, never another
@@ -24,7 +26,7 @@ final class StoreCallThreads {
     }
 
     private static ThreadPoolExecutor create() {
-        ThreadFactory threads = DaemonThreads.named("distlock-store");
+        ThreadFactory threads = DaemonThreads.numbered("distlock-store");
         return new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
     }
 }

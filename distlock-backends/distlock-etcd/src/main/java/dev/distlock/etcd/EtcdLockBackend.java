@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
+import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * Locks in etcd, in the way of etcd's {@code concurrency.Mutex}: a queue of nodes per key ordered by
@@ -62,11 +63,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final List<String> endpoints;
     private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
-    private final ExecutorService eventThreads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "distlock-etcd-events");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService eventThreads = Executors.newCachedThreadPool(DaemonThreads.named("distlock-etcd-events"));
     private final Executor events = command -> {
         try {
             eventThreads.execute(command);

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,11 +22,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
+import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * Locks in one database table, every time read from the database clock. Create it with
@@ -63,7 +63,7 @@ public class JdbcLockBackend implements LockBackend {
     private final int networkTimeoutMillis;
     private volatile boolean networkTimeoutSupported = true;
     final LockTableSql sql;
-    private final ExecutorService healthProbes = Executors.newCachedThreadPool(daemon("distlock-jdbc-health"));
+    private final ExecutorService healthProbes = Executors.newCachedThreadPool(DaemonThreads.named("distlock-jdbc-health"));
     private final ScheduledExecutorService purger;
 
     JdbcLockBackend(JdbcLockSettings settings, JdbcDialect dialect, LockTableSql sql) {
@@ -276,7 +276,7 @@ public class JdbcLockBackend implements LockBackend {
 
     private ScheduledExecutorService startPurger(Duration idleFor) {
         long periodMillis = Math.max(1_000, Math.min(idleFor.toMillis() / 2, Duration.ofHours(1).toMillis()));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("distlock-jdbc-purge"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("distlock-jdbc-purge"));
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 int deleted = purgeExpired(idleFor);
@@ -286,14 +286,6 @@ public class JdbcLockBackend implements LockBackend {
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         return scheduler;
-    }
-
-    static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Work on one connection. */

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * One dedicated connection that LISTENs on the table's channel and wakes the subscribers of a key
@@ -93,7 +94,7 @@ final class PostgresReleaseListener implements AutoCloseable {
                 return;
             }
             if (thread == null) {
-                thread = JdbcLockBackend.daemon("distlock-jdbc-listen-" + channel).newThread(this::run);
+                thread = DaemonThreads.named("distlock-jdbc-listen-" + channel).newThread(this::run);
                 thread.start();
             }
             // awaitNanos counts the time left for us: this class reads no clock, not even a monotonic one.

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.distlock.spi.support.DaemonThreads;
+
 /**
  * Keeps the fair-queue entries of this backend's live waiters from expiring. A queue entry dies
  * {@code lifetime} after its last refresh; this refreshes every entry at a third of that, between
@@ -32,11 +34,7 @@ final class FairQueueKeeper implements AutoCloseable {
 
     FairQueueKeeper(Duration lifetime, EntryRefresher refresher) {
         this.refresher = refresher;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "distlock-redis-fair-queue");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("distlock-redis-fair-queue"));
         long period = Math.max(1, lifetime.toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.MILLISECONDS);
     }

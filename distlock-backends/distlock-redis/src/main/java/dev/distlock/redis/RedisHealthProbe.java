@@ -9,6 +9,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.distlock.spi.support.DaemonThreads;
+
 /**
  * Asks Redis, on a thread of its own and within a bound, whether it answers ({@code PING}) and how
  * it evicts ({@link RedisEvictionPolicy#read}), in one round of the same connection.
@@ -20,11 +22,7 @@ final class RedisHealthProbe implements AutoCloseable {
     }
 
     private final StringRedisTemplate redis;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread created = new Thread(runnable, "distlock-redis-health");
-        created.setDaemon(true);
-        return created;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("distlock-redis-health"));
 
     RedisHealthProbe(StringRedisTemplate redis) {
         this.redis = redis;

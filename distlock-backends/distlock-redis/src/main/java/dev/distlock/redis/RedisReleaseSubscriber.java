@@ -19,6 +19,8 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
+import dev.distlock.spi.support.DaemonThreads;
+
 /**
  * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
  * the release channel, whose messages (lock keys) go to {@link ReleaseWaiters}.
@@ -67,11 +69,8 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
         this.startTimeout = startTimeout;
         this.waiters = waiters;
         // Two threads: one may spend the start timeout in a start attempt, the other keeps polling.
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
-            Thread thread = new Thread(runnable, "distlock-redis-release-subscriber");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+                DaemonThreads.named("distlock-redis-release-subscriber"));
         executor.setRemoveOnCancelPolicy(true);
         this.threads = executor;
         long period = POLL_WITHOUT_SUBSCRIPTION.toMillis();
@@ -254,11 +253,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     }
 
     private Listening newListening() {
-        ExecutorService dispatcher = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "distlock-redis-release-dispatch");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("distlock-redis-release-dispatch"));
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
         container.setTaskExecutor(dispatcher);

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +49,7 @@ final class UnansweredCreates {
     UnansweredCreates(LockNodeStore store) {
         this.store = store;
         // Its one thread starts with the first unanswered create.
-        this.sweeper = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "distlock-zookeeper-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sweeper = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("distlock-zookeeper-sweeper"));
     }
 
     /** Remembers a create of {@code id} with {@code prefix} that got no answer, and starts deleting its node. */
