@@ -176,7 +176,8 @@ final class HeldLock {
      */
     void renewalStarted(CompletableFuture<?> answered, CompletableFuture<?> settled) {
         renewalInFlight = answered;
-        renewalSettled = CompletableFuture.allOf(answered.handle((ignored, error) -> null), settled);
+        // Also every earlier renewal: one the engine stopped waiting for may still be running when the next is sent.
+        renewalSettled = CompletableFuture.allOf(renewalSettled, answered.handle((ignored, error) -> null), settled);
     }
 
     /**

@@ -46,13 +46,19 @@ class RenewalRaceTest {
     @Test
     void renewalTheEngineStoppedWaitingForCannotReextendAShortenedHoldEither() {
         // Long enough that the store's own (real-time) lease does not run out while the test looks.
-        LockOptions options = LockOptions.of(Duration.ofSeconds(3), Duration.ZERO).withHoldAtLeast(Duration.ofSeconds(2));
+        // Renewed every 2 s, each waited for 1 s (the operation timeout): room for a second renewal.
+        LockOptions options = LockOptions.of(Duration.ofSeconds(6), Duration.ZERO).withHoldAtLeast(Duration.ofSeconds(2));
         backend.hangNextRenewal.set(true);
         Lease lease = engine.acquire("k", options);
-        // The renewal's deadline (a third of the lease) passed: the engine stopped waiting, the call did not end.
+        // The renewal's deadline passed: the engine stopped waiting, the call did not end.
         await().atMost(Duration.ofSeconds(10)).until(() -> events.count("renewed test:k false") >= 1);
+        // And the next renewal went out and was answered while the first still runs on its thread.
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.count("renewed test:k true") >= 1);
 
+        int callsAtClose = backend.renewCalls.get();
         lease.close();
+        // The shortening is not sent while the first renewal may still reach the store.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> backend.renewCalls.get() == callsAtClose);
         backend.unblock.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 2);
