@@ -47,7 +47,7 @@ final class AcquireLoop {
             long sent = clock.nanoTime();
             AcquireResult first = attempt(request);
             if (first instanceof AcquireResult.Granted granted) {
-                grant = new Grant(granted.fencingToken(), sent);
+                grant = Grant.of(granted, sent);
             } else if (deadline - clock.nanoTime() > 0) {
                 beforeWaiting.run();
                 grant = waitAndRetry(request, deadline, (AcquireResult.Denied) first);
@@ -76,7 +76,7 @@ final class AcquireLoop {
             AcquireResult result = subscription != null ? attempt(request) : denied;
             while (true) {
                 if (result instanceof AcquireResult.Granted granted) {
-                    return new Grant(granted.fencingToken(), sent);
+                    return Grant.of(granted, sent);
                 }
                 long remaining = deadline - clock.nanoTime();
                 if (remaining <= 0) {

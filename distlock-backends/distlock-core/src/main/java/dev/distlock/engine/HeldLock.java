@@ -45,15 +45,16 @@ final class HeldLock {
     private int detachedHolds;
     private boolean ended;
 
+    /** @param validity how long the store says the grant holds from {@code grantedAtNanos}; null for the lease */
     HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt,
-             long grantedAtNanos, Thread holder) {
+             long grantedAtNanos, Duration validity, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
         this.acquiredAt = acquiredAt;
         this.grantedAtNanos = grantedAtNanos;
-        this.expiresAtNanos = grantedAtNanos + options.lease().toNanos();
+        this.expiresAtNanos = grantedAtNanos + validNanos(validity);
         this.holder = holder;
     }
 
@@ -135,10 +136,13 @@ final class HeldLock {
         }
     }
 
-    /** A renewal sent at {@code sentAtNanos} was granted: the lease runs from then. Ignored once released or lost. */
-    void renewedFrom(long sentAtNanos) {
+    /**
+     * A renewal sent at {@code sentAtNanos} was granted: the lease runs from then, for {@code validity}
+     * (null: the lease). Ignored once released or lost.
+     */
+    void renewedFrom(long sentAtNanos, Duration validity) {
         if (isHeld()) {
-            expiresAtNanos = sentAtNanos + options.lease().toNanos();
+            expiresAtNanos = sentAtNanos + validNanos(validity);
             renewals.incrementAndGet();
         }
     }
@@ -187,6 +191,12 @@ final class HeldLock {
      */
     void afterRenewalInFlight(Runnable action) {
         renewalSettled.thenRun(action);
+    }
+
+    /** What the store said the lease holds, never more than the lease this holder asked for. */
+    private long validNanos(Duration validity) {
+        long lease = options.lease().toNanos();
+        return validity == null ? lease : Math.min(lease, Math.max(0, validity.toNanos()));
     }
 
     private void cancelWatchdog() {

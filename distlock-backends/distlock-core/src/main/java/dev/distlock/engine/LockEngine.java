@@ -165,7 +165,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         // The lease started when the granted attempt was sent, not when the answer came nor when the
         // first attempt was: expire early rather than late.
         Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
-        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(), thread);
+        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(),
+                grant.validity(), thread);
         held.put(key, lock);
         watchdog.watch(lock);
         events.acquired(options.name(), key, lock.fencingToken, waited);

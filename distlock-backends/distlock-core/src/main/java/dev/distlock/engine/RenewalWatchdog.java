@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.RenewResult;
 
 /**
  * Keeps held leases alive: renews each at a third of its lease. The scheduler only sends renewals;
@@ -62,15 +63,15 @@ final class RenewalWatchdog {
         Duration deadline = min(calls.timeout(), lease.dividedBy(3));
         long sent = engine.nanoTime();
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renew(lock.key, lock.owner, lease), settled)
-                .whenComplete((extended, error) -> renewed(lock, sent, extended, error)), settled);
+        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renewWithValidity(lock.key, lock.owner, lease), settled)
+                .whenComplete((result, error) -> renewed(lock, sent, result, error)), settled);
     }
 
-    private void renewed(HeldLock lock, long sent, Boolean extended, Throwable error) {
+    private void renewed(HeldLock lock, long sent, RenewResult result, Throwable error) {
         if (error == null) {
-            engine.events().renewed(lock.options.name(), lock.key, extended);
-            if (extended) {
-                lock.renewedFrom(sent);
+            engine.events().renewed(lock.options.name(), lock.key, result.extended());
+            if (result.extended()) {
+                lock.renewedFrom(sent, result.validity());
             } else {
                 engine.lost(lock, "renewal refused: another owner holds the key or it expired");
             }

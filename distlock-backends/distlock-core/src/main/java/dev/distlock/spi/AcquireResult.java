@@ -6,7 +6,15 @@ import java.time.Duration;
 public sealed interface AcquireResult {
 
     static AcquireResult granted(long fencingToken) {
-        return new Granted(fencingToken);
+        return new Granted(fencingToken, null);
+    }
+
+    /**
+     * Granted, valid for {@code validity} from when the attempt was sent: for a store that knows the
+     * lease ends before the requested TTL (Redlock allows for clock drift between its nodes).
+     */
+    static AcquireResult granted(long fencingToken, Duration validity) {
+        return new Granted(fencingToken, validity);
     }
 
     /** Denied, with no idea when the lock frees up. */
@@ -23,8 +31,14 @@ public sealed interface AcquireResult {
      * The lock is ours.
      *
      * @param fencingToken strictly greater than every token issued before for this key
+     * @param validity     how long the lease holds, counted from when the attempt was sent; null for
+     *                     the requested TTL. The engine never counts a lease longer than the TTL.
      */
-    record Granted(long fencingToken) implements AcquireResult {
+    record Granted(long fencingToken, Duration validity) implements AcquireResult {
+
+        public Granted(long fencingToken) {
+            this(fencingToken, null);
+        }
     }
 
     /**

@@ -36,6 +36,15 @@ public interface LockBackend extends AutoCloseable {
     boolean renew(String key, String owner, Duration ttl);
 
     /**
+     * {@link #renew(String, String, Duration)}, for a store that can also say how long the extended
+     * lease holds (less than {@code ttl}, as Redlock's clock-drift allowance); the renewal watchdog
+     * calls this one. By default the lease holds for {@code ttl} from when the renewal was sent.
+     */
+    default RenewResult renewWithValidity(String key, String owner, Duration ttl) {
+        return RenewResult.of(renew(key, owner, ttl));
+    }
+
+    /**
      * Releases {@code key} if {@code owner} holds it, and wakes its waiters.
      *
      * @return false when {@code owner} did not hold it (any more)

@@ -76,4 +76,41 @@ class LeaseTimingTest {
         assertThat(engine.heldLocks()).isEmpty();
         lease.close();
     }
+
+    @Test
+    void grantValidShorterThanTheLeaseExpiresWhenTheBackendSaid() {
+        backend.grantValidity = Duration.ofSeconds(40);
+        Lease lease = engine.acquire("k", LockOptions.of(Duration.ofSeconds(60), Duration.ZERO).withAutoRenew(false));
+
+        assertThat(Duration.between(lease.acquiredAt(), lease.expiresAt())).isEqualTo(Duration.ofSeconds(40));
+        clock.advance(Duration.ofSeconds(40).minusNanos(1));
+        assertThat(lease.isValid()).as("valid until the backend's validity").isTrue();
+        clock.advance(Duration.ofNanos(1));
+        assertThat(lease.isValid()).as("not valid once the backend's validity has passed, 20 s before the lease").isFalse();
+        assertThat(engine.heldLocks()).isEmpty();
+        lease.close();
+    }
+
+    @Test
+    void validityLongerThanTheLeaseIsCountedAsTheLease() {
+        backend.grantValidity = Duration.ofSeconds(90);
+        try (Lease lease = engine.acquire("k", LockOptions.of(Duration.ofSeconds(60), Duration.ZERO).withAutoRenew(false))) {
+            assertThat(Duration.between(lease.acquiredAt(), lease.expiresAt())).isEqualTo(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void renewalValidShorterThanTheLeaseExpiresWhenTheBackendSaid() {
+        // Renewed at a third of the lease (1 s of real time); the monotonic clock stands still meanwhile.
+        backend.renewValidity = Duration.ofSeconds(2);
+        try (Lease lease = engine.acquire("k", LockOptions.of(Duration.ofSeconds(3), Duration.ZERO))) {
+            assertThat(Duration.between(lease.acquiredAt(), lease.expiresAt())).isEqualTo(Duration.ofSeconds(3));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 1);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(Duration.between(lease.acquiredAt(), lease.expiresAt())).isEqualTo(Duration.ofSeconds(2)));
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(lease.isValid()).as("not valid once the renewal's validity has passed").isFalse();
+        }
+    }
 }

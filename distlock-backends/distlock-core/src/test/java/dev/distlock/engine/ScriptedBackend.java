@@ -18,6 +18,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewResult;
 
 /**
  * An in-memory store whose calls a test can make refuse, fail, lose their reply or hang, counting
@@ -48,6 +49,10 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
     volatile boolean hangHealth;
     final CountDownLatch unblock = new CountDownLatch(1);
     volatile LeaseLossListener listener;
+    /** When set, grants say they hold this long from the send time (as Redlock's drift allowance does). */
+    volatile Duration grantValidity;
+    /** When set, renewals say the extended lease holds this long from the send time. */
+    volatile Duration renewValidity;
 
     ScriptedBackend() {
         this(new InMemoryLockBackend());
@@ -77,6 +82,10 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
         if (loseGrantReplies && result instanceof AcquireResult.Granted) {
             throw new LockBackendException("reply lost after the grant was applied (scripted)");
         }
+        Duration validity = grantValidity;
+        if (validity != null && result instanceof AcquireResult.Granted granted) {
+            return AcquireResult.granted(granted.fencingToken(), validity);
+        }
         return result;
     }
 
@@ -97,6 +106,16 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
             case REFUSE -> false;
             case FAIL -> throw new LockBackendException("store unreachable (scripted)");
         };
+    }
+
+    @Override
+    public RenewResult renewWithValidity(String key, String owner, Duration ttl) {
+        boolean extended = renew(key, owner, ttl);
+        Duration validity = renewValidity;
+        if (!extended) {
+            return RenewResult.refused();
+        }
+        return validity == null ? RenewResult.renewed() : RenewResult.renewed(validity);
     }
 
     @Override
