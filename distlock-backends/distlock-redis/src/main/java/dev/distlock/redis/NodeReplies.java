@@ -44,6 +44,12 @@ final class NodeReplies<T> {
         return answers;
     }
 
+    /** The answer of node {@code index}, or null when it failed or timed out. */
+    @SuppressWarnings("unchecked")
+    T answer(int index) {
+        return byNode.get(index) instanceof Failure ? null : (T) byNode.get(index);
+    }
+
     /** "up" or the failure of node {@code index}. */
     String describe(int index) {
         return byNode.get(index) instanceof Failure failure ? "down: " + failure.cause() : "up";

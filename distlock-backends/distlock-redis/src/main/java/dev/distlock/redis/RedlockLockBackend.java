@@ -16,6 +16,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewResult;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Redlock over N independent Redis nodes, as redis.io specifies it: each attempt goes to every
  * node in parallel with a short per-node timeout, and counts only when a majority (N/2 + 1)
- * granted it within its validity, TTL - elapsed - drift (0.01 x TTL + 2 ms). A failed attempt is
- * undone on every node. Renewal needs a majority under the same rule; release goes to every node.
- * The engine retries a denied attempt after a jittered delay, up to waitFor.
+ * granted it within its validity, TTL - elapsed - drift (0.01 x TTL + 2 ms). The grant says it is
+ * valid for TTL - drift from when the attempt was sent (the same instant), and the engine trusts the
+ * lease no longer. A failed attempt is undone, without waiting, on the nodes that granted it or did
+ * not answer. Renewal needs a majority under the same rule and carries the same validity; release
+ * goes to every node. The engine retries a denied attempt after a jittered delay, up to waitFor.
+ * A node that is down costs no caller a dial: {@link RedlockNode} reconnects in the background.
  *
  * <p>Fencing: each node issues a token from its own counter ({@link RedisLockScripts#ACQUIRE_LUA})
  * and the grant carries the largest of the majority's tokens. Before the grant is returned, that
@@ -82,15 +86,15 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
         List<Long> tokens = new ArrayList<>();
         List<Long> holderRemaining = new ArrayList<>();
         for (List<Long> reply : replies.answers()) {
-            (reply.get(0) == 1L ? tokens : holderRemaining).add(reply.get(1));
+            (granted(reply) ? tokens : holderRemaining).add(reply.get(1));
         }
         if (tokens.size() >= settings.quorum() && stillValid(request.ttl(), started)) {
             long token = tokens.stream().mapToLong(Long::longValue).max().orElseThrow();
             if (raiseFence(keys, token) >= settings.quorum() && stillValid(request.ttl(), started)) {
-                return AcquireResult.granted(token);
+                return AcquireResult.granted(token, RedlockSettings.validityFromStart(request.ttl()));
             }
         }
-        undo(request.key(), request.owner());
+        undo(request.key(), request.owner(), replies);
         if (replies.answers().isEmpty()) {
             throw new LockBackendException("Redlock acquire of '" + RedisLockBackend.abbreviate(request.key())
                     + "': no node answered; " + replies.describeFailures());
@@ -108,17 +112,23 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
+        return renewWithValidity(key, owner, ttl).extended();
+    }
+
+    /** Extended on a majority in time: valid for the TTL less the drift allowance, from when the renewal was sent. */
+    @Override
+    public RenewResult renewWithValidity(String key, String owner, Duration ttl) {
         String[] lock = {RedisKeyLayout.of(key).lock()};
         long started = System.nanoTime();
         NodeReplies<Long> replies = NodeReplies.await(onEveryNode(node ->
                 node.<Long>run(LettuceScript.RENEW, lock, owner, RedisLockBackend.millis(ttl))));
         long extended = replies.answers().stream().filter(answer -> answer == 1L).count();
         if (extended >= settings.quorum()) {
-            return stillValid(ttl, started);
+            return stillValid(ttl, started) ? RenewResult.renewed(RedlockSettings.validityFromStart(ttl)) : RenewResult.refused();
         }
         long refused = replies.answers().size() - extended;
         if (refused > nodes.size() - settings.quorum()) {
-            return false; // no majority can hold it any more, whatever the silent nodes would say
+            return RenewResult.refused(); // no majority can hold it any more, whatever the silent nodes would say
         }
         throw new LockBackendException("Redlock renew of '" + RedisLockBackend.abbreviate(key) + "': "
                 + extended + " of " + nodes.size() + " nodes extended it, " + settings.quorum() + " needed; "
@@ -140,7 +150,7 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
         Subscription subscription = waiters.add(key, onChange);
         // Every node publishes its own release: listening on each means a majority's release is seen.
         for (RedlockNode node : nodes) {
-            node.listen(settings.common().releaseChannel(), waiters, settings.common().operationTimeout());
+            node.listen(settings.common().releaseChannel(), waiters);
         }
         return subscription;
     }
@@ -174,9 +184,38 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
                 node.<Long>run(LettuceScript.RAISE_FENCE, fence, Long.toString(token)))).answers().size();
     }
 
-    /** A failed attempt may have taken the key on some nodes: free them, so that others need not wait for expiry. */
-    private void undo(String key, String owner) {
-        release(RedisKeyLayout.of(key), key, owner);
+    /**
+     * A failed attempt may have taken the key on the nodes that granted it or did not answer: free
+     * those, so that others need not wait for expiry. A node that answered "held by another" holds
+     * nothing of ours. Nobody waits for the undo: the next attempt of the same owner goes out on the
+     * same connection behind it, and a lost undo only leaves a lease that expires by itself.
+     */
+    private void undo(String key, String owner, NodeReplies<List<Long>> replies) {
+        String[] lock = {RedisKeyLayout.of(key).lock()};
+        for (int i = 0; i < nodes.size(); i++) {
+            List<Long> reply = replies.answer(i);
+            if (reply != null && !granted(reply)) {
+                continue;
+            }
+            RedlockNode node = nodes.get(i);
+            try {
+                node.<Long>run(LettuceScript.RELEASE, lock, owner, settings.common().releaseChannel(), key)
+                        .whenComplete((released, error) -> {
+                            if (error != null) {
+                                log.debug("Undo of a failed Redlock attempt on '{}' did not reach {}; its lease expires by itself: {}",
+                                        RedisLockBackend.abbreviate(key), node.address(), error.toString());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                log.debug("Undo of a failed Redlock attempt on '{}' not sent to {}: {}",
+                        RedisLockBackend.abbreviate(key), node.address(), e.toString());
+            }
+        }
+    }
+
+    /** An {@link RedisLockScripts#ACQUIRE_LUA} reply: {1, token} granted, {0, pttl} held by another. */
+    private static boolean granted(List<Long> reply) {
+        return reply.get(0) == 1L;
     }
 
     private NodeReplies<Long> release(RedisKeyLayout keys, String key, String owner) {

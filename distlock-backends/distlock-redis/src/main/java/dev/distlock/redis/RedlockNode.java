@@ -2,7 +2,11 @@ package dev.distlock.redis;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -20,28 +24,48 @@ import org.slf4j.LoggerFactory;
 /**
  * One independent Redis node of a {@link RedlockLockBackend}, on a plain Lettuce client. Commands
  * fail fast while the node is down (no buffering until it returns: a late "yes" is worthless to
- * Redlock), and the connection is re-established on the next call after a failed connect.
+ * Redlock).
+ *
+ * <p>Nobody who asks the node waits for a connection to be made. The command connection is dialled
+ * in the background from the start, and again in the background after a failed dial, with a growing
+ * pause; once made, Lettuce reconnects it by itself. The pub/sub connection is made in the
+ * background on the first waiter, and retried likewise. TCP keep-alive notices a peer that went
+ * silent while the connection was idle. State is lock-free, so that no caller (a virtual thread
+ * included) blocks behind a node that does not answer.
  */
 final class RedlockNode implements AutoCloseable {
+
+    /** Pause before the first redial of a node that could not be reached; doubles up to {@link #MAX_REDIAL_DELAY}. */
+    static final Duration FIRST_REDIAL_DELAY = Duration.ofMillis(20);
+    static final Duration MAX_REDIAL_DELAY = Duration.ofSeconds(1);
+    /** Keep-alive probes after 2 s of silence, every second, 3 unanswered ones end the connection. */
+    static final SocketOptions.KeepAliveOptions KEEP_ALIVE = SocketOptions.KeepAliveOptions.builder()
+            .enable().idle(Duration.ofSeconds(2)).interval(Duration.ofSeconds(1)).count(3).build();
 
     private static final Logger log = LoggerFactory.getLogger(RedlockNode.class);
 
     private final RedisURI uri;
     private final RedisClient client;
+    private final ClientResources resources;
     private final Duration timeout;
-    private CompletableFuture<StatefulRedisConnection<String, String>> connection;
-    private StatefulRedisPubSubConnection<String, String> pubSub;
-    private boolean closed;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
+            new AtomicReference<>(CompletableFuture.failedFuture(new IllegalStateException("not dialled yet")));
+    private final AtomicInteger failedDials = new AtomicInteger();
+    private final AtomicBoolean listening = new AtomicBoolean();
+    private final AtomicInteger failedSubscriptions = new AtomicInteger();
+    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile boolean closed;
 
     RedlockNode(String uri, ClientResources resources, Duration timeout) {
         this.uri = RedisURI.create(uri);
         this.uri.setTimeout(timeout);
+        this.resources = resources;
         this.timeout = timeout;
         this.client = RedisClient.create(resources, this.uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(10)).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(10)).keepAlive(KEEP_ALIVE).build())
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
     }
@@ -51,7 +75,7 @@ final class RedlockNode implements AutoCloseable {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    /** Runs {@code script} on this node; the future fails after the node timeout. */
+    /** Runs {@code script} on this node; the future fails after the node timeout, or at once while the node is not connected. */
     <T> CompletableFuture<T> run(LettuceScript script, String[] keys, String... args) {
         CompletableFuture<T> result = connection()
                 .thenCompose(connected -> script.<T>run(connected.async(), keys, args));
@@ -64,45 +88,14 @@ final class RedlockNode implements AutoCloseable {
     }
 
     /**
-     * Subscribes this node's pub/sub connection to {@code channel}, once; Lettuce re-subscribes
-     * after a reconnect by itself. Returns false when the node cannot be reached now.
+     * Subscribes this node's pub/sub connection to {@code channel}, once, in the background; returns
+     * at once. Lettuce re-subscribes after a reconnect by itself; a subscription that could not be
+     * made is tried again after a pause. Until it is live this node's releases go unheard: the
+     * other nodes' releases and the engine's rare poll wake waiters meanwhile.
      */
-    synchronized boolean listen(String channel, ReleaseWaiters waiters, Duration wait) {
-        if (pubSub != null) {
-            // Once made, Lettuce keeps reconnecting and re-subscribing it by itself.
-            return pubSub.isOpen();
-        }
-        if (closed) {
-            return false;
-        }
-        try {
-            pubSub = client.connectPubSubAsync(StringCodec.UTF8, uri).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            pubSub.addListener(new RedisPubSubAdapter<>() {
-                private boolean subscribedOnce;
-
-                @Override
-                public void message(String from, String key) {
-                    waiters.keyMayBeFree(key);
-                }
-
-                @Override
-                public void subscribed(String subscribedChannel, long count) {
-                    if (subscribedOnce) {
-                        // Re-subscribed after a reconnect: releases in the gap were lost.
-                        waiters.everyKeyMayBeFree();
-                    }
-                    subscribedOnce = true;
-                }
-            });
-            pubSub.async().subscribe(channel).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            log.debug("Could not subscribe to {} on {}: {}", channel, address(), e.toString());
-            if (pubSub != null) {
-                pubSub.closeAsync();
-                pubSub = null;
-            }
-            return false;
+    void listen(String channel, ReleaseWaiters waiters) {
+        if (listening.compareAndSet(false, true)) {
+            subscribe(channel, waiters);
         }
     }
 
@@ -111,31 +104,100 @@ final class RedlockNode implements AutoCloseable {
      * paid inside the first attempt, where it would eat the lock's validity.
      */
     void connectInBackground() {
-        connection();
+        dial();
     }
 
-    private synchronized CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("backend closed"));
         }
-        if (connection == null || connection.isCompletedExceptionally()) {
-            // A node that was down at the last try is dialled again; once connected, Lettuce reconnects by itself.
-            connection = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        // A failed dial stays here, failing calls at once, until the redial it scheduled replaces it.
+        return connection.get();
+    }
+
+    private void dial() {
+        if (closed) {
+            return;
         }
-        return connection;
+        CompletableFuture<StatefulRedisConnection<String, String>> attempt =
+                client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        connection.set(attempt);
+        attempt.whenComplete((connected, error) -> {
+            if (error == null) {
+                failedDials.set(0);
+                if (closed) {
+                    connected.closeAsync();
+                }
+                return;
+            }
+            log.debug("Could not connect to Redlock node {}, retrying in the background: {}", address(), error.toString());
+            later(this::dial, failedDials.incrementAndGet());
+        });
+    }
+
+    private void subscribe(String channel, ReleaseWaiters waiters) {
+        if (closed) {
+            return;
+        }
+        client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                .thenCompose(connected -> {
+                    pubSub = connected;
+                    if (closed) {
+                        connected.closeAsync();
+                        return CompletableFuture.failedFuture(new IllegalStateException("backend closed"));
+                    }
+                    connected.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String from, String key) {
+                            waiters.keyMayBeFree(key);
+                        }
+
+                        @Override
+                        public void subscribed(String subscribedChannel, long count) {
+                            // Live from now on, first time or after a reconnect: releases before it went unheard.
+                            waiters.everyKeyMayBeFree();
+                        }
+                    });
+                    return connected.async().subscribe(channel).toCompletableFuture()
+                            .orTimeout(timeout.multipliedBy(10).toMillis(), TimeUnit.MILLISECONDS);
+                })
+                .whenComplete((ignored, error) -> {
+                    if (error == null) {
+                        failedSubscriptions.set(0);
+                        return;
+                    }
+                    log.debug("Could not subscribe to {} on Redlock node {}, retrying in the background: {}",
+                            channel, address(), error.toString());
+                    StatefulRedisPubSubConnection<String, String> failed = pubSub;
+                    pubSub = null;
+                    if (failed != null) {
+                        failed.closeAsync();
+                    }
+                    later(() -> subscribe(channel, waiters), failedSubscriptions.incrementAndGet());
+                });
+    }
+
+    /** Runs {@code retry} after the pause for the {@code failures}-th failure in a row, unless closed. */
+    private void later(Runnable retry, int failures) {
+        if (closed) {
+            return;
+        }
+        long delay = Math.min(MAX_REDIAL_DELAY.toMillis(), FIRST_REDIAL_DELAY.toMillis() << Math.min(failures - 1, 10));
+        try {
+            resources.eventExecutorGroup().schedule(retry, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Not retrying Redlock node {}: shutting down", address());
+        }
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
+        closed = true;
+        StatefulRedisPubSubConnection<String, String> subscribed = pubSub;
+        if (subscribed != null) {
+            subscribed.close();
         }
-        if (pubSub != null) {
-            pubSub.close();
-        }
-        if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
-            connection.join().close();
-        }
+        connection.get().thenAccept(StatefulRedisConnection::close);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

@@ -53,7 +53,15 @@ public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLoc
 
     /** How long a lease granted now stays trustworthy: TTL - elapsed - drift (0.01 x TTL + 2 ms). */
     static Duration validity(Duration ttl, Duration elapsed) {
+        return validityFromStart(ttl).minus(elapsed);
+    }
+
+    /**
+     * The same instant counted from when the attempt was sent: TTL - drift. Every node started its
+     * PX no earlier than that, so however long the answers took, the lease holds until then.
+     */
+    static Duration validityFromStart(Duration ttl) {
         Duration drift = Duration.ofNanos((long) (ttl.toNanos() * CLOCK_DRIFT_FACTOR)).plus(CLOCK_DRIFT_FLOOR);
-        return ttl.minus(elapsed).minus(drift);
+        return ttl.minus(drift);
     }
 }
