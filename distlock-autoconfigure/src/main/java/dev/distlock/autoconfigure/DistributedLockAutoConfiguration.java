@@ -65,7 +65,7 @@ public final class DistributedLockAutoConfiguration {
                     + "(--debug) for " + selection.chosen().configurationClass().getSimpleName());
         }
         return LockEngine.builder(backend)
-                .namespace(properties.getNamespace())
+                .namespace(properties.namespaceOr(environment.getProperty("spring.application.name")))
                 .leaseLossPolicy(properties.getLeaseLossPolicy())
                 .operationTimeout(properties.getOperationTimeout())
                 .shutdownTimeout(properties.getShutdownTimeout())

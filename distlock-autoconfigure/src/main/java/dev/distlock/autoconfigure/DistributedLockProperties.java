@@ -3,6 +3,7 @@ package dev.distlock.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
 
 import dev.distlock.engine.LeaseLossPolicy;
 
@@ -13,14 +14,20 @@ import dev.distlock.engine.LeaseLossPolicy;
 @ConfigurationProperties("distlock")
 public class DistributedLockProperties {
 
+    /** The namespace when neither distlock.namespace nor spring.application.name is set. */
+    public static final String DEFAULT_NAMESPACE = "distlock";
+
     /** Whether distlock is active; false removes its beans, and @DistributedLock methods run unlocked. */
     private boolean enabled = true;
 
     /** The lock store; when unset, the backend whose module is present (failing start-up if it cannot connect), in-memory only when none is. */
     private LockBackendType backend;
 
-    /** Prefix of every lock key, so that applications sharing a store do not share locks by accident. */
-    private String namespace = "distlock";
+    /**
+     * Prefix of every lock key, so that applications sharing a store do not share locks by accident;
+     * when unset, spring.application.name, and "distlock" when that is unset too.
+     */
+    private String namespace;
 
     /** How long a lock is held without renewal when @DistributedLock leaves lease empty. */
     private Duration defaultLease = Duration.ofSeconds(30);
@@ -63,6 +70,14 @@ public class DistributedLockProperties {
 
     public String getNamespace() {
         return namespace;
+    }
+
+    /** The namespace locks use: the configured one, else the application's name, else "distlock". */
+    public String namespaceOr(String applicationName) {
+        if (StringUtils.hasText(namespace)) {
+            return namespace;
+        }
+        return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAMESPACE;
     }
 
     public void setNamespace(String namespace) {

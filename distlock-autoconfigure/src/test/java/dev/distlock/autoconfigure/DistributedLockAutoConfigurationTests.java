@@ -125,11 +125,21 @@ class DistributedLockAutoConfigurationTests {
             DistributedLockProperties properties = context.getBean(DistributedLockProperties.class);
             assertThat(properties.isEnabled()).isTrue();
             assertThat(properties.getBackend()).isNull();
-            assertThat(properties.getNamespace()).isEqualTo("distlock");
+            assertThat(properties.getNamespace()).isNull();
+            assertThat(context.getBean(LockEngine.class).namespace()).isEqualTo("distlock");
             assertThat(properties.getDefaultLease()).isEqualTo(Duration.ofSeconds(30));
             assertThat(properties.getDefaultWaitFor()).isEqualTo(Duration.ZERO);
             assertThat(properties.getLeaseLossPolicy()).isEqualTo(LeaseLossPolicy.LOG);
         });
+    }
+
+    @Test
+    void theApplicationsNameIsTheNamespaceUnlessOneIsSet() {
+        runner.withPropertyValues("distlock.backend=in-memory", "spring.application.name=billing-service")
+                .run(context -> assertThat(context.getBean(LockEngine.class).fullKey("job")).isEqualTo("billing-service:job"));
+        runner.withPropertyValues("distlock.backend=in-memory", "spring.application.name=billing-service",
+                        "distlock.namespace=distlock")
+                .run(context -> assertThat(context.getBean(LockEngine.class).fullKey("job")).isEqualTo("distlock:job"));
     }
 
     @Test

@@ -36,8 +36,11 @@ public @interface DistributedLock {
     /** The lock is kept at least this long after it was acquired, even if the method returns earlier. */
     String holdAtLeast() default "0s";
 
-    /** What happens when the lock cannot be acquired within {@link #waitFor()}. */
-    OnLocked onLocked() default OnLocked.FAIL;
+    /**
+     * What happens when the lock cannot be acquired within {@link #waitFor()}: by default, throw
+     * {@link LockNotAcquiredException}, except on a {@code @Scheduled} method, which skips the run.
+     */
+    OnLocked onLocked() default OnLocked.DEFAULT;
 
     /** Renew the lease while the method runs, so that a slow call does not lose its lock. */
     boolean autoRenew() default true;

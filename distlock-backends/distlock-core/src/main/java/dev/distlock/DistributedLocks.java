@@ -2,6 +2,8 @@ package dev.distlock;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,30 @@ public interface DistributedLocks {
             action.run();
             return true;
         }
+    }
+
+    /**
+     * Runs {@code action}, which may throw checked exceptions, under the lock and returns its result;
+     * throws {@link LockNotAcquiredException} when held elsewhere. The action's exception reaches the
+     * caller unchanged, after the lock was released.
+     */
+    default <T> T callLockedChecked(String key, LockOptions options, Callable<T> action) throws Exception {
+        try (Lease lease = acquire(key, options); LockContext.Scope ignored = LockContext.bind(lease)) {
+            return action.call();
+        }
+    }
+
+    /**
+     * The lock on {@code key} as a {@link Lock}: {@code lock()} waits until granted (not interruptibly),
+     * {@code lockInterruptibly()} and {@code tryLock(time, unit)} answer interrupts,
+     * {@code tryLock()} tries once. Each grant uses {@code options} except {@code waitFor}, which
+     * the method called decides. Only the thread that locked may {@code unlock()} (else
+     * {@link IllegalMonitorStateException}); a thread may lock again while it holds the lock, and
+     * unlocks as often. While held, {@link LockContext#currentLease()} gives the lease and its fencing
+     * token. {@code newCondition()} is not supported: there is no monitor shared across processes.
+     */
+    default Lock asLock(String key, LockOptions options) {
+        return new LockView(this, key, options);
     }
 
     /** The key the backend sees for {@code key}: {@code <namespace>:<key>}. */

@@ -32,6 +32,14 @@ public record LockOptions(String name, Duration lease, Duration waitFor, Duratio
         return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
     }
 
+    public LockOptions withLease(Duration lease) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
+    public LockOptions withWaitFor(Duration waitFor) {
+        return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
+    }
+
     public LockOptions withHoldAtLeast(Duration holdAtLeast) {
         return new LockOptions(name, lease, waitFor, holdAtLeast, autoRenew, fair);
     }

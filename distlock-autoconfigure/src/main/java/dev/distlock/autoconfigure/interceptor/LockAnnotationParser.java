@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.Schedules;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.DistributedLock;
@@ -36,7 +39,8 @@ final class LockAnnotationParser {
     LockOperation parse(DistributedLock annotation, Method method, Class<?> targetClass) {
         String description = MethodDescriptions.describe(method, targetClass);
         checkInterceptable(method, description);
-        ReturnTypeHandler returnTypeHandler = returnTypeHandler(method, description, annotation.onLocked());
+        OnLocked onLocked = onLocked(annotation.onLocked(), method);
+        ReturnTypeHandler returnTypeHandler = returnTypeHandler(method, description, onLocked);
         LockDefaults configured = defaults.get();
         Duration lease = duration(annotation.lease(), "'lease'", description, configured.lease(), "distlock.default-lease");
         if (lease.isZero() || lease.isNegative()) {
@@ -55,8 +59,17 @@ final class LockAnnotationParser {
             keyEvaluator.validate(key, method, description);
         }
         LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair());
-        return new LockOperation(method, description, name, key, options, annotation.onLocked(), returnTypeHandler,
+        return new LockOperation(method, description, name, key, options, onLocked, returnTypeHandler,
                 CronSlots.of(method, placeholders));
+    }
+
+    /** A scheduled run that finds its lock held elsewhere is another replica's run: skipped, not an error in every log. */
+    private static OnLocked onLocked(OnLocked declared, Method method) {
+        if (declared != OnLocked.DEFAULT) {
+            return declared;
+        }
+        return AnnotatedElementUtils.hasAnnotation(method, Scheduled.class)
+                || AnnotatedElementUtils.hasAnnotation(method, Schedules.class) ? OnLocked.SKIP : OnLocked.FAIL;
     }
 
     /** Spring's proxies see neither private nor static methods, and a class-based proxy cannot override a final one. */

@@ -3,6 +3,9 @@ package dev.distlock.autoconfigure.interceptor;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.distlock.Lease;
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.LockOptions;
@@ -16,6 +19,8 @@ import dev.distlock.engine.LockEngine;
  * answer a lock held elsewhere the way {@code onLocked} says.
  */
 public final class LockedCall {
+
+    private static final Logger logger = LoggerFactory.getLogger(LockedCall.class);
 
     private final LockEngine engine;
     private final LockOperation operation;
@@ -92,6 +97,7 @@ public final class LockedCall {
         if (operation.onLocked() == OnLocked.FAIL) {
             throw notAcquired();
         }
+        logger.debug("Skipped {}: lock '{}' is held elsewhere", operation.description(), fullKey);
     }
 
     public LockNotAcquiredException notAcquired() {

@@ -8,14 +8,17 @@ import static dev.distlock.testsupport.BackendCalls.token;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,10 +71,26 @@ public abstract class LockBackendContract {
 
     @Test
     void mutualExclusionAcrossThreadsAndInstances() throws Exception {
+        assertMutualExclusion(8, 15, (engine, key) -> {
+            Lease lease = engine.acquire(key, LockOptions.of(LONG_LEASE, Duration.ofSeconds(60)));
+            return lease::close;
+        });
+    }
+
+    @Test
+    void mutualExclusionThroughTheLockView() throws Exception {
+        Map<LockEngine, Lock> views = new ConcurrentHashMap<>();
+        assertMutualExclusion(4, 10, (engine, key) -> {
+            Lock lock = views.computeIfAbsent(engine, e -> e.asLock(key, LockOptions.of(LONG_LEASE, Duration.ZERO)));
+            lock.lock();
+            return lock::unlock;
+        });
+    }
+
+    /** Threads on three engines (as three JVMs) increment a counter under the lock that {@code locker} takes. */
+    private void assertMutualExclusion(int threads, int rounds, Locker locker) throws Exception {
         List<LockEngine> engines = List.of(engine(backend()), engine(backend()), engine(backend()));
         String key = "counter-" + UUID.randomUUID();
-        int threads = 8;
-        int rounds = 15;
         int[] counter = {0};
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
@@ -82,7 +101,8 @@ public abstract class LockBackendContract {
                 LockEngine engine = engines.get(t % engines.size());
                 workers.add(pool.submit(() -> {
                     for (int i = 0; i < rounds; i++) {
-                        try (Lease lease = engine.acquire(key, LockOptions.of(LONG_LEASE, Duration.ofSeconds(60)))) {
+                        Runnable unlock = locker.lock(engine, key);
+                        try {
                             if (inside.incrementAndGet() > 1) {
                                 overlaps.incrementAndGet();
                             }
@@ -90,6 +110,8 @@ public abstract class LockBackendContract {
                             Thread.yield(); // widen the race a broken lock would lose
                             counter[0] = read + 1;
                             inside.decrementAndGet();
+                        } finally {
+                            unlock.run();
                         }
                     }
                     return null;
@@ -103,6 +125,12 @@ public abstract class LockBackendContract {
         }
         assertThat(overlaps).hasValue(0);
         assertThat(counter[0]).as("read-modify-write counter").isEqualTo(threads * rounds);
+    }
+
+    /** Takes the lock on {@code key} through {@code engine}; the returned action releases it. */
+    @FunctionalInterface
+    private interface Locker {
+        Runnable lock(LockEngine engine, String key);
     }
 
     @Test
