@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.boot.configurationprocessor.json.JSONArray;
+import org.springframework.boot.configurationprocessor.json.JSONException;
+import org.springframework.boot.configurationprocessor.json.JSONObject;
 
 /**
  * docs/configuration.md is the configuration metadata (which the build generates from the
@@ -62,12 +65,36 @@ class ConfigurationReferenceTests {
         assertThat(problems).isEmpty();
     }
 
-    @SuppressWarnings("unchecked")
+    /** Read with the JSON classes the configuration processor itself writes with, present on both Boot lines. */
     private static List<Map<String, Object>> properties() throws IOException {
-        Map<String, Object> metadata = JsonParserFactory.getJsonParser().parseMap(Files.readString(METADATA));
-        List<Map<String, Object>> properties = new ArrayList<>((List<Map<String, Object>>) metadata.get("properties"));
-        properties.removeIf(property -> !((String) property.get("name")).startsWith("distlock.")
-                && !((String) property.get("name")).startsWith("management."));
+        JSONArray all;
+        try {
+            all = new JSONObject(Files.readString(METADATA)).getJSONArray("properties");
+        } catch (JSONException e) {
+            throw new IOException("Cannot read " + METADATA, e);
+        }
+        List<Map<String, Object>> properties = new ArrayList<>();
+        for (int i = 0; i < all.length(); i++) {
+            JSONObject property = all.optJSONObject(i);
+            String name = property.optString("name");
+            if (!name.startsWith("distlock.") && !name.startsWith("management.")) {
+                continue;
+            }
+            Map<String, Object> entry = new HashMap<>();
+            entry.put("name", name);
+            entry.put("type", property.has("type") ? property.optString("type") : null);
+            entry.put("description", property.has("description") ? property.optString("description") : null);
+            Object defaultValue = property.opt("defaultValue");
+            if (defaultValue instanceof JSONArray values) {
+                List<Object> list = new ArrayList<>();
+                for (int j = 0; j < values.length(); j++) {
+                    list.add(values.opt(j));
+                }
+                defaultValue = list;
+            }
+            entry.put("defaultValue", defaultValue);
+            properties.add(entry);
+        }
         properties.sort(Comparator.comparing((Map<String, Object> property) -> GROUPS.indexOf(group((String) property.get("name"))))
                 .thenComparing(property -> (String) property.get("name")));
         return properties;

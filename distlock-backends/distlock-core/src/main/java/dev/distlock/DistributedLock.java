@@ -42,6 +42,14 @@ public @interface DistributedLock {
      */
     OnLocked onLocked() default OnLocked.DEFAULT;
 
+    /**
+     * The longest auto-renewal keeps the lock, counted from the grant, so that a hung call cannot hold
+     * it forever: at the cap renewal stops, the lease ends and the holder is told it lost the lock
+     * (as for any lost lease, {@code distlock.lease-loss-policy} says whether it is interrupted).
+     * Empty for no cap; else not shorter than the lease.
+     */
+    String maxHold() default "";
+
     /** Renew the lease while the method runs, so that a slow call does not lose its lock. */
     boolean autoRenew() default true;
 

@@ -51,6 +51,12 @@ final class LockAnnotationParser {
         requireNotNegative(waitFor, "'waitFor'", description);
         Duration holdAtLeast = duration(annotation.holdAtLeast(), "'holdAtLeast'", description, Duration.ZERO, null);
         requireNotNegative(holdAtLeast, "'holdAtLeast'", description);
+        Duration maxHold = duration(annotation.maxHold(), "'maxHold'", description, LockOptions.NO_MAX_HOLD, null);
+        requireNotNegative(maxHold, "'maxHold'", description);
+        if (!maxHold.isZero() && maxHold.compareTo(lease) < 0) {
+            throw new InvalidLockAnnotationException(description, "'maxHold'", "must not be shorter than the lease ("
+                    + lease + "), was " + maxHold);
+        }
         String name = annotation.name().isBlank()
                 ? ClassUtils.getUserClass(targetClass != null ? targetClass : method.getDeclaringClass()).getSimpleName() + "." + method.getName()
                 : annotation.name();
@@ -58,7 +64,7 @@ final class LockAnnotationParser {
         if (!key.isEmpty()) {
             keyEvaluator.validate(key, method, description);
         }
-        LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair());
+        LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair(), maxHold);
         return new LockOperation(method, description, name, key, options, onLocked, returnTypeHandler,
                 CronSlots.of(method, placeholders));
     }

@@ -74,6 +74,12 @@ class LockAnnotationValidationTests {
     }
 
     @Test
+    void maxHoldShorterThanTheLease() {
+        assertStartupFails(MaxHoldUnderLease.class, "MaxHoldUnderLease.run()", "attribute 'maxHold'",
+                "must not be shorter than the lease (PT10S), was PT5S");
+    }
+
+    @Test
     void nonPositiveLease() {
         assertStartupFails(ZeroLease.class, "ZeroLease.run()", "attribute 'lease'", "must be positive, was PT0S");
     }
@@ -233,6 +239,12 @@ class LockAnnotationValidationTests {
 
     public static class NegativeWaitFor {
         @DistributedLock(waitFor = "-1s")
+        public void run() {
+        }
+    }
+
+    public static class MaxHoldUnderLease {
+        @DistributedLock(lease = "10s", maxHold = "5s")
         public void run() {
         }
     }

@@ -82,6 +82,11 @@ final class HeldLock {
         return expiresAtNanos;
     }
 
+    /** When auto-renewal stops under {@code maxHold}, on the monotonic clock. */
+    long maxHoldEndNanos() {
+        return grantedAtNanos + options.maxHold().toNanos();
+    }
+
     /** When {@code holdAtLeast} has passed, on the monotonic clock. */
     long holdUntilNanos() {
         return grantedAtNanos + options.holdAtLeast().toNanos();
@@ -137,12 +142,12 @@ final class HeldLock {
     }
 
     /**
-     * A renewal sent at {@code sentAtNanos} was granted: the lease runs from then, for {@code validity}
-     * (null: the lease). Ignored once released or lost.
+     * A renewal sent at {@code sentAtNanos} for {@code requested} was granted: the lease runs from then,
+     * for {@code validity} (null: what was requested). Ignored once released or lost.
      */
-    void renewedFrom(long sentAtNanos, Duration validity) {
+    void renewedFrom(long sentAtNanos, Duration validity, Duration requested) {
         if (isHeld()) {
-            expiresAtNanos = sentAtNanos + validNanos(validity);
+            expiresAtNanos = sentAtNanos + Math.min(requested.toNanos(), validNanos(validity));
             renewals.incrementAndGet();
         }
     }
@@ -199,7 +204,7 @@ final class HeldLock {
         return validity == null ? lease : Math.min(lease, Math.max(0, validity.toNanos()));
     }
 
-    private void cancelWatchdog() {
+    void cancelWatchdog() {
         ScheduledFuture<?> current = watchdog;
         if (current != null) {
             current.cancel(false);

@@ -59,19 +59,36 @@ final class RenewalWatchdog {
         if (!lock.isHeld() || lock.renewalInFlight()) {
             return; // released or lost meanwhile, or the previous renewal still awaits its answer
         }
-        Duration lease = lock.options.lease();
-        Duration deadline = min(calls.timeout(), lease.dividedBy(3));
         long sent = engine.nanoTime();
+        Duration lease = leaseToAskFor(lock, sent);
+        if (lease == null) {
+            stopAtMaxHold(lock);
+            return;
+        }
+        Duration deadline = min(calls.timeout(), lock.options.lease().dividedBy(3));
         CompletableFuture<Void> settled = new CompletableFuture<>();
         lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renewWithValidity(lock.key, lock.owner, lease), settled)
-                .whenComplete((result, error) -> renewed(lock, sent, result, error)), settled);
+                .whenComplete((result, error) -> renewed(lock, sent, lease, result, error)), settled);
     }
 
-    private void renewed(HeldLock lock, long sent, RenewResult result, Throwable error) {
+    /** The lease, or under {@code maxHold} only what is left until the cap (the lease then ends there); null at the cap. */
+    private static Duration leaseToAskFor(HeldLock lock, long now) {
+        Duration lease = lock.options.lease();
+        if (!lock.options.capsHold()) {
+            return lease;
+        }
+        long untilCap = lock.maxHoldEndNanos() - now;
+        if (untilCap <= 0 || lock.expiresAtNanos() - lock.maxHoldEndNanos() >= 0) {
+            return null;
+        }
+        return min(lease, Duration.ofNanos(untilCap));
+    }
+
+    private void renewed(HeldLock lock, long sent, Duration requested, RenewResult result, Throwable error) {
         if (error == null) {
             engine.events().renewed(lock.options.name(), lock.key, result.extended());
             if (result.extended()) {
-                lock.renewedFrom(sent, result.validity());
+                lock.renewedFrom(sent, result.validity(), requested);
             } else {
                 engine.lost(lock, "renewal refused: another owner holds the key or it expired");
             }
@@ -98,6 +115,14 @@ final class RenewalWatchdog {
                 engine.lost(lock, "could not renew before the lease ran out: " + cause);
             }
         }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Renews no more: the lease lapses at its expiry, which is at the cap, and the holder is told it is lost. */
+    private void stopAtMaxHold(HeldLock lock) {
+        lock.cancelWatchdog();
+        long delay = Math.max(0, lock.expiresAtNanos() - engine.nanoTime());
+        scheduler.schedule(() -> engine.lost(lock, "held for maxHold (" + lock.options.maxHold()
+                + ") while the call still ran; auto-renewal stopped"), delay, TimeUnit.NANOSECONDS);
     }
 
     private void expire(HeldLock lock) {
