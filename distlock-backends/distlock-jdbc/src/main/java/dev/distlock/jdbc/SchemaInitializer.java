@@ -39,6 +39,7 @@ final class SchemaInitializer {
             execute(connection, statements(script), timeoutSeconds);
             log.info("distlock-jdbc created lock table {} and its token source {} from {}", table,
                     LockTableSql.tokenSourceName(table), dialect.schemaResource());
+            return; // and the source with it: no probe, which would spend the first token
         }
         if (tokenSourceExists(connection, sql)) {
             return;
