@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class SchemaInitializer {
 
     private static long maxToken(Connection connection, LockTableSql sql) throws SQLException {
         try (Statement statement = connection.createStatement();
-             java.sql.ResultSet row = statement.executeQuery(sql.maxTokenSql())) {
+             ResultSet row = statement.executeQuery(sql.maxTokenSql())) {
             row.next();
             return row.getLong(1);
         }
