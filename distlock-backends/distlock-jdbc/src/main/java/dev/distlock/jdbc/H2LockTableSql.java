@@ -52,8 +52,7 @@ final class H2LockTableSql extends LockTableSql {
 
     /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
     static final String SET_TOKEN = """
-            UPDATE {table} SET token = ?
-             WHERE key_hash = ? AND owner = ? AND token = ? AND expires_at > CURRENT_TIMESTAMP
+            UPDATE {table} SET token = ? WHERE key_hash = ? AND owner = ? AND token = ?
             """;
 
     /**

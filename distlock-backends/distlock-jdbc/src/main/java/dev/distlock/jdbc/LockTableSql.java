@@ -91,8 +91,10 @@ abstract class LockTableSql {
             throws SQLException;
 
     /**
-     * Draws the next token and writes it into the row while the row is still ours, undrawn and running.
-     * Denied when it is not: the lease ran out before, and maybe another owner took over.
+     * Draws the next token and writes it into the row while the row is still ours and undrawn. Denied
+     * when it is not: our lease ran out and another owner took the key over. The
+     * lease itself is not checked here: one that ran out meanwhile is the engine's to judge, as with
+     * any grant whose reply came late.
      */
     AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
         long token = nextToken(connection);

@@ -66,8 +66,7 @@ final class MySqlLockTableSql extends LockTableSql {
 
     /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
     static final String SET_TOKEN = """
-            UPDATE {table} SET token = ?
-             WHERE key_hash = ? AND owner = ? AND token = ? AND expires_at > UTC_TIMESTAMP(3)
+            UPDATE {table} SET token = ? WHERE key_hash = ? AND owner = ? AND token = ?
             """;
 
     /** Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. */

@@ -42,12 +42,12 @@ final class PostgresLockTableSql extends LockTableSql {
 
     /**
      * Params: 1 key_hash, 2 owner, 3 undrawn token (0). Draws the next token from the sequence and
-     * writes it, in the same statement, while the row is still the owner's, undrawn and running.
+     * writes it, in the same statement, while the row is still the owner's and undrawn.
      * Returns one row (the token) when written, none otherwise (nextval is then not called).
      */
     static final String DRAW_TOKEN = """
             UPDATE {table} SET token = nextval('{tokens}')
-             WHERE key_hash = ? AND owner = ? AND token = ? AND expires_at > now()
+             WHERE key_hash = ? AND owner = ? AND token = ?
             RETURNING token
             """;
 
