@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.distlock.spi.AcquireRequest;
@@ -18,7 +20,9 @@ import dev.distlock.spi.ReleaseNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -27,9 +31,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@link RedisKeyLayout}). Each operation is one script, run by SHA and reloaded on NOSCRIPT by
  * spring-data-redis's script executor; see {@link RedisLockScripts} for the protocol.
  *
- * <p>Fencing tokens come from a per-key counter that release never resets. They are
- * {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence, or a replica
- * promoted before it received the last INCR, issues a token again.
+ * <p>Fencing tokens come from one counter per Redis (per hash slot on a Cluster), shared by every
+ * key that maps to it and never reset: each grant's token is larger than every token that counter
+ * issued before, so tokens strictly grow per key (with gaps), and nothing per key outlives a
+ * release. They are {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence,
+ * or a replica promoted before it received the last INCR, issues a token again.
+ *
+ * <p>Waking: a waiting backend registers its interest in the key ({@link RedisKeyLayout#waiters},
+ * kept alive by a {@link WaiterEntryKeeper}); a release publishes only to the backends registered
+ * for its key, each on its own channel, naming the fair queue's head so that only it retries.
  *
  * <p>Redis must not evict these keys: see {@link RedisEvictionPolicy}; health reports the policy and
  * {@link #checkEvictionPolicy} is the start-up check.
@@ -46,8 +56,12 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private final RedisLockSettings settings;
     private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final String subscriberId = UUID.randomUUID().toString();
     private final RedisReleaseSubscriber subscriber;
-    private final FairQueueKeeper fairQueue;
+    private final WaiterEntryKeeper fairQueue;
+    private final WaiterEntryKeeper interests;
+    // Decided on first use (a Cluster connection needs per-slot fence counters); null until then.
+    private volatile Boolean onCluster;
     private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
     private final RedisHealthProbe healthProbe;
 
@@ -76,9 +90,11 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         this.settings = settings;
         this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
-        this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, settings.releaseChannel(),
-                settings.operationTimeout(), waiters);
-        this.fairQueue = new FairQueueKeeper(settings.queueEntryLifetime(), this::keepQueued);
+        this.fairQueue = new WaiterEntryKeeper("distlock-redis-fair-queue", settings.queueEntryLifetime(), this::keepQueued);
+        this.interests = new WaiterEntryKeeper("distlock-redis-release-interest", settings.queueEntryLifetime(),
+                this::keepInterest);
+        this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, channelPrefix() + subscriberId,
+                settings.operationTimeout(), waiters, interests::refreshSoon);
     }
 
     @Override
@@ -93,17 +109,21 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        RedisKeyLayout keys = RedisKeyLayout.of(request.key());
         String lease = millis(request.ttl());
         Runnable undo = () -> release(request.key(), request.owner());
         if (!request.fair()) {
-            return toResult(call("acquire", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
-                    RedisLockScripts.ACQUIRE, List.of(keys.lock(), keys.fence()), request.owner(), lease), undo)));
+            return toResult(call("acquire", request.key(), () -> {
+                RedisKeyLayout keys = layout(request.key());
+                return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
+                        List.of(keys.lock(), keys.fence(), keys.replacedFence()), request.owner(), lease), undo);
+            }));
         }
-        List<Long> reply = call("acquire (fair)", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
-                RedisLockScripts.FAIR_ACQUIRE, List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()),
-                request.owner(), lease, millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()),
-                undo));
+        List<Long> reply = call("acquire (fair)", request.key(), () -> {
+            RedisKeyLayout keys = layout(request.key());
+            return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
+                    List.of(keys.lock(), keys.fence(), keys.replacedFence(), keys.queue(), keys.queueDeadlines(), keys.waiters()),
+                    request.owner(), lease, millis(settings.queueEntryLifetime()), channelPrefix(), request.key()), undo);
+        });
         AcquireResult result = toResult(reply);
         if (result instanceof AcquireResult.Granted) {
             fairQueue.done(request.key(), request.owner());
@@ -122,8 +142,9 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public boolean release(String key, String owner) {
-        Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE,
-                List.of(RedisKeyLayout.of(key).lock()), owner, settings.releaseChannel(), key));
+        RedisKeyLayout keys = RedisKeyLayout.of(key);
+        Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE_AND_WAKE,
+                List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner, channelPrefix(), key));
         return released != null && released == 1L;
     }
 
@@ -132,19 +153,39 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         fairQueue.done(key, owner);
         RedisKeyLayout keys = RedisKeyLayout.of(key);
         call("withdraw", key, () -> redis.execute(RedisLockScripts.WITHDRAW,
-                List.of(keys.queue(), keys.queueDeadlines()), owner, settings.releaseChannel(), key));
+                List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner, channelPrefix(), key));
     }
 
     /**
-     * Returns at once. When the release subscription is live, a release published after this
-     * returns wakes {@code onChange}. When it is not (not started yet, Redis or its pub/sub
-     * connection down), it is started in the background and meanwhile {@code onChange} is called
-     * every {@link RedisReleaseSubscriber#POLL_WITHOUT_SUBSCRIPTION} (bounded polling), and once
-     * more when the subscription is confirmed: no release goes unnoticed for longer than that.
+     * Registers this backend's interest in {@code key} on Redis (one round trip), so that its
+     * release publishes to this backend; a fair waiter is then woken only when it is first in line.
+     * When the release subscription is live, a release after this returns wakes {@code onChange}.
+     * When it is not (not started yet, or its pub/sub connection down), it is started in the
+     * background and meanwhile {@code onChange} is called every
+     * {@link RedisReleaseSubscriber#POLL_WITHOUT_SUBSCRIPTION} (bounded polling), and once more when
+     * the subscription is confirmed: no release goes unnoticed for longer than that.
      */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        Subscription subscription = waiters.add(key, onChange);
+        Subscription local = waiters.add(key, owner, fairQueue.isWaiting(key, owner), onChange);
+        try {
+            awaitRelease(key);
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+        interests.waiting(key, subscriberId);
+        Subscription subscription = new Subscription() {
+            private final AtomicBoolean closed = new AtomicBoolean();
+
+            @Override
+            public void close() {
+                if (closed.compareAndSet(false, true)) {
+                    local.close();
+                    withdrawInterest(key);
+                }
+            }
+        };
         if (!subscriber.isLive()) {
             subscriber.startInBackground();
             if (log.isDebugEnabled()) {
@@ -153,6 +194,11 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             }
         }
         return subscription;
+    }
+
+    /** Tests: the channel on which releases that this backend's waiters wait for are published. */
+    String releaseChannel() {
+        return channelPrefix() + subscriberId;
     }
 
     /** Tests: whether a release published now reaches this backend's waiters by message. */
@@ -207,8 +253,60 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     @Override
     public void close() {
         fairQueue.close();
+        interests.close();
         subscriber.close();
         healthProbe.close();
+    }
+
+    /** A round trip: after it, a release of {@code key} publishes to this backend. */
+    private void awaitRelease(String key) {
+        call("subscribe to", key, () -> redis.execute(RedisLockScripts.AWAIT_RELEASE,
+                List.of(RedisKeyLayout.of(key).waiters()), subscriberId, millis(settings.queueEntryLifetime())));
+    }
+
+    private boolean keepInterest(String key, String subscriber) {
+        if (!waiters.hasWaiters(key)) {
+            return false;
+        }
+        awaitRelease(key);
+        return true;
+    }
+
+    /**
+     * The last local waiter of {@code key} left: releases need not publish here any more. A waiter
+     * that subscribed meanwhile is registered again, and in any case the keeper re-registers it
+     * within a third of the entry lifetime.
+     */
+    private void withdrawInterest(String key) {
+        if (waiters.hasWaiters(key)) {
+            return;
+        }
+        interests.done(key, subscriberId);
+        try {
+            call("unsubscribe from", key, () -> redis.opsForZSet().remove(RedisKeyLayout.of(key).waiters(), subscriberId));
+            if (waiters.hasWaiters(key)) {
+                awaitRelease(key);
+                interests.waiting(key, subscriberId);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not withdraw the release interest in lock '{}'; it expires on the server: {}",
+                    abbreviate(key), e.toString());
+        }
+    }
+
+    /** The fence counter depends on the deployment; every other name is the same everywhere. */
+    private RedisKeyLayout layout(String key) {
+        Boolean cluster = onCluster;
+        if (cluster == null) {
+            cluster = Boolean.TRUE.equals(redis.execute((RedisCallback<Boolean>) c -> c instanceof RedisClusterConnection));
+            onCluster = cluster;
+        }
+        return cluster ? RedisKeyLayout.onCluster(key) : RedisKeyLayout.of(key);
+    }
+
+    /** Each backend's channel is the prefix and its subscriber id. */
+    private String channelPrefix() {
+        return settings.releaseChannel() + ":";
     }
 
     private boolean keepQueued(String key, String owner) {
