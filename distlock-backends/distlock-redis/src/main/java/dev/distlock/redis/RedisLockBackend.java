@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.distlock.spi.AcquireRequest;
@@ -17,12 +18,12 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -60,8 +61,10 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private final RedisReleaseSubscriber subscriber;
     private final WaiterEntryKeeper fairQueue;
     private final WaiterEntryKeeper interests;
-    // Decided on first use (a Cluster connection needs per-slot fence counters); null until then.
-    private volatile Boolean onCluster;
+    private final RedisConnectionFactory connectionFactory;
+    // Decided on first use (a Cluster needs per-slot fence counters, and may shard releases); null until then.
+    private volatile RedisDeployment deployment;
+    private final AtomicReference<ShardedReleaseSubscriber> sharded = new AtomicReference<>();
     private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
     private final RedisHealthProbe healthProbe;
 
@@ -87,6 +90,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
             RedisLockSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
+        this.connectionFactory = connectionFactory;
         this.settings = settings;
         this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
@@ -113,16 +117,17 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         Runnable undo = () -> release(request.key(), request.owner());
         if (!request.fair()) {
             return toResult(call("acquire", request.key(), () -> {
-                RedisKeyLayout keys = layout(request.key());
+                RedisKeyLayout keys = deployment().layout(request.key());
                 return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
                         List.of(keys.lock(), keys.fence(), keys.replacedFence()), request.owner(), lease), undo);
             }));
         }
         List<Long> reply = call("acquire (fair)", request.key(), () -> {
-            RedisKeyLayout keys = layout(request.key());
+            RedisKeyLayout keys = deployment().layout(request.key());
+            String suffix = deployment().channelSuffix(request.key());
             return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
                     List.of(keys.lock(), keys.fence(), keys.replacedFence(), keys.queue(), keys.queueDeadlines(), keys.waiters()),
-                    request.owner(), lease, millis(settings.queueEntryLifetime()), channelPrefix(), request.key()), undo);
+                    request.owner(), lease, millis(settings.queueEntryLifetime()), suffix, request.key()), undo);
         });
         AcquireResult result = toResult(reply);
         if (result instanceof AcquireResult.Granted) {
@@ -144,7 +149,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public boolean release(String key, String owner) {
         RedisKeyLayout keys = RedisKeyLayout.of(key);
         Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE_AND_WAKE,
-                List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner, channelPrefix(), key));
+                List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner,
+                deployment().channelSuffix(key), key));
         return released != null && released == 1L;
     }
 
@@ -153,7 +159,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         fairQueue.done(key, owner);
         RedisKeyLayout keys = RedisKeyLayout.of(key);
         call("withdraw", key, () -> redis.execute(RedisLockScripts.WITHDRAW,
-                List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner, channelPrefix(), key));
+                List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner,
+                deployment().channelSuffix(key), key));
     }
 
     /**
@@ -167,9 +174,22 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
      */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
+        ShardedReleaseSubscriber shardedSubscriber = call("subscribe to", key, () -> deployment()) == RedisDeployment.CLUSTER_SHARDED
+                ? shardedSubscriber() : null;
         Subscription local = waiters.add(key, owner, fairQueue.isWaiting(key, owner), onChange);
+        int slot = RedisDeployment.slotOf(key);
         try {
-            awaitRelease(key);
+            if (shardedSubscriber != null) {
+                shardedSubscriber.listen(slot);
+            }
+            try {
+                awaitRelease(key);
+            } catch (RuntimeException e) {
+                if (shardedSubscriber != null) {
+                    shardedSubscriber.unlisten(slot);
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             local.close();
             throw e;
@@ -183,9 +203,15 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
                 if (closed.compareAndSet(false, true)) {
                     local.close();
                     withdrawInterest(key);
+                    if (shardedSubscriber != null) {
+                        shardedSubscriber.unlisten(slot);
+                    }
                 }
             }
         };
+        if (shardedSubscriber != null) {
+            return subscription; // confirmed by listen: nothing to start, nothing to poll
+        }
         if (!subscriber.isLive()) {
             subscriber.startInBackground();
             if (log.isDebugEnabled()) {
@@ -234,7 +260,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             details.put("maxmemoryPolicy", answer.eviction().policy());
             details.put("maxmemory", answer.eviction().maxmemory());
             details.put("eviction", answer.eviction().consequence());
-            details.put("releaseSubscription", subscriber.describe());
+            ShardedReleaseSubscriber shardedSubscriber = sharded.get();
+            details.put("releaseSubscription", shardedSubscriber != null ? shardedSubscriber.describe() : subscriber.describe());
             details.put("waitingKeys", waiters.keyCount());
             details.put("fairWaiters", fairQueue.size());
             return BackendHealth.up(details);
@@ -255,13 +282,17 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         fairQueue.close();
         interests.close();
         subscriber.close();
+        ShardedReleaseSubscriber shardedSubscriber = sharded.getAndSet(null);
+        if (shardedSubscriber != null) {
+            shardedSubscriber.close();
+        }
         healthProbe.close();
     }
 
     /** A round trip: after it, a release of {@code key} publishes to this backend. */
     private void awaitRelease(String key) {
         call("subscribe to", key, () -> redis.execute(RedisLockScripts.AWAIT_RELEASE,
-                List.of(RedisKeyLayout.of(key).waiters()), subscriberId, millis(settings.queueEntryLifetime())));
+                List.of(RedisKeyLayout.of(key).waiters()), interestMember(), millis(settings.queueEntryLifetime())));
     }
 
     private boolean keepInterest(String key, String subscriber) {
@@ -283,7 +314,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         }
         interests.done(key, subscriberId);
         try {
-            call("unsubscribe from", key, () -> redis.opsForZSet().remove(RedisKeyLayout.of(key).waiters(), subscriberId));
+            call("unsubscribe from", key, () -> redis.opsForZSet().remove(RedisKeyLayout.of(key).waiters(), interestMember()));
             if (waiters.hasWaiters(key)) {
                 awaitRelease(key);
                 interests.waiting(key, subscriberId);
@@ -294,14 +325,35 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         }
     }
 
-    /** The fence counter depends on the deployment; every other name is the same everywhere. */
-    private RedisKeyLayout layout(String key) {
-        Boolean cluster = onCluster;
-        if (cluster == null) {
-            cluster = Boolean.TRUE.equals(redis.execute((RedisCallback<Boolean>) c -> c instanceof RedisClusterConnection));
-            onCluster = cluster;
+    /** Asked of Redis once; throws the template's DataAccessException while Redis is down. */
+    private RedisDeployment deployment() {
+        RedisDeployment known = deployment;
+        if (known == null) {
+            known = RedisDeployment.detect(redis, connectionFactory, settings.releaseChannel());
+            deployment = known;
         }
-        return cluster ? RedisKeyLayout.onCluster(key) : RedisKeyLayout.of(key);
+        return known;
+    }
+
+    /** Made on the first sharded waiter; a second one made meanwhile is closed again. */
+    private ShardedReleaseSubscriber shardedSubscriber() {
+        ShardedReleaseSubscriber existing = sharded.get();
+        if (existing != null) {
+            return existing;
+        }
+        RedisClusterClient client = (RedisClusterClient) ((LettuceConnectionFactory) connectionFactory).getNativeClient();
+        ShardedReleaseSubscriber made = new ShardedReleaseSubscriber(client, releaseChannel(), settings.operationTimeout(),
+                waiters, interests::refreshSoon);
+        if (sharded.compareAndSet(null, made)) {
+            return made;
+        }
+        made.close();
+        return sharded.get();
+    }
+
+    /** How this backend's interest in a key reads in the waiter set: its channel and whether it is sharded. */
+    private String interestMember() {
+        return (deployment() == RedisDeployment.CLUSTER_SHARDED ? "S:" : "P:") + releaseChannel();
     }
 
     /** Each backend's channel is the prefix and its subscriber id. */

@@ -41,18 +41,20 @@ final class RedisLockScripts {
 
     /**
      * Lua functions {@code server_ms()} (the server's clock) and {@code wake(waiters, queue,
-     * deadlines, prefix, key, now)}: drops dead interests from the waiter set and, when a backend
-     * still waits, publishes {@code <byte length of head>:<head><key>} on {@code prefix} + each
-     * waiting backend's id. {@code head} is the first live owner of the fair queue (dead entries
-     * dropped first), so that only it retries; empty when there is no queue: every waiter of the key
-     * retries. Nothing is published when nobody waits. Callers switch to effect replication first.
+     * deadlines, suffix, key, now)}: drops dead interests from the waiter set and, when a backend
+     * still waits, publishes {@code <byte length of head>:<head><key>} to each waiting backend: a
+     * member {@code P:<channel>} by PUBLISH on that channel, a member {@code S:<channel>} by
+     * SPUBLISH (sharded, Redis 7) on that channel + {@code suffix}, the tag of the key's slot.
+     * {@code head} is the first live owner of the fair queue (dead entries dropped first), so that
+     * only it retries; empty when there is no queue: every waiter of the key retries. Nothing is
+     * published when nobody waits. Callers switch to effect replication first.
      */
     private static final String WAKE_FUNCTIONS = """
             local function server_ms()
               local time = redis.call('TIME')
               return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
             end
-            local function wake(waiters, queue, deadlines, prefix, key, now)
+            local function wake(waiters, queue, deadlines, suffix, key, now)
               redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now)
               local subscribers = redis.call('ZRANGE', waiters, 0, -1)
               if #subscribers == 0 then return end
@@ -70,7 +72,11 @@ final class RedisLockScripts {
               end
               local message = string.len(head) .. ':' .. head .. key
               for _, subscriber in ipairs(subscribers) do
-                redis.call('PUBLISH', prefix .. subscriber, message)
+                if string.sub(subscriber, 1, 2) == 'S:' then
+                  redis.call('SPUBLISH', string.sub(subscriber, 3) .. suffix, message)
+                else
+                  redis.call('PUBLISH', string.sub(subscriber, 3), message)
+                end
               end
             end
             """;
@@ -101,8 +107,8 @@ final class RedisLockScripts {
     /**
      * KEYS[1] lock hash, KEYS[2] fence counter, KEYS[3] replaced counter, KEYS[4] queue (score =
      * arrival number), KEYS[5] queue deadlines (score = server ms when the entry dies), KEYS[6]
-     * waiter set; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] queue entry lifetime ms, ARGV[4] release
-     * channel prefix, ARGV[5] the lock key.
+     * waiter set; ARGV[1] owner, ARGV[2] lease ms, ARGV[3] queue entry lifetime ms, ARGV[4] sharded
+     * channel suffix (see wake), ARGV[5] the lock key.
      * Drops dead entries (deadline passed) from the head of the queue, enqueues the owner if it is
      * not queued yet (keeping its place otherwise) and refreshes its deadline. Grants only when the
      * lock is free and the owner is first in line. Returns {1, token} or {0, pttl} as ACQUIRE
@@ -182,7 +188,7 @@ final class RedisLockScripts {
 
     /**
      * Single node. KEYS[1] lock hash, KEYS[2] waiter set, KEYS[3] queue, KEYS[4] queue deadlines;
-     * ARGV[1] owner, ARGV[2] release channel prefix, ARGV[3] the lock key.
+     * ARGV[1] owner, ARGV[2] sharded channel suffix (see wake), ARGV[3] the lock key.
      * Returns 1 when the owner held the key: it is deleted and its waiters are woken (only the backends
      * that wait for it, only the first in line of a fair queue); 0 when the owner did not hold it.
      */
@@ -198,7 +204,7 @@ final class RedisLockScripts {
 
     /**
      * KEYS[1] queue, KEYS[2] queue deadlines, KEYS[3] waiter set, KEYS[4] lock hash; ARGV[1] owner,
-     * ARGV[2] release channel prefix, ARGV[3] the lock key. Removes the owner from the fair queue.
+     * ARGV[2] sharded channel suffix (see wake), ARGV[3] the lock key. Removes the owner from the fair queue.
      * Returns 1 when it was queued (and, the lock being free, wakes the next in line, who may now
      * be first), 0 when it was not.
      */
@@ -216,8 +222,9 @@ final class RedisLockScripts {
             """;
 
     /**
-     * KEYS[1] waiter set; ARGV[1] release subscriber id, ARGV[2] lifetime ms. Records (or refreshes)
-     * that the backend with this id waits for the key, until ARGV[2] ms from now: a release of the
+     * KEYS[1] waiter set; ARGV[1] the backend's release channel as wake reads it ({@code P:} or
+     * {@code S:} and the channel), ARGV[2] lifetime ms. Records (or refreshes) that this backend
+     * waits for the key, until ARGV[2] ms from now: a release of the
      * key publishes to it meanwhile. The set lives as long as its longest-lived entry. Returns 1.
      */
     static final String AWAIT_RELEASE_LUA = """

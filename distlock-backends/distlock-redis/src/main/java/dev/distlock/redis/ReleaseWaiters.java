@@ -2,6 +2,7 @@ package dev.distlock.redis;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import org.slf4j.Logger;
@@ -66,6 +67,11 @@ final class ReleaseWaiters {
     /** Wakes every waiter, e.g. after the subscription was re-established and messages may be lost. */
     void everyKeyMayBeFree() {
         byKey.keySet().forEach(this::keyMayBeFree);
+    }
+
+    /** Wakes every waiter of the keys that {@code which} accepts. */
+    void keysMayBeFree(Predicate<String> which) {
+        byKey.keySet().stream().filter(which).forEach(this::keyMayBeFree);
     }
 
     boolean hasWaiters(String key) {

@@ -15,26 +15,31 @@ final class SlotFenceCounters {
 
     /** The counter in the hash slot of {@code lockName} (a full Redis key name, hash tag included). */
     static String counterOf(String lockName) {
-        return Table.NAMES[ClusterSlotHashUtil.calculateSlot(lockName)];
+        return "distlock:fence:{" + tagOf(ClusterSlotHashUtil.calculateSlot(lockName)) + "}";
+    }
+
+    /** A hash tag (the text between the braces) that maps to {@code slot}; release channels use it too. */
+    static String tagOf(int slot) {
+        return Table.TAGS[slot];
     }
 
     /** Filled on first use on a Cluster: about 170,000 CRC16 sums of short strings. */
     private static final class Table {
 
-        static final String[] NAMES = build();
+        static final String[] TAGS = build();
 
         private static String[] build() {
-            String[] names = new String[ClusterSlotHashUtil.SLOT_COUNT];
+            String[] tags = new String[ClusterSlotHashUtil.SLOT_COUNT];
             int filled = 0;
-            for (int n = 0; filled < names.length; n++) {
+            for (int n = 0; filled < tags.length; n++) {
                 String tag = Integer.toString(n);
                 int slot = ClusterSlotHashUtil.calculateSlot(tag);
-                if (names[slot] == null) {
-                    names[slot] = "distlock:fence:{" + tag + "}";
+                if (tags[slot] == null) {
+                    tags[slot] = tag;
                     filled++;
                 }
             }
-            return names;
+            return tags;
         }
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +25,15 @@ import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.ReleaseNotifications.Subscription;
 import dev.distlock.testsupport.RedisClusterFixture;
 import dev.distlock.testsupport.RedisServerFixture;
 
-/** Redis Cluster: one counter per hash slot, shared by the keys of that slot; nothing per key after release. */
-class RedisClusterFenceCounterTest {
+/**
+ * Redis Cluster: one counter per hash slot, shared by the keys of that slot, nothing per key after
+ * release; releases use sharded pub/sub on the channel of the key's slot.
+ */
+class RedisClusterKeysAndChannelsTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -83,6 +90,70 @@ class RedisClusterFenceCounterTest {
                 backend.release(key, owner);
             }
         }
+    }
+
+    @Test
+    void releaseIsPublishedShardedOnTheChannelOfTheKeysSlot() throws InterruptedException {
+        String key = "orders:pay:" + UUID.randomUUID();
+        String holder = owner();
+        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory);
+                RawPublishes plain = new RawPublishes("redis://" + cluster.nodeAddresses().get(0))) {
+            token(backend.tryAcquire(new AcquireRequest(key, holder, LEASE, false)));
+            CountDownLatch woken = new CountDownLatch(1);
+            try (Subscription waiter = backend.subscribe(key, owner(), woken::countDown)) {
+                String channel = backend.releaseChannel() + ":{"
+                        + SlotFenceCounters.tagOf(ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock())) + "}";
+                assertThat(shardChannels()).contains(channel);
+                plain.publishedUntilNow();
+
+                backend.release(key, holder);
+
+                assertThat(woken.await(5, TimeUnit.SECONDS)).as("woken by the sharded release message").isTrue();
+                assertThat(plain.publishedUntilNow()).as("plain PUBLISH, which every node forwards").isEmpty();
+            }
+            assertThat(shardChannels()).as("the last waiter of the slot left").isEmpty();
+        }
+    }
+
+    @Test
+    void waiterStillHearsReleasesAfterItsShardedConnectionWasKilled() throws InterruptedException {
+        String key = "orders:pay:" + UUID.randomUUID();
+        String holder = owner();
+        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+            token(backend.tryAcquire(new AcquireRequest(key, holder, LEASE, false)));
+            Semaphore woken = new Semaphore(0);
+            try (Subscription waiter = backend.subscribe(key, owner(), woken::release)) {
+                for (RedisServerFixture node : cluster.nodes()) {
+                    onNode(node, commands -> commands.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
+                }
+                // Lettuce reconnects and re-subscribes; the confirmation wakes the waiters of the slot once.
+                assertThat(woken.tryAcquire(10, TimeUnit.SECONDS)).as("woken after the re-subscription").isTrue();
+                woken.drainPermits();
+
+                backend.release(key, holder);
+
+                assertThat(woken.tryAcquire(5, TimeUnit.SECONDS)).as("woken by the release message").isTrue();
+            }
+        }
+    }
+
+    private static <T> T onNode(RedisServerFixture node,
+            java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> call) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(node.uri());
+        try (var connection = client.connect()) {
+            return call.apply(connection.sync());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** The sharded channels subscribed on every node (each lists those of its own slots). */
+    private static Set<String> shardChannels() {
+        Set<String> channels = new TreeSet<>();
+        for (RedisServerFixture node : cluster.nodes()) {
+            channels.addAll(onNode(node, commands -> commands.pubsubShardChannels()));
+        }
+        return channels;
     }
 
     private static Set<String> storedKeys() {
