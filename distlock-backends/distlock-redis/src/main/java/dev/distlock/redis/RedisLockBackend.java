@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.distlock.spi.AcquireRequest;
@@ -18,12 +15,8 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
-import io.lettuce.core.cluster.RedisClusterClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -38,33 +31,30 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * release. They are {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence,
  * or a replica promoted before it received the last INCR, issues a token again.
  *
- * <p>Waking: a waiting backend registers its interest in the key ({@link RedisKeyLayout#waiters},
- * kept alive by a {@link WaiterEntryKeeper}); a release publishes only to the backends registered
- * for its key, each on its own channel, naming the fair queue's head so that only it retries.
+ * <p>Waking ({@link ReleaseInterests}): a waiting backend registers its interest in the key; a
+ * release publishes only to the backends registered for its key, each on its own channel (sharded,
+ * per slot, on a Redis 7 Cluster), naming the fair queue's head so that only it retries.
  *
  * <p>Redis must not evict these keys: see {@link RedisEvictionPolicy}; health reports the policy and
  * {@link #checkEvictionPolicy} is the start-up check.
  *
- * <p>The backend owns only what it creates (a listener container and its daemon threads); the
+ * <p>The backend owns only what it creates (a listener container or a sharded pub/sub connection,
+ * and its daemon threads); the
  * connection factory stays the application's.
  */
 public final class RedisLockBackend implements LockBackend, ReleaseNotifications {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisLockBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
     private final StringRedisTemplate redis;
     private final RedisLockSettings settings;
     private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
-    private final String subscriberId = UUID.randomUUID().toString();
-    private final RedisReleaseSubscriber subscriber;
     private final WaiterEntryKeeper fairQueue;
-    private final WaiterEntryKeeper interests;
+    private final ReleaseInterests interests;
     private final RedisConnectionFactory connectionFactory;
     // Decided on first use (a Cluster needs per-slot fence counters, and may shard releases); null until then.
     private volatile RedisDeployment deployment;
-    private final AtomicReference<ShardedReleaseSubscriber> sharded = new AtomicReference<>();
     private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
     private final RedisHealthProbe healthProbe;
 
@@ -95,10 +85,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
         this.fairQueue = new WaiterEntryKeeper("distlock-redis-fair-queue", settings.queueEntryLifetime(), this::keepQueued);
-        this.interests = new WaiterEntryKeeper("distlock-redis-release-interest", settings.queueEntryLifetime(),
-                this::keepInterest);
-        this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, channelPrefix() + subscriberId,
-                settings.operationTimeout(), waiters, interests::refreshSoon);
+        this.interests = new ReleaseInterests(redis, connectionFactory, subscriptionFactory, settings, this::deployment,
+                waiters);
     }
 
     @Override
@@ -165,71 +153,21 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     /**
      * Registers this backend's interest in {@code key} on Redis (one round trip), so that its
-     * release publishes to this backend; a fair waiter is then woken only when it is first in line.
-     * When the release subscription is live, a release after this returns wakes {@code onChange}.
-     * When it is not (not started yet, or its pub/sub connection down), it is started in the
-     * background and meanwhile {@code onChange} is called every
-     * {@link RedisReleaseSubscriber#POLL_WITHOUT_SUBSCRIPTION} (bounded polling), and once more when
-     * the subscription is confirmed: no release goes unnoticed for longer than that.
+     * release publishes to this backend; see {@link ReleaseInterests#subscribe}.
      */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        ShardedReleaseSubscriber shardedSubscriber = call("subscribe to", key, () -> deployment()) == RedisDeployment.CLUSTER_SHARDED
-                ? shardedSubscriber() : null;
-        Subscription local = waiters.add(key, owner, fairQueue.isWaiting(key, owner), onChange);
-        int slot = RedisDeployment.slotOf(key);
-        try {
-            if (shardedSubscriber != null) {
-                shardedSubscriber.listen(slot);
-            }
-            try {
-                awaitRelease(key);
-            } catch (RuntimeException e) {
-                if (shardedSubscriber != null) {
-                    shardedSubscriber.unlisten(slot);
-                }
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            local.close();
-            throw e;
-        }
-        interests.waiting(key, subscriberId);
-        Subscription subscription = new Subscription() {
-            private final AtomicBoolean closed = new AtomicBoolean();
-
-            @Override
-            public void close() {
-                if (closed.compareAndSet(false, true)) {
-                    local.close();
-                    withdrawInterest(key);
-                    if (shardedSubscriber != null) {
-                        shardedSubscriber.unlisten(slot);
-                    }
-                }
-            }
-        };
-        if (shardedSubscriber != null) {
-            return subscription; // confirmed by listen: nothing to start, nothing to poll
-        }
-        if (!subscriber.isLive()) {
-            subscriber.startInBackground();
-            if (log.isDebugEnabled()) {
-                log.debug("Waiter of lock '{}' has no live release subscription ({}); it is woken to poll until there is one",
-                        abbreviate(key), subscriber.describe());
-            }
-        }
-        return subscription;
+        return interests.subscribe(key, owner, fairQueue.isWaiting(key, owner), onChange);
     }
 
     /** Tests: the channel on which releases that this backend's waiters wait for are published. */
     String releaseChannel() {
-        return channelPrefix() + subscriberId;
+        return interests.releaseChannel();
     }
 
     /** Tests: whether a release published now reaches this backend's waiters by message. */
     boolean releaseSubscriptionLive() {
-        return subscriber.isLive();
+        return interests.plainSubscriptionLive();
     }
 
     /**
@@ -260,8 +198,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             details.put("maxmemoryPolicy", answer.eviction().policy());
             details.put("maxmemory", answer.eviction().maxmemory());
             details.put("eviction", answer.eviction().consequence());
-            ShardedReleaseSubscriber shardedSubscriber = sharded.get();
-            details.put("releaseSubscription", shardedSubscriber != null ? shardedSubscriber.describe() : subscriber.describe());
+            details.put("releaseSubscription", interests.describe());
             details.put("waitingKeys", waiters.keyCount());
             details.put("fairWaiters", fairQueue.size());
             return BackendHealth.up(details);
@@ -281,84 +218,17 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public void close() {
         fairQueue.close();
         interests.close();
-        subscriber.close();
-        ShardedReleaseSubscriber shardedSubscriber = sharded.getAndSet(null);
-        if (shardedSubscriber != null) {
-            shardedSubscriber.close();
-        }
         healthProbe.close();
     }
 
-    /** A round trip: after it, a release of {@code key} publishes to this backend. */
-    private void awaitRelease(String key) {
-        call("subscribe to", key, () -> redis.execute(RedisLockScripts.AWAIT_RELEASE,
-                List.of(RedisKeyLayout.of(key).waiters()), interestMember(), millis(settings.queueEntryLifetime())));
-    }
-
-    private boolean keepInterest(String key, String subscriber) {
-        if (!waiters.hasWaiters(key)) {
-            return false;
-        }
-        awaitRelease(key);
-        return true;
-    }
-
-    /**
-     * The last local waiter of {@code key} left: releases need not publish here any more. A waiter
-     * that subscribed meanwhile is registered again, and in any case the keeper re-registers it
-     * within a third of the entry lifetime.
-     */
-    private void withdrawInterest(String key) {
-        if (waiters.hasWaiters(key)) {
-            return;
-        }
-        interests.done(key, subscriberId);
-        try {
-            call("unsubscribe from", key, () -> redis.opsForZSet().remove(RedisKeyLayout.of(key).waiters(), interestMember()));
-            if (waiters.hasWaiters(key)) {
-                awaitRelease(key);
-                interests.waiting(key, subscriberId);
-            }
-        } catch (RuntimeException e) {
-            log.debug("Could not withdraw the release interest in lock '{}'; it expires on the server: {}",
-                    abbreviate(key), e.toString());
-        }
-    }
-
     /** Asked of Redis once; throws the template's DataAccessException while Redis is down. */
-    private RedisDeployment deployment() {
+    RedisDeployment deployment() {
         RedisDeployment known = deployment;
         if (known == null) {
             known = RedisDeployment.detect(redis, connectionFactory, settings.releaseChannel());
             deployment = known;
         }
         return known;
-    }
-
-    /** Made on the first sharded waiter; a second one made meanwhile is closed again. */
-    private ShardedReleaseSubscriber shardedSubscriber() {
-        ShardedReleaseSubscriber existing = sharded.get();
-        if (existing != null) {
-            return existing;
-        }
-        RedisClusterClient client = (RedisClusterClient) ((LettuceConnectionFactory) connectionFactory).getNativeClient();
-        ShardedReleaseSubscriber made = new ShardedReleaseSubscriber(client, releaseChannel(), settings.operationTimeout(),
-                waiters, interests::refreshSoon);
-        if (sharded.compareAndSet(null, made)) {
-            return made;
-        }
-        made.close();
-        return sharded.get();
-    }
-
-    /** How this backend's interest in a key reads in the waiter set: its channel and whether it is sharded. */
-    private String interestMember() {
-        return (deployment() == RedisDeployment.CLUSTER_SHARDED ? "S:" : "P:") + releaseChannel();
-    }
-
-    /** Each backend's channel is the prefix and its subscriber id. */
-    private String channelPrefix() {
-        return settings.releaseChannel() + ":";
     }
 
     private boolean keepQueued(String key, String owner) {
@@ -385,7 +255,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         return Long.toString(Math.max(1, duration.toMillis()));
     }
 
-    private static <T> T call(String operation, String key, Supplier<T> command) {
+    static <T> T call(String operation, String key, Supplier<T> command) {
         try {
             return command.get();
         } catch (DataAccessException e) {
