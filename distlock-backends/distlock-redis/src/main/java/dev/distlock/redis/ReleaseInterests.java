@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import io.lettuce.core.cluster.RedisClusterClient;
 
@@ -184,8 +185,14 @@ final class ReleaseInterests implements AutoCloseable {
             return existing;
         }
         RedisClusterClient client = (RedisClusterClient) ((LettuceConnectionFactory) connectionFactory).getNativeClient();
-        ShardedReleaseSubscriber made = new ShardedReleaseSubscriber(client, releaseChannel(), settings.operationTimeout(),
-                waiters, keeper::refreshSoon);
+        ShardedReleaseSubscriber made;
+        try {
+            made = new ShardedReleaseSubscriber(client, releaseChannel(), settings.operationTimeout(), waiters,
+                    keeper::refreshSoon);
+        } catch (RuntimeException e) {
+            // A "no subscription" the engine understands: it polls instead.
+            throw new LockBackendException("Could not open the sharded release subscription on Redis Cluster: " + e, e);
+        }
         if (sharded.compareAndSet(null, made)) {
             return made;
         }
