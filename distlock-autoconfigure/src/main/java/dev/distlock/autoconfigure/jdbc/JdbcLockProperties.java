@@ -24,8 +24,8 @@ public class JdbcLockProperties {
     /** Whether waiters are woken by LISTEN/NOTIFY on PostgreSQL, which holds one pooled connection while the application runs. */
     private boolean releaseNotifications = true;
 
-    /** Delete lock rows expired for longer than this, restarting those keys' fencing tokens at 1; unset never deletes. */
-    private Duration purgeExpiredAfter;
+    /** Delete lock rows expired for longer than this (holders that never released); fencing tokens keep growing. */
+    private Duration purgeExpiredAfter = Duration.ofHours(1);
 
     public String getTableName() {
         return tableName;

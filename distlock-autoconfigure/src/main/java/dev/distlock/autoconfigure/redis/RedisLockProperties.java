@@ -21,7 +21,7 @@ public class RedisLockProperties {
     /** Redlock: how long one node may take to answer one attempt; keep it far below the lease. */
     private Duration nodeTimeout = Duration.ofMillis(100);
 
-    /** Pub/sub channel on which a release publishes its key to wake waiters. */
+    /** Pub/sub channel name: single mode, the prefix of each backend's own release channel; Redlock, the release channel. */
     private String releaseChannel = "distlock:released";
 
     /** Fair locks: how long a waiter's place in the queue survives once its JVM stops refreshing it. */

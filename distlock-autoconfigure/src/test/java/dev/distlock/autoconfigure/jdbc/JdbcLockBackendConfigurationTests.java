@@ -47,7 +47,8 @@ class JdbcLockBackendConfigurationTests {
             assertThat(properties.getStatementTimeout()).isEqualTo(Duration.ofSeconds(5))
                     .isEqualTo(JdbcLockSettings.DEFAULT_STATEMENT_TIMEOUT);
             assertThat(properties.isReleaseNotifications()).isTrue();
-            assertThat(properties.getPurgeExpiredAfter()).isNull();
+            assertThat(properties.getPurgeExpiredAfter()).isEqualTo(Duration.ofHours(1))
+                    .isEqualTo(JdbcLockSettings.DEFAULT_PURGE_EXPIRED_AFTER);
         });
     }
 

@@ -1,21 +1,24 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 import dev.distlock.spi.AcquireResult;
 
 /**
- * H2 2.x: acquisition is one {@code MERGE INTO ... USING ... WHEN MATCHED AND ...}; the result is
- * read back by key. Two first acquisitions of a new key may race to INSERT: the loser gets a
+ * H2 2.x: the claim is one {@code MERGE INTO ... USING ... WHEN MATCHED AND ...}; the result is read
+ * back by key; a new grant's token comes from the sequence {@code <table>_tokens}. Two first acquisitions of a new key may race to INSERT: the loser gets a
  * duplicate-key error and the backend retries, which then sees the winner's row.
  */
 final class H2LockTableSql extends LockTableSql {
 
     /**
      * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms.
-     * Inserts a never-seen key with token 1, takes over an expired row (token + 1), or extends the
-     * lease of the owner that holds it (token unchanged); a row held by another owner is not matched.
+     * Inserts a free key or takes over an expired row with token 0 (undrawn), or extends the lease of
+     * the owner that holds it (token unchanged); a row held by another owner is not matched.
      * The SET list reads the old row (standard SQL). The outcome is read with {@link #STATE}.
      */
     static final String ACQUIRE = """
@@ -24,12 +27,12 @@ final class H2LockTableSql extends LockTableSql {
                            CAST(? AS BIGINT))) s(key_hash, lock_key, owner, ttl_ms)
                ON l.key_hash = s.key_hash
             WHEN MATCHED AND (l.expires_at <= CURRENT_TIMESTAMP OR l.owner = s.owner) THEN UPDATE SET
-                token       = CASE WHEN l.expires_at <= CURRENT_TIMESTAMP THEN l.token + 1 ELSE l.token END,
+                token       = CASE WHEN l.expires_at <= CURRENT_TIMESTAMP THEN 0 ELSE l.token END,
                 acquired_at = CASE WHEN l.expires_at <= CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE l.acquired_at END,
                 owner       = s.owner,
                 expires_at  = DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP)
             WHEN NOT MATCHED THEN INSERT (key_hash, lock_key, owner, token, acquired_at, expires_at)
-                VALUES (s.key_hash, s.lock_key, s.owner, 1, CURRENT_TIMESTAMP,
+                VALUES (s.key_hash, s.lock_key, s.owner, 0, CURRENT_TIMESTAMP,
                         DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP))
             """;
 
@@ -39,10 +42,17 @@ final class H2LockTableSql extends LockTableSql {
              WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
             """;
 
-    /** Params: 1 key_hash, 2 owner. Ends the owner's running lease; the row and its token stay. */
+    /** Params: 1 key_hash, 2 owner. Deletes the row of the owner's running lease. */
     static final String RELEASE = """
-            UPDATE {table} SET expires_at = CURRENT_TIMESTAMP
-             WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
+            DELETE FROM {table} WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
+            """;
+
+    /** No params. The next token. */
+    static final String NEXT_TOKEN = "SELECT NEXT VALUE FOR {tokens}";
+
+    /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
+    static final String SET_TOKEN = """
+            UPDATE {table} SET token = ? WHERE key_hash = ? AND owner = ? AND token = ?
             """;
 
     /**
@@ -56,21 +66,42 @@ final class H2LockTableSql extends LockTableSql {
               FROM {table} WHERE key_hash = ?
             """;
 
-    /** Param: 1 idle ms. Deletes rows expired for longer than that (their token counters restart). */
+    /** Param: 1 idle ms. Deletes rows expired for longer than that. */
     static final String PURGE = """
             DELETE FROM {table} WHERE expires_at < DATEADD(MILLISECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String nextToken = forTable(NEXT_TOKEN);
+    private final String setToken = forTable(SET_TOKEN);
 
     H2LockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
     }
 
     @Override
-    AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+    AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
         update(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
         return readBack(connection, keyHash, owner);
+    }
+
+    @Override
+    long nextToken(Connection connection) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, nextToken);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    @Override
+    String setTokenSql() {
+        return setToken;
+    }
+
+    @Override
+    List<String> createTokenSource(long lastIssued) {
+        return List.of("CREATE SEQUENCE IF NOT EXISTS " + tokens + " START WITH " + (lastIssued + 1));
     }
 }

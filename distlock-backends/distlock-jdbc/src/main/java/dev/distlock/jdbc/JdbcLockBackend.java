@@ -107,9 +107,12 @@ public class JdbcLockBackend implements LockBackend {
         try (Connection connection = settings.dataSource().getConnection()) {
             connection.setAutoCommit(true);
             JdbcDialect dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
+            LockTableSql sql = dialect.sql(settings.tableName(), settings.statementTimeoutSeconds());
             if (settings.initializeSchema()) {
-                SchemaInitializer.initialize(connection, dialect,
-                        dialect.sql(settings.tableName(), settings.statementTimeoutSeconds()), settings.tableName(),
+                SchemaInitializer.initialize(connection, dialect, sql, settings.tableName(),
+                        settings.statementTimeoutSeconds());
+            } else {
+                SchemaInitializer.requireTokenSource(connection, dialect, sql, settings.tableName(),
                         settings.statementTimeoutSeconds());
             }
             if (dialect == JdbcDialect.PORTABLE) {
@@ -127,7 +130,7 @@ public class JdbcLockBackend implements LockBackend {
         return "jdbc";
     }
 
-    /** Not fair (no queue: the first poll after a release wins); tokens come from one durable row per key. */
+    /** Not fair (no queue: the first poll after a release wins); tokens come from the table's durable token source. */
     @Override
     public BackendCapabilities capabilities() {
         return CAPABILITIES;
@@ -164,9 +167,9 @@ public class JdbcLockBackend implements LockBackend {
     }
 
     /**
-     * Deletes rows that have been expired for longer than {@code idleFor}. A deleted key's fencing
-     * token starts again at 1, so use this only when the protected resources do not compare tokens
-     * across such a gap.
+     * Deletes rows that have been expired for longer than {@code idleFor}: those of holders that never
+     * released (a released lock has no row). Tokens do not depend on rows, so a deleted key's next
+     * token is still above all its earlier ones.
      *
      * @return the number of rows deleted
      */

@@ -18,8 +18,9 @@ import javax.sql.DataSource;
  * @param statementTimeout     bound on every statement (JDBC query timeout, whole seconds, at least 1)
  * @param releaseNotifications on PostgreSQL, wake waiters with LISTEN/NOTIFY; this holds one
  *                             connection of the pool for as long as the backend lives
- * @param purgeExpiredAfter    delete rows that have been expired this long, or null never to delete
- *                             (the default): a deleted key's fencing token restarts at 1
+ * @param purgeExpiredAfter    delete rows that have been expired this long (rows of holders that never
+ *                             released; default 1 hour), or null never to delete them. Safe for
+ *                             fencing tokens, which come from the table's token source, not its rows
  */
 public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDialect dialect,
                                boolean initializeSchema, Duration statementTimeout,
@@ -27,6 +28,7 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
 
     public static final String DEFAULT_TABLE_NAME = "distlock_locks";
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_PURGE_EXPIRED_AFTER = Duration.ofHours(1);
 
     /** An SQL identifier, optionally qualified by a schema: it is spliced into SQL, so nothing else passes. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
@@ -57,7 +59,7 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
         return (int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
     }
 
-    /** Builds {@link JdbcLockSettings} with the defaults: table distlock_locks, detected dialect, no DDL. */
+    /** Builds {@link JdbcLockSettings} with the defaults: table distlock_locks, detected dialect, no DDL, purge after 1 h. */
     public static final class Builder {
         private final DataSource dataSource;
         private String tableName = DEFAULT_TABLE_NAME;
@@ -65,7 +67,7 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
         private boolean initializeSchema;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private boolean releaseNotifications = true;
-        private Duration purgeExpiredAfter;
+        private Duration purgeExpiredAfter = DEFAULT_PURGE_EXPIRED_AFTER;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 import dev.distlock.spi.AcquireResult;
 
@@ -15,16 +16,29 @@ import dev.distlock.spi.AcquireResult;
  * <ul>
  *   <li>Every time is the database's ({@code now()}, {@code UTC_TIMESTAMP(3)}, {@code CURRENT_TIMESTAMP});
  *       the client only ever sends durations in milliseconds, never a point in time.</li>
- *   <li>A key is free when {@code expires_at <= <database now>}.</li>
- *   <li>{@code token} grows by one on every grant (a free key taken, by anyone) and stays when the
- *       holder re-acquires (a retry after a lost reply); release only sets {@code expires_at} to now.</li>
+ *   <li>A key is free when it has no row or {@code expires_at <= <database now>}.</li>
+ *   <li>A grant is two steps, each one atomic, owner-checked statement. The claim inserts the row or
+ *       takes over an expired one with {@code token = 0} ({@link #UNDRAWN}); then the token is drawn
+ *       from the table's one token source (a sequence, or a counter row) and written into the row,
+ *       only while it is still ours and undrawn. A holder that re-acquires (a retry after a lost
+ *       reply) keeps its row and token.</li>
+ *   <li>Release deletes the row, so that no state outlives a lock.</li>
  *   <li>Renew and release match {@code owner}, and only while the lease has not run out.</li>
  * </ul>
- * Statements are templates with {@code {table}} replaced by the validated table name.
+ * Why tokens still grow per key without a per-key counter: a grant draws its token after its claim,
+ * and its claim came after the previous holder's row was deleted or expired, so after that
+ * holder drew (a holder whose draw came later finds the row no longer its own, and is denied).
+ * Draws from one source grow, so the later grant's token is the larger one.
+ * Statements are templates with {@code {table}} replaced by the validated table name and
+ * {@code {tokens}} by the token source's name, {@link #tokenSourceName}.
  */
 abstract class LockTableSql {
 
+    /** The token of a claimed row until its token is drawn; drawn tokens start at 1. */
+    static final long UNDRAWN = 0;
+
     protected final String table;
+    protected final String tokens;
     private final int timeoutSeconds;
     private final String renewSql;
     private final String releaseSql;
@@ -39,6 +53,7 @@ abstract class LockTableSql {
      */
     LockTableSql(String table, int timeoutSeconds, String renew, String release, String state, String purge) {
         this.table = table;
+        this.tokens = tokenSourceName(table);
         this.timeoutSeconds = timeoutSeconds;
         this.renewSql = forTable(renew);
         this.releaseSql = forTable(release);
@@ -46,22 +61,72 @@ abstract class LockTableSql {
         this.purgeSql = forTable(purge);
     }
 
+    /** The table's token source: a sequence or a one-row table named after the lock table. */
+    static String tokenSourceName(String table) {
+        return table + "_tokens";
+    }
+
     /**
-     * One attempt to take the key, on an autocommit connection of our own.
+     * One attempt to take the key, on an autocommit connection of our own: the claim, then, for a
+     * new grant, the token.
      *
      * @param keyHash   {@link LockKeys#hash} of the key: the primary key
      * @param key       the full key, stored for display
      * @param ttlMillis the lease, counted by the database from its own now
      */
-    abstract AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+    final AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+            throws SQLException {
+        AcquireResult claimed = claim(connection, keyHash, key, owner, ttlMillis);
+        if (claimed instanceof AcquireResult.Granted granted && granted.fencingToken() == UNDRAWN) {
+            return drawToken(connection, keyHash, owner);
+        }
+        return claimed;
+    }
+
+    /**
+     * Inserts the key's row or takes over an expired one, with token {@link #UNDRAWN}, or extends the
+     * lease of the owner that holds it (its token unchanged). Granted with the row's token, or denied.
+     */
+    abstract AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException;
+
+    /**
+     * Draws the next token and writes it into the row while the row is still ours and undrawn. Denied
+     * when it is not: our lease ran out and another owner took the key over. The
+     * lease itself is not checked here: one that ran out meanwhile is the engine's to judge, as with
+     * any grant whose reply came late.
+     */
+    AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
+        long token = nextToken(connection);
+        if (update(connection, setTokenSql(), token, keyHash, owner, UNDRAWN) == 1) {
+            return AcquireResult.granted(token);
+        }
+        return AcquireResult.denied();
+    }
+
+    /** The next value of the token source; larger than every value drawn before it. */
+    abstract long nextToken(Connection connection) throws SQLException;
+
+    /** Statement: params 1 token, 2 key_hash, 3 owner, 4 {@link #UNDRAWN}. One row updated when still ours. */
+    abstract String setTokenSql();
+
+    /**
+     * DDL that creates the token source so that its first token is {@code lastIssued + 1}: above every
+     * token a table of the previous version (one counter per row) has handed out.
+     */
+    abstract List<String> createTokenSource(long lastIssued);
+
+    /** Query: no params. The highest token in the table, 0 when it is empty. */
+    final String maxTokenSql() {
+        return "SELECT COALESCE(MAX(token), 0) FROM " + table;
+    }
 
     /** Statement: params 1 ttl ms, 2 key_hash, 3 owner. One row updated while {@code owner} holds the key. */
     final String renewSql() {
         return renewSql;
     }
 
-    /** Statement: params 1 key_hash, 2 owner. One row updated (or returned) while {@code owner} held the key. */
+    /** Statement: params 1 key_hash, 2 owner. Deletes (or returns) one row while {@code owner} held the key. */
     final String releaseSql() {
         return releaseSql;
     }
@@ -74,7 +139,10 @@ abstract class LockTableSql {
         return stateSql;
     }
 
-    /** Statement: param 1 idle ms. Deletes rows that expired more than that long ago. */
+    /**
+     * Statement: param 1 idle ms. Deletes rows that expired more than that long ago (holders that never
+     * released); safe for tokens, which come from the token source, not from the rows.
+     */
     final String purgeSql() {
         return purgeSql;
     }
@@ -150,6 +218,6 @@ abstract class LockTableSql {
     }
 
     protected final String forTable(String template) {
-        return template.replace("{table}", table);
+        return template.replace("{table}", table).replace("{tokens}", tokens);
     }
 }

@@ -1,21 +1,26 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 import dev.distlock.spi.AcquireResult;
 
 /**
- * MySQL 8 and MariaDB: acquisition is one {@code INSERT ... ON DUPLICATE KEY UPDATE}; the result is
- * read back by key. Times are {@code UTC_TIMESTAMP(3)}, which MySQL evaluates once per statement and
+ * MySQL 8 and MariaDB: the claim is one {@code INSERT ... ON DUPLICATE KEY UPDATE}; the result is
+ * read back by key. A new grant's token comes from the one-row table {@code <table>_tokens} (MySQL has
+ * no sequences; one counter row serves both), incremented in an autocommit statement of its own so
+ * that its row lock is held for that statement only. Times are {@code UTC_TIMESTAMP(3)}, which MySQL evaluates once per statement and
  * which does not depend on the session time zone (unlike {@code NOW()}).
  */
 final class MySqlLockTableSql extends LockTableSql {
 
     /**
      * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms, 5 owner, 6 owner, 7 ttl ms.
-     * Inserts a never-seen key with token 1, takes over an expired row (token + 1), or extends the
-     * lease of the owner that holds it (token unchanged); leaves a row held by another owner as is.
+     * Inserts a free key or takes over an expired row with token 0 (undrawn), or extends the lease of
+     * the owner that holds it (token unchanged); leaves a row held by another owner as is.
      * The outcome is read with {@link #STATE}.
      *
      * <p>Right under both ways a server may evaluate the SET list: left to right, each assignment
@@ -27,9 +32,9 @@ final class MySqlLockTableSql extends LockTableSql {
      */
     static final String ACQUIRE = """
             INSERT INTO {table} (key_hash, lock_key, owner, token, acquired_at, expires_at)
-            VALUES (?, ?, ?, 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND)
+            VALUES (?, ?, ?, 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND)
             ON DUPLICATE KEY UPDATE
-                token       = IF(expires_at <= UTC_TIMESTAMP(3), token + 1, token),
+                token       = IF(expires_at <= UTC_TIMESTAMP(3), 0, token),
                 acquired_at = IF(expires_at <= UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), acquired_at),
                 owner       = IF(expires_at <= UTC_TIMESTAMP(3), ?, owner),
                 expires_at  = IF(expires_at <= UTC_TIMESTAMP(3) OR owner = ?,
@@ -42,10 +47,26 @@ final class MySqlLockTableSql extends LockTableSql {
              WHERE key_hash = ? AND owner = ? AND expires_at > UTC_TIMESTAMP(3)
             """;
 
-    /** Params: 1 key_hash, 2 owner. Ends the owner's running lease; the row and its token stay. */
+    /** Params: 1 key_hash, 2 owner. Deletes the row of the owner's running lease. */
     static final String RELEASE = """
-            UPDATE {table} SET expires_at = UTC_TIMESTAMP(3)
-             WHERE key_hash = ? AND owner = ? AND expires_at > UTC_TIMESTAMP(3)
+            DELETE FROM {table} WHERE key_hash = ? AND owner = ? AND expires_at > UTC_TIMESTAMP(3)
+            """;
+
+    /**
+     * No params. Adds one to the counter and leaves the new value in this connection's
+     * {@code LAST_INSERT_ID()}, which {@link #LAST_TOKEN} reads: increment and read are one atomic step.
+     * One SET item, so the sql_mode's assignment order does not matter.
+     */
+    static final String INCREMENT_TOKEN = """
+            UPDATE {tokens} SET last_token = LAST_INSERT_ID(last_token + 1) WHERE id = 1
+            """;
+
+    /** No params. The value {@link #INCREMENT_TOKEN} left on this connection. */
+    static final String LAST_TOKEN = "SELECT LAST_INSERT_ID()";
+
+    /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
+    static final String SET_TOKEN = """
+            UPDATE {table} SET token = ? WHERE key_hash = ? AND owner = ? AND token = ?
             """;
 
     /** Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. */
@@ -54,22 +75,48 @@ final class MySqlLockTableSql extends LockTableSql {
               FROM {table} WHERE key_hash = ?
             """;
 
-    /** Param: 1 idle ms. Deletes rows expired for longer than that (their token counters restart). */
+    /** Param: 1 idle ms. Deletes rows expired for longer than that. */
     static final String PURGE = """
             DELETE FROM {table} WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL ? * 1000 MICROSECOND
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String incrementToken = forTable(INCREMENT_TOKEN);
+    private final String setToken = forTable(SET_TOKEN);
 
     MySqlLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
     }
 
     @Override
-    AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+    AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
         long ttl = leaseMillis(ttlMillis);
         update(connection, acquire, keyHash, key, owner, ttl, owner, owner, ttl);
         return readBack(connection, keyHash, owner);
+    }
+
+    @Override
+    long nextToken(Connection connection) throws SQLException {
+        if (update(connection, incrementToken) != 1) {
+            throw new SQLException("Token counter " + tokens + " has no row with id 1", "02000");
+        }
+        try (PreparedStatement statement = prepare(connection, LAST_TOKEN);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    @Override
+    String setTokenSql() {
+        return setToken;
+    }
+
+    @Override
+    List<String> createTokenSource(long lastIssued) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + tokens + " (id INT NOT NULL PRIMARY KEY, "
+                        + "last_token BIGINT NOT NULL) ENGINE = InnoDB",
+                "INSERT IGNORE INTO " + tokens + " (id, last_token) VALUES (1, " + lastIssued + ")");
     }
 }

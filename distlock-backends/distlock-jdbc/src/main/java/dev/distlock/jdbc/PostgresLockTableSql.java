@@ -4,27 +4,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 import dev.distlock.spi.AcquireResult;
 
 /**
- * PostgreSQL: acquisition is one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} that returns the
- * token in the same round trip; release notifies waiters with {@code pg_notify} in the same statement.
- * {@code now()} is the start of the (autocommit, single-statement) transaction.
+ * PostgreSQL: the claim is one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} that returns the
+ * row's token; a new grant's token is drawn from the sequence {@code <table>_tokens} and written by
+ * one more statement. Release deletes the row and notifies waiters with {@code pg_notify} in the same
+ * statement. {@code now()} is the start of the (autocommit, single-statement) transaction.
  */
 final class PostgresLockTableSql extends LockTableSql {
 
     /**
      * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms.
-     * Inserts a never-seen key with token 1, or takes over an expired row (token + 1), or extends the
-     * lease of an owner that already holds it (token unchanged: a retry after a lost reply).
+     * Inserts a free key, or takes over an expired row, with token 0 (undrawn); or extends the lease of
+     * an owner that already holds it (token unchanged: a retry after a lost reply).
      * Returns one row (token) when granted, no row when another owner holds the key.
      */
     static final String ACQUIRE = """
             INSERT INTO {table} AS l (key_hash, lock_key, owner, token, acquired_at, expires_at)
-            VALUES (?, ?, ?, 1, now(), now() + ? * INTERVAL '1 millisecond')
+            VALUES (?, ?, ?, 0, now(), now() + ? * INTERVAL '1 millisecond')
             ON CONFLICT (key_hash) DO UPDATE
-               SET token       = CASE WHEN l.expires_at <= now() THEN l.token + 1 ELSE l.token END,
+               SET token       = CASE WHEN l.expires_at <= now() THEN 0 ELSE l.token END,
                    acquired_at = CASE WHEN l.expires_at <= now() THEN now() ELSE l.acquired_at END,
                    owner       = EXCLUDED.owner,
                    expires_at  = EXCLUDED.expires_at
@@ -39,13 +41,24 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     /**
-     * Params: 1 key_hash, 2 owner, 3 notification channel. Ends the owner's running lease (the row and
-     * its token stay) and sends the key hash on the channel; NOTIFY is delivered at commit, which is
-     * the end of this autocommit statement. Returns one row when released, none otherwise.
+     * Params: 1 key_hash, 2 owner, 3 undrawn token (0). Draws the next token from the sequence and
+     * writes it, in the same statement, while the row is still the owner's and undrawn.
+     * Returns one row (the token) when written, none otherwise (nextval is then not called).
+     */
+    static final String DRAW_TOKEN = """
+            UPDATE {table} SET token = nextval('{tokens}')
+             WHERE key_hash = ? AND owner = ? AND token = ?
+            RETURNING token
+            """;
+
+    /**
+     * Params: 1 key_hash, 2 owner, 3 notification channel. Deletes the row of the owner's running
+     * lease and sends the key hash on the channel; NOTIFY is delivered at commit, which is the end of
+     * this autocommit statement. Returns one row when released, none otherwise.
      */
     static final String RELEASE_AND_NOTIFY = """
             WITH released AS (
-                UPDATE {table} SET expires_at = now()
+                DELETE FROM {table}
                  WHERE key_hash = ? AND owner = ? AND expires_at > now()
                 RETURNING key_hash)
             SELECT pg_notify(?, key_hash) FROM released
@@ -57,12 +70,13 @@ final class PostgresLockTableSql extends LockTableSql {
               FROM {table} WHERE key_hash = ?
             """;
 
-    /** Param: 1 idle ms. Deletes rows expired for longer than that (their token counters restart). */
+    /** Param: 1 idle ms. Deletes rows expired for longer than that. */
     static final String PURGE = """
             DELETE FROM {table} WHERE expires_at < now() - ? * INTERVAL '1 millisecond'
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String drawToken = forTable(DRAW_TOKEN);
     private final String channel;
 
     PostgresLockTableSql(String table, int timeoutSeconds) {
@@ -81,7 +95,7 @@ final class PostgresLockTableSql extends LockTableSql {
     }
 
     @Override
-    AcquireResult acquire(Connection connection, String keyHash, String key, String owner, long ttlMillis)
+    AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
         try (PreparedStatement statement = prepare(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
              ResultSet row = statement.executeQuery()) {
@@ -90,6 +104,35 @@ final class PostgresLockTableSql extends LockTableSql {
             }
         }
         return readBack(connection, keyHash, owner);
+    }
+
+    /** One statement where other dialects need two. */
+    @Override
+    AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, drawToken, keyHash, owner, UNDRAWN);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
+        }
+    }
+
+    @Override
+    long nextToken(Connection connection) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT nextval('" + tokens + "')");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    @Override
+    String setTokenSql() {
+        throw new UnsupportedOperationException("drawToken draws and sets in one statement");
+    }
+
+    /** CACHE 1: values cached per session would let a later grant draw a smaller token. */
+    @Override
+    List<String> createTokenSource(long lastIssued) {
+        return List.of("CREATE SEQUENCE IF NOT EXISTS " + tokens + " START WITH " + (lastIssued + 1) + " CACHE 1");
     }
 
     @Override

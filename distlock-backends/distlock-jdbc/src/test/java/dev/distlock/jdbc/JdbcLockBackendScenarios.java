@@ -158,17 +158,107 @@ abstract class JdbcLockBackendScenarios {
     }
 
     @Test
-    void everyGrantAddsOneToTheTokenAndReleaseKeepsTheCounter() throws SQLException {
+    void releasedKeysLeaveNoRowBehind() {
         JdbcLockBackend backend = backend(pool);
+        String prefix = "scenario:" + suffix() + ":order-";
+        for (int order = 0; order < 503; order++) { // as key = "#order.id" locks one key per order
+            String owner = owner();
+            assertThat(backend.tryAcquire(request(prefix + order, owner))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(backend.release(prefix + order, owner)).isTrue();
+        }
+        assertThat(rowsOfKeysStartingWith(pool, "distlock_locks", prefix)).as("rows left after release").isZero();
+    }
+
+    @Test
+    void tokensOfOneKeyGrowAcrossReleasesAndTakeoversOfExpiredRows() {
+        JdbcLockBackend backend = backend(pool);
+        JdbcLockBackend other = backend(pool);
         String key = key("counter");
         List<Long> tokens = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 3; i++) {
             String owner = owner();
-            tokens.add(((AcquireResult.Granted) backend.tryAcquire(request(key, owner))).fencingToken());
+            tokens.add(token(backend.tryAcquire(request(key, owner))));
             assertThat(backend.release(key, owner)).isTrue();
         }
-        assertThat(tokens).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(storedKey(LockKeys.hash(key))).as("row kept after release").isEqualTo(key);
+        for (int i = 0; i < 3; i++) { // abandoned holders: the next one takes over the expired row
+            AcquireRequest abandoned = new AcquireRequest(key, owner(), Duration.ofMillis(200), false);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> other.tryAcquire(abandoned) instanceof AcquireResult.Granted);
+            tokens.add(token(other.tryAcquire(abandoned)));
+        }
+        String retried = owner();
+        AcquireRequest last = request(key, retried);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> backend.tryAcquire(last) instanceof AcquireResult.Granted);
+        long lastToken = token(backend.tryAcquire(last));
+        assertThat(token(backend.tryAcquire(last))).as("a retry of the holder keeps its token").isEqualTo(lastToken);
+        tokens.add(lastToken);
+        assertThat(tokens).as("tokens of one key").isSorted().doesNotHaveDuplicates();
+        assertThat(backend.release(key, retried)).isTrue();
+    }
+
+    @Test
+    void tokensGrowAcrossKeysOfOneTable() {
+        JdbcLockBackend backend = backend(pool);
+        long previous = 0;
+        for (int i = 0; i < 5; i++) {
+            String key = key("across-" + i);
+            String owner = owner();
+            long token = token(backend.tryAcquire(request(key, owner)));
+            assertThat(token).as("grant %d, a new key", i).isGreaterThan(previous);
+            previous = token;
+            assertThat(backend.release(key, owner)).isTrue();
+        }
+    }
+
+    @Test
+    void tableOfThePreviousVersionGrantsTokensAboveItsHighestOne() throws SQLException {
+        String table = "old_locks_" + suffix();
+        JdbcTemplate jdbc = new JdbcTemplate(pool);
+        JdbcDialect dialect = backend(pool).dialect();
+        // The previous version's table (the same CREATE TABLE), with the rows it left: one per key
+        // ever locked, released ones expired, each with its own counter.
+        jdbc.execute(SchemaInitializer.statements(SchemaInitializer.read(dialect.schemaResource())).get(0)
+                .replace("distlock_locks", table));
+        String reused = key("old-reused");
+        String idle = key("old-idle");
+        insertOldRow(jdbc, table, reused, 1_000_000);
+        insertOldRow(jdbc, table, idle, 7);
+
+        assertThatThrownBy(() -> JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table).build()))
+                .as("without initialize-schema, start-up says what to run")
+                .isInstanceOf(LockBackendException.class).hasMessageContaining(table)
+                .hasMessageContaining(table + "_tokens").hasMessageContaining("100000"); // the DDL starts the source above the highest token
+
+        JdbcLockBackend upgraded = JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table)
+                .initializeSchema(true).build());
+        backends.add(upgraded);
+        String owner = owner();
+        assertThat(token(upgraded.tryAcquire(request(reused, owner)))).as("old key").isGreaterThan(1_000_000);
+        assertThat(upgraded.release(reused, owner)).isTrue();
+        assertThat(token(upgraded.tryAcquire(request(key("new"), owner())))).as("new key").isGreaterThan(1_000_000);
+        assertThat(token(upgraded.tryAcquire(request(idle, owner())))).as("idle old key").isGreaterThan(1_000_000);
+        assertThat(rowsOfKeysStartingWith(pool, table, reused)).as("the reused old row, released").isZero();
+    }
+
+    private void insertOldRow(JdbcTemplate jdbc, String table, String key, long token) {
+        String past = switch (database.kind()) {
+            case POSTGRESQL -> "now() - INTERVAL '1 hour'";
+            case MARIADB -> "UTC_TIMESTAMP(3) - INTERVAL 1 HOUR";
+            case H2 -> "DATEADD(HOUR, -1, CURRENT_TIMESTAMP)";
+        };
+        jdbc.update("INSERT INTO " + table + " (key_hash, lock_key, owner, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, "
+                + past + ", " + past + ")", LockKeys.hash(key), key, "old:1", token);
+    }
+
+    static int rowsOfKeysStartingWith(DataSource dataSource, String table, String prefix) {
+        return new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM " + table + " WHERE lock_key LIKE ?",
+                Integer.class, prefix + "%");
+    }
+
+    private static long token(AcquireResult result) {
+        assertThat(result).isInstanceOf(AcquireResult.Granted.class);
+        return ((AcquireResult.Granted) result).fencingToken();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,9 +52,11 @@ class JdbcLockSettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"POSTGRESQL", "MYSQL", "H2", "PORTABLE"})
-    void everyDialectShipsOneCreateTableStatement(JdbcDialect dialect) {
-        assertThat(SchemaInitializer.statements(SchemaInitializer.read(dialect.schemaResource())))
-                .singleElement().asString().startsWith("CREATE TABLE").contains("distlock_locks")
-                .doesNotContain("--");
+    void everyDialectShipsTheTableAndItsTokenSource(JdbcDialect dialect) {
+        List<String> statements = SchemaInitializer.statements(SchemaInitializer.read(dialect.schemaResource()));
+        assertThat(statements.get(0)).startsWith("CREATE TABLE").contains("distlock_locks (");
+        assertThat(statements.subList(1, statements.size())).isNotEmpty()
+                .allSatisfy(ddl -> assertThat(ddl).contains("distlock_locks_tokens"));
+        assertThat(statements).noneSatisfy(ddl -> assertThat(ddl).contains("--"));
     }
 }

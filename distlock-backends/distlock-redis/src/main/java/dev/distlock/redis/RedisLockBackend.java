@@ -15,8 +15,6 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -27,27 +25,36 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@link RedisKeyLayout}). Each operation is one script, run by SHA and reloaded on NOSCRIPT by
  * spring-data-redis's script executor; see {@link RedisLockScripts} for the protocol.
  *
- * <p>Fencing tokens come from a per-key counter that release never resets. They are
- * {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence, or a replica
- * promoted before it received the last INCR, issues a token again.
+ * <p>Fencing tokens come from one counter per Redis (per hash slot on a Cluster), shared by every
+ * key that maps to it and never reset: each grant's token is larger than every token that counter
+ * issued before, so tokens strictly grow per key (with gaps), and nothing per key outlives a
+ * release. They are {@link FencingStrength#BEST_EFFORT}: a Redis that restarts without persistence,
+ * or a replica promoted before it received the last INCR, issues a token again.
+ *
+ * <p>Waking ({@link ReleaseInterests}): a waiting backend registers its interest in the key; a
+ * release publishes only to the backends registered for its key, each on its own channel (sharded,
+ * per slot, on a Redis 7 Cluster), naming the fair queue's head so that only it retries.
  *
  * <p>Redis must not evict these keys: see {@link RedisEvictionPolicy}; health reports the policy and
  * {@link #checkEvictionPolicy} is the start-up check.
  *
- * <p>The backend owns only what it creates (a listener container and its daemon threads); the
+ * <p>The backend owns only what it creates (a listener container or a sharded pub/sub connection,
+ * and its daemon threads); the
  * connection factory stays the application's.
  */
 public final class RedisLockBackend implements LockBackend, ReleaseNotifications {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisLockBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
     private final StringRedisTemplate redis;
     private final RedisLockSettings settings;
     private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
-    private final RedisReleaseSubscriber subscriber;
-    private final FairQueueKeeper fairQueue;
+    private final WaiterEntryKeeper fairQueue;
+    private final ReleaseInterests interests;
+    private final RedisConnectionFactory connectionFactory;
+    // Decided on first use (a Cluster needs per-slot fence counters, and may shard releases); null until then.
+    private volatile RedisDeployment deployment;
     private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
     private final RedisHealthProbe healthProbe;
 
@@ -73,12 +80,13 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
             RedisLockSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
+        this.connectionFactory = connectionFactory;
         this.settings = settings;
         this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
-        this.subscriber = new RedisReleaseSubscriber(subscriptionFactory, settings.releaseChannel(),
-                settings.operationTimeout(), waiters);
-        this.fairQueue = new FairQueueKeeper(settings.queueEntryLifetime(), this::keepQueued);
+        this.fairQueue = new WaiterEntryKeeper("distlock-redis-fair-queue", settings.queueEntryLifetime(), this::keepQueued);
+        this.interests = new ReleaseInterests(redis, connectionFactory, subscriptionFactory, settings, this::deployment,
+                waiters);
     }
 
     @Override
@@ -93,17 +101,22 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        RedisKeyLayout keys = RedisKeyLayout.of(request.key());
         String lease = millis(request.ttl());
         Runnable undo = () -> release(request.key(), request.owner());
         if (!request.fair()) {
-            return toResult(call("acquire", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
-                    RedisLockScripts.ACQUIRE, List.of(keys.lock(), keys.fence()), request.owner(), lease), undo)));
+            return toResult(call("acquire", request.key(), () -> {
+                RedisKeyLayout keys = deployment().layout(request.key());
+                return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
+                        List.of(keys.lock(), keys.fence(), keys.replacedFence()), request.owner(), lease), undo);
+            }));
         }
-        List<Long> reply = call("acquire (fair)", request.key(), () -> grants.grant(request.key(), () -> redis.execute(
-                RedisLockScripts.FAIR_ACQUIRE, List.of(keys.lock(), keys.fence(), keys.queue(), keys.queueDeadlines()),
-                request.owner(), lease, millis(settings.queueEntryLifetime()), settings.releaseChannel(), request.key()),
-                undo));
+        List<Long> reply = call("acquire (fair)", request.key(), () -> {
+            RedisKeyLayout keys = deployment().layout(request.key());
+            String suffix = deployment().channelSuffix(request.key());
+            return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
+                    List.of(keys.lock(), keys.fence(), keys.replacedFence(), keys.queue(), keys.queueDeadlines(), keys.waiters()),
+                    request.owner(), lease, millis(settings.queueEntryLifetime()), suffix, request.key()), undo);
+        });
         AcquireResult result = toResult(reply);
         if (result instanceof AcquireResult.Granted) {
             fairQueue.done(request.key(), request.owner());
@@ -122,8 +135,10 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public boolean release(String key, String owner) {
-        Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE,
-                List.of(RedisKeyLayout.of(key).lock()), owner, settings.releaseChannel(), key));
+        RedisKeyLayout keys = RedisKeyLayout.of(key);
+        Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE_AND_WAKE,
+                List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner,
+                deployment().channelSuffix(key), key));
         return released != null && released == 1L;
     }
 
@@ -132,32 +147,27 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         fairQueue.done(key, owner);
         RedisKeyLayout keys = RedisKeyLayout.of(key);
         call("withdraw", key, () -> redis.execute(RedisLockScripts.WITHDRAW,
-                List.of(keys.queue(), keys.queueDeadlines()), owner, settings.releaseChannel(), key));
+                List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner,
+                deployment().channelSuffix(key), key));
     }
 
     /**
-     * Returns at once. When the release subscription is live, a release published after this
-     * returns wakes {@code onChange}. When it is not (not started yet, Redis or its pub/sub
-     * connection down), it is started in the background and meanwhile {@code onChange} is called
-     * every {@link RedisReleaseSubscriber#POLL_WITHOUT_SUBSCRIPTION} (bounded polling), and once
-     * more when the subscription is confirmed: no release goes unnoticed for longer than that.
+     * Registers this backend's interest in {@code key} on Redis (one round trip), so that its
+     * release publishes to this backend; see {@link ReleaseInterests#subscribe}.
      */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        Subscription subscription = waiters.add(key, onChange);
-        if (!subscriber.isLive()) {
-            subscriber.startInBackground();
-            if (log.isDebugEnabled()) {
-                log.debug("Waiter of lock '{}' has no live release subscription ({}); it is woken to poll until there is one",
-                        abbreviate(key), subscriber.describe());
-            }
-        }
-        return subscription;
+        return interests.subscribe(key, owner, fairQueue.isWaiting(key, owner), onChange);
+    }
+
+    /** Tests: the channel on which releases that this backend's waiters wait for are published. */
+    String releaseChannel() {
+        return interests.releaseChannel();
     }
 
     /** Tests: whether a release published now reaches this backend's waiters by message. */
     boolean releaseSubscriptionLive() {
-        return subscriber.isLive();
+        return interests.plainSubscriptionLive();
     }
 
     /**
@@ -188,7 +198,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             details.put("maxmemoryPolicy", answer.eviction().policy());
             details.put("maxmemory", answer.eviction().maxmemory());
             details.put("eviction", answer.eviction().consequence());
-            details.put("releaseSubscription", subscriber.describe());
+            details.put("releaseSubscription", interests.describe());
             details.put("waitingKeys", waiters.keyCount());
             details.put("fairWaiters", fairQueue.size());
             return BackendHealth.up(details);
@@ -207,8 +217,18 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     @Override
     public void close() {
         fairQueue.close();
-        subscriber.close();
+        interests.close();
         healthProbe.close();
+    }
+
+    /** Asked of Redis once; throws the template's DataAccessException while Redis is down. */
+    RedisDeployment deployment() {
+        RedisDeployment known = deployment;
+        if (known == null) {
+            known = RedisDeployment.detect(redis, connectionFactory, settings.releaseChannel());
+            deployment = known;
+        }
+        return known;
     }
 
     private boolean keepQueued(String key, String owner) {
@@ -235,7 +255,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         return Long.toString(Math.max(1, duration.toMillis()));
     }
 
-    private static <T> T call(String operation, String key, Supplier<T> command) {
+    static <T> T call(String operation, String key, Supplier<T> command) {
         try {
             return command.get();
         } catch (DataAccessException e) {

@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * Settings shared by {@link RedisLockBackend} and {@link RedlockLockBackend}.
  *
- * @param releaseChannel     the pub/sub channel on which a release publishes its key; one
- *                           subscription per backend listens to it
- * @param queueEntryLifetime fair mode: how long a waiter's place in the queue survives once the
- *                           waiter stops refreshing it (its JVM died); a dead first-in-line blocks
- *                           the queue at most this long
+ * @param releaseChannel     single mode: the prefix of each backend's own release channel,
+ *                           {@code <releaseChannel>:<random id>}, to which a release publishes only
+ *                           while that backend waits for the key; Redlock: the channel on which
+ *                           every release publishes its key
+ * @param queueEntryLifetime how long a waiter's place in a fair queue, and a backend's interest
+ *                           in a key's release, survive once the waiter stops refreshing them (its
+ *                           JVM died); a dead first-in-line blocks the queue at most this long
  * @param operationTimeout   the bound on {@link dev.distlock.spi.LockBackend#health()} and on one
  *                           attempt to start the release subscription (which nobody waits for),
  *                           and in Redlock mode on each node's answer

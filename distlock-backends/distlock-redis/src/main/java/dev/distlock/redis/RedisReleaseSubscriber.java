@@ -1,6 +1,5 @@
 package dev.distlock.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,15 +22,17 @@ import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
- * the release channel, whose messages (lock keys) go to {@link ReleaseWaiters}.
+ * the backend's own release channel, whose messages ({@link ReleaseMessage}: a lock key and the
+ * fair queue's head) go to {@link ReleaseWaiters}. A release publishes there only while this
+ * backend has registered its interest in the key, so it hears only of keys it waits for.
  *
  * <p>Nobody waits for it to start. The first waiter starts it in the background (so that a backend
  * can be built, and a waiter can subscribe, while Redis or its pub/sub connection is down), and
  * while it is not live every waiter is woken every {@link #POLL_WITHOUT_SUBSCRIPTION} to try
  * again: bounded polling instead of a release that nobody hears. A start that has not confirmed
  * the subscription within the start timeout is abandoned and tried again a second later, while
- * waiters remain. Every confirmed (re)subscription wakes every waiter, since releases published
- * before it were not seen.
+ * waiters remain. Every confirmed (re)subscription re-registers the backend's interests (Redis may
+ * have lost them) and wakes every waiter, since releases published before it were not seen.
  *
  * <p>State changes take a {@link ReentrantLock}, never held across a call to Redis, so that no
  * caller (a virtual thread included) blocks behind a subscription that hangs.
@@ -49,6 +50,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private final String channel;
     private final Duration startTimeout;
     private final ReleaseWaiters waiters;
+    private final Runnable onSubscribed;
     private final ScheduledExecutorService threads;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
@@ -62,12 +64,14 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private int failedAttempts;
     private boolean closed;
 
+    /** {@code onSubscribed}: runs on every confirmed (re)subscription, before the waiters are woken; must not block. */
     RedisReleaseSubscriber(RedisConnectionFactory connectionFactory, String channel, Duration startTimeout,
-            ReleaseWaiters waiters) {
+            ReleaseWaiters waiters, Runnable onSubscribed) {
         this.connectionFactory = connectionFactory;
         this.channel = channel;
         this.startTimeout = startTimeout;
         this.waiters = waiters;
+        this.onSubscribed = onSubscribed;
         // Two threads: one may spend the start timeout in a start attempt, the other keeps polling.
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
                 DaemonThreads.named("distlock-redis-release-subscriber"));
@@ -129,12 +133,14 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
 
     @Override
     public void onMessage(Message message, byte[] pattern) {
-        waiters.keyMayBeFree(new String(message.getBody(), StandardCharsets.UTF_8));
+        ReleaseMessage release = ReleaseMessage.parse(message.getBody());
+        waiters.keyMayBeFree(release.key(), release.head());
     }
 
     @Override
     public void onChannelSubscribed(byte[] subscribed, long count) {
         // The first subscription or one after a lost connection: releases before it were not seen.
+        onSubscribed.run();
         waiters.everyKeyMayBeFree();
         lock.lock();
         try {

@@ -79,7 +79,7 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
         RedisKeyLayout keys = RedisKeyLayout.of(request.key());
-        String[] acquireKeys = {keys.lock(), keys.fence()};
+        String[] acquireKeys = {keys.lock(), keys.fence(), keys.replacedFence()};
         long started = System.nanoTime();
         NodeReplies<List<Long>> replies = NodeReplies.await(onEveryNode(node ->
                 node.<List<Long>>run(LettuceScript.ACQUIRE, acquireKeys, request.owner(), RedisLockBackend.millis(request.ttl()))));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -13,16 +14,17 @@ import org.slf4j.LoggerFactory;
 import dev.distlock.spi.support.DaemonThreads;
 
 /**
- * Keeps the fair-queue entries of this backend's live waiters from expiring. A queue entry dies
- * {@code lifetime} after its last refresh; this refreshes every entry at a third of that, between
- * the engine's attempts, until the waiter is granted or withdraws. When the JVM dies the
- * refreshing stops, and the entry stops blocking the queue one lifetime later.
+ * Keeps the server-side entries of this backend's live waiters from expiring: their places in fair
+ * queues, or the backend's interest in a key's release. An entry dies {@code lifetime} after its
+ * last refresh; this refreshes every entry at a third of that, between the engine's attempts, until
+ * the waiter is granted or withdraws. When the JVM dies the refreshing stops, and the entry stops
+ * blocking the queue (or drawing release messages) one lifetime later.
  */
-final class FairQueueKeeper implements AutoCloseable {
+final class WaiterEntryKeeper implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(FairQueueKeeper.class);
+    private static final Logger log = LoggerFactory.getLogger(WaiterEntryKeeper.class);
 
-    /** Refreshes one entry; false when it is gone from the queue. */
+    /** Refreshes one entry; false when it is gone (it is then forgotten). */
     @FunctionalInterface
     interface EntryRefresher {
         boolean refresh(String key, String owner);
@@ -32,9 +34,9 @@ final class FairQueueKeeper implements AutoCloseable {
     private final Map<Entry, Boolean> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
 
-    FairQueueKeeper(Duration lifetime, EntryRefresher refresher) {
+    WaiterEntryKeeper(String threadName, Duration lifetime, EntryRefresher refresher) {
         this.refresher = refresher;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("distlock-redis-fair-queue"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
         long period = Math.max(1, lifetime.toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.MILLISECONDS);
     }
@@ -45,6 +47,19 @@ final class FairQueueKeeper implements AutoCloseable {
 
     void done(String key, String owner) {
         waiting.remove(new Entry(key, owner));
+    }
+
+    boolean isWaiting(String key, String owner) {
+        return waiting.containsKey(new Entry(key, owner));
+    }
+
+    /** Refreshes every entry now, off the caller's thread, e.g. after Redis may have lost them. */
+    void refreshSoon() {
+        try {
+            scheduler.execute(this::refreshAll);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing to keep.
+        }
     }
 
     int size() {
@@ -59,7 +74,7 @@ final class FairQueueKeeper implements AutoCloseable {
                     waiting.remove(entry);
                 }
             } catch (RuntimeException e) {
-                log.debug("Refreshing the queue entry of {} on {} failed; retrying next round", entry.owner(), entry.key(), e);
+                log.debug("Refreshing the waiter entry of {} on {} failed; retrying next round", entry.owner(), entry.key(), e);
             }
         }
     }
