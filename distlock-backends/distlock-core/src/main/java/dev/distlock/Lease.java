@@ -1,5 +1,6 @@
 package dev.distlock;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -25,6 +26,19 @@ public interface Lease extends AutoCloseable {
 
     /** False once the lease ran out, was refused renewal or was lost, or after {@link #close()}. */
     boolean isValid();
+
+    /**
+     * Renews the lease now so that it runs {@code lease} from now, and makes that the lease that
+     * auto-renewal keeps renewing: for a call that learns it needs longer (or less) than it asked for.
+     * Never past the lock's {@code maxHold}. Blocks for one store call (at most
+     * {@code distlock.operation-timeout}).
+     *
+     * @return true when the store extended the lease; false when it is no longer held (released,
+     *         lost, or refused by the store, which makes it lost) or {@code maxHold} is reached
+     * @throws dev.distlock.spi.LockBackendException when the store could not be asked; the lease
+     *         stays as it was
+     */
+    boolean extend(Duration lease);
 
     /** Releases the lock, or schedules the release when {@code holdAtLeast} has not passed yet. */
     @Override

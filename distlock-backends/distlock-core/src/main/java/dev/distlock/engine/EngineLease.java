@@ -1,6 +1,8 @@
 package dev.distlock.engine;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.distlock.Lease;
@@ -44,6 +46,15 @@ public final class EngineLease implements Lease {
     @Override
     public boolean isValid() {
         return !closed.get() && lock.isHeldAt(engine.nanoTime());
+    }
+
+    @Override
+    public boolean extend(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, was " + lease);
+        }
+        return !closed.get() && engine.extend(lock, lease);
     }
 
     /**

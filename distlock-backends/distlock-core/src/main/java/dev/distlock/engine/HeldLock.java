@@ -34,6 +34,8 @@ final class HeldLock {
     final Instant acquiredAt;
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
+    /** The lease asked for: the options' until {@link EngineLease#extend} changes it. */
+    private volatile long leaseNanos;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private final AtomicLong renewals = new AtomicLong();
     private volatile ScheduledFuture<?> watchdog;
@@ -54,6 +56,7 @@ final class HeldLock {
         this.options = options;
         this.acquiredAt = acquiredAt;
         this.grantedAtNanos = grantedAtNanos;
+        this.leaseNanos = options.lease().toNanos();
         this.expiresAtNanos = grantedAtNanos + validNanos(validity);
         this.holder = holder;
     }
@@ -80,6 +83,11 @@ final class HeldLock {
 
     long expiresAtNanos() {
         return expiresAtNanos;
+    }
+
+    /** The lease each renewal asks for. */
+    Duration lease() {
+        return Duration.ofNanos(leaseNanos);
     }
 
     /** When auto-renewal stops under {@code maxHold}, on the monotonic clock. */
@@ -180,13 +188,32 @@ final class HeldLock {
     }
 
     /**
+     * Registers a renewal (the watchdog's or an extension) unless one is in flight, so that two never
+     * race at the store: the later one to land would decide the lease's length.
+     *
      * @param answered completes when the engine has the answer (or stopped waiting at the deadline)
      * @param settled  completes when the call has ended on its store-call thread as well
+     * @return false when another renewal is still in flight
      */
-    void renewalStarted(CompletableFuture<?> answered, CompletableFuture<?> settled) {
+    synchronized boolean tryStartRenewal(CompletableFuture<?> answered, CompletableFuture<?> settled) {
+        if (renewalInFlight()) {
+            return false;
+        }
         renewalInFlight = answered;
         // Also every earlier renewal: one the engine stopped waiting for may still be running when the next is sent.
         renewalSettled = CompletableFuture.allOf(renewalSettled, answered.handle((ignored, error) -> null), settled);
+        return true;
+    }
+
+    /** Completes when every renewal sent so far has ended on its store-call thread. */
+    CompletableFuture<?> renewalsSettled() {
+        return renewalSettled;
+    }
+
+    /** An extension sent at {@code sentAtNanos} for {@code lease} was granted: renewals ask for it from now on. */
+    void extendedFrom(long sentAtNanos, Duration validity, Duration lease) {
+        leaseNanos = lease.toNanos();
+        renewedFrom(sentAtNanos, validity, lease);
     }
 
     /**
@@ -200,7 +227,7 @@ final class HeldLock {
 
     /** What the store said the lease holds, never more than the lease this holder asked for. */
     private long validNanos(Duration validity) {
-        long lease = options.lease().toNanos();
+        long lease = leaseNanos;
         return validity == null ? lease : Math.min(lease, Math.max(0, validity.toNanos()));
     }
 

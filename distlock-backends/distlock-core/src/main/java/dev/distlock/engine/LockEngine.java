@@ -184,6 +184,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     }
 
     /** Marks a held lease lost (once), counts it and applies the policy. */
+    boolean extend(HeldLock lock, Duration lease) {
+        return watchdog.extend(lock, lease);
+    }
+
     void lost(HeldLock lock, String reason) {
         if (!lock.markLost()) {
             return;

@@ -2,13 +2,17 @@ package dev.distlock.engine;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.RenewResult;
 
 /**
@@ -36,7 +40,7 @@ final class RenewalWatchdog {
     }
 
     void watch(HeldLock lock) {
-        Duration lease = lock.options.lease();
+        Duration lease = lock.lease();
         if (lock.options.autoRenew()) {
             long period = Math.max(1, lease.toNanos() / 3);
             lock.watchdog(scheduler.scheduleWithFixedDelay(() -> renewSafely(lock), period, period, TimeUnit.NANOSECONDS));
@@ -65,10 +69,75 @@ final class RenewalWatchdog {
             stopAtMaxHold(lock);
             return;
         }
-        Duration deadline = min(calls.timeout(), lock.options.lease().dividedBy(3));
+        Duration deadline = min(calls.timeout(), lock.lease().dividedBy(3));
+        CompletableFuture<RenewResult> answered = new CompletableFuture<>();
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        lock.renewalStarted(calls.submit("renew", lock.key, deadline, () -> backend.renewWithValidity(lock.key, lock.owner, lease), settled)
-                .whenComplete((result, error) -> renewed(lock, sent, lease, result, error)), settled);
+        if (!lock.tryStartRenewal(answered, settled)) {
+            return; // an extension is being sent
+        }
+        calls.submit("renew", lock.key, deadline, () -> backend.renewWithValidity(lock.key, lock.owner, lease), settled)
+                .whenComplete((result, error) -> {
+                    renewed(lock, sent, lease, result, error);
+                    answered.complete(result);
+                });
+    }
+
+    /**
+     * Renews {@code lock} now for {@code lease} from now, and makes that the lease later renewals ask
+     * for; never past {@code maxHold}. Waits for renewals in flight first, so that none lands after it.
+     *
+     * @return true when the store extended the lease; false when the lock is no longer held, the cap
+     *         is reached, or the store refused (the lease is then lost)
+     */
+    boolean extend(HeldLock lock, Duration lease) {
+        CompletableFuture<RenewResult> answered = new CompletableFuture<>();
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        long deadline = engine.nanoTime() + calls.timeout().toNanos();
+        do {
+            awaitSettled(lock, deadline);
+        } while (!lock.tryStartRenewal(answered, settled));
+        boolean sentToStore = false;
+        try {
+            long sent = engine.nanoTime();
+            Duration asked = lock.options.capsHold() ? min(lease, Duration.ofNanos(lock.maxHoldEndNanos() - sent)) : lease;
+            if (!lock.isHeld() || asked.isNegative() || asked.isZero()) {
+                return false;
+            }
+            sentToStore = true;
+            RenewResult result = calls.submit("extend", lock.key, calls.timeout(),
+                    () -> backend.renewWithValidity(lock.key, lock.owner, asked), settled).join();
+            engine.events().renewed(lock.options.name(), lock.key, result.extended());
+            if (!result.extended()) {
+                engine.lost(lock, "extension refused: another owner holds the key or it expired");
+                return false;
+            }
+            lock.extendedFrom(sent, result.validity(), asked);
+            lock.cancelWatchdog();
+            watch(lock); // the period follows the new lease, and without auto-renewal so does the expiry watch
+            return true;
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        } finally {
+            answered.complete(null);
+            if (!sentToStore) {
+                settled.complete(null); // else the store call completes it when it has ended
+            }
+        }
+    }
+
+    /** Waits, up to {@code deadlineNanos}, for every renewal sent before to end at the store. */
+    private void awaitSettled(HeldLock lock, long deadlineNanos) {
+        try {
+            lock.renewalsSettled().get(Math.max(0, deadlineNanos - engine.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new LockBackendException("A renewal of lock '" + lock.key + "' is still unanswered after "
+                    + calls.timeout() + "; cannot extend it until it has ended");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException("Interrupted while extending lock '" + lock.key + "'", e);
+        } catch (ExecutionException e) {
+            // a renewal that failed has ended too
+        }
     }
 
     /** The lease, or under {@code maxHold} only what is left until the cap (the lease then ends there); null at the cap. */
