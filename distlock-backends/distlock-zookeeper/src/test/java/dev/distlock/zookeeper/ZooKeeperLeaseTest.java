@@ -1,0 +1,92 @@
+package dev.distlock.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.distlock.Lease;
+import dev.distlock.LockOptions;
+import dev.distlock.engine.LockEngine;
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.LockBackendException;
+import dev.distlock.testsupport.ChildJvm;
+import dev.distlock.testsupport.ZooKeeperServerFixture;
+
+/**
+ * The annotation's lease is the crash-recovery time on ZooKeeper: each lease length has a session
+ * whose timeout is that lease, and a lease the server cannot give a session for is refused by name.
+ * The fixture's server allows session timeouts of 1 s to 60 s (500 ms ticks, maxSessionTimeout 60 s).
+ */
+class ZooKeeperLeaseTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+
+    private static ZooKeeperServerFixture zookeeper;
+
+    /** Takes {@code args[1]} with a lease of {@code args[2]} on its own backend (default settings), then holds it. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            LockEngine engine = LockEngine.builder(ZooKeeperLockBackend.create(ZooKeeperSettings.builder(args[0]).build()))
+                    .build();
+            Optional<Lease> lease = engine.tryAcquire(args[1], LockOptions.of(Duration.parse(args[2]), Duration.ZERO));
+            System.out.println(lease.isPresent() ? "held " + lease.get().fencingToken() : "denied");
+            new BufferedReader(new InputStreamReader(System.in)).readLine(); // hold until killed
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        zookeeper = ZooKeeperServerFixture.single();
+    }
+
+    @AfterAll
+    static void stop() {
+        zookeeper.close();
+    }
+
+    @Test
+    void killedHolderFreesItsKeyWithinItsLeaseNotTheDefaultSessionTimeout() {
+        String key = "crash-" + UUID.randomUUID();
+        try (ChildJvm holder = ChildJvm.start(Holder.class, zookeeper.connectString(), key, LEASE.toString());
+                LockEngine other = LockEngine.builder(ZooKeeperLockBackend.create(
+                        ZooKeeperSettings.builder(zookeeper.connectString()).build())).build()) {
+            assertThat(holder.awaitLine("held", Duration.ofSeconds(60))).startsWith("held ");
+            assertThat(other.tryAcquire(key, LockOptions.of(LEASE, Duration.ZERO))).isEmpty();
+
+            holder.kill();
+            long killed = System.nanoTime();
+            Optional<Lease> granted = other.tryAcquire(key, LockOptions.of(LEASE, Duration.ofSeconds(40)));
+            Duration recovery = Duration.ofNanos(System.nanoTime() - killed);
+            try {
+                assertThat(granted).as("granted after the holder's kill -9").isPresent();
+                assertThat(recovery).as("time from kill -9 to the next grant").isLessThanOrEqualTo(LEASE.plusSeconds(1));
+            } finally {
+                granted.ifPresent(Lease::close);
+            }
+        }
+    }
+
+    @Test
+    void leaseShorterThanTheServersMinimumSessionIsRefusedNamingLeaseTimeoutAndFix() {
+        try (ZooKeeperLockBackend backend = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.connectString()).build())) {
+            assertThatThrownBy(() -> backend.tryAcquire(new AcquireRequest("short", UUID.randomUUID().toString(),
+                    Duration.ofMillis(300), false)))
+                    .isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("lease of 300ms")
+                    .hasMessageContaining("session timeout of 1000ms")
+                    .hasMessageContaining("minSessionTimeout");
+            assertThat(backend.refusal(Duration.ofMinutes(5))).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains("lease of 300000ms").contains("session timeout of 60000ms").contains("maxSessionTimeout"));
+            assertThat(backend.refusal(LEASE)).isEmpty();
+        }
+    }
+}
