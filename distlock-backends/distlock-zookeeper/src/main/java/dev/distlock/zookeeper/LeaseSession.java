@@ -87,7 +87,7 @@ final class LeaseSession {
     /**
      * Ends the session (our own client) or leaves the application's client alone.
      *
-     * @param wait how long to wait for the server to confirm the end of the session
+     * @param wait how long to wait for the server to confirm the end of the session; zero: not at all
      */
     void close(Duration wait) {
         client.getConnectionStateListenable().removeListener(signals);
@@ -102,6 +102,9 @@ final class LeaseSession {
         Thread closer = new Thread(client::close, "distlock-zookeeper-close");
         closer.setDaemon(true);
         closer.start();
+        if (wait.isZero()) {
+            return;
+        }
         try {
             closer.join(wait.toMillis());
         } catch (InterruptedException e) {

@@ -82,7 +82,7 @@ final class LeaseSessions {
         session.enter();
         try {
             refusal(lease, session.timeout(connectWait)).ifPresent(reason -> {
-                throw new LockBackendException(reason);
+                throw new LeaseRefusedException(reason);
             });
             return session;
         } catch (RuntimeException e) {
@@ -96,8 +96,10 @@ final class LeaseSessions {
         try {
             enter(lease, holdsNodes).exit();
             return Optional.empty();
+        } catch (LeaseRefusedException e) {
+            return Optional.of(e.getMessage());
         } catch (LockBackendException e) {
-            return e.getMessage().startsWith(REFUSAL) ? Optional.of(e.getMessage()) : Optional.empty();
+            return Optional.empty(); // no answer now: the first acquisition will ask again
         }
     }
 
@@ -145,7 +147,7 @@ final class LeaseSessions {
             lock.unlock();
         }
         if (lease != null && ttl.toMillis() > lease) {
-            throw new LockBackendException(REFUSAL + ttl.toMillis() + "ms for a lock taken with a lease of " + lease
+            throw new LeaseRefusedException(REFUSAL + ttl.toMillis() + "ms for a lock taken with a lease of " + lease
                     + "ms: its node lives in the session of that lease, which the server expires " + lease
                     + "ms after it last heard from us; take the lock with the longer lease instead");
         }
@@ -182,7 +184,7 @@ final class LeaseSessions {
         }
     }
 
-    /** Called under the lock; closing does not wait long: a session without nodes has nothing to lose. */
+    /** Called under the lock; closing does not wait: a session without nodes has nothing to lose. */
     private void closeIdle(Predicate<LeaseSession> holdsNodes, long keep) {
         long now = System.nanoTime();
         byLease.entrySet().removeIf(entry -> {

@@ -17,6 +17,7 @@ import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.testsupport.ChildJvm;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
@@ -24,7 +25,7 @@ import dev.distlock.testsupport.ZooKeeperServerFixture;
 /**
  * The annotation's lease is the crash-recovery time on ZooKeeper: each lease length has a session
  * whose timeout is that lease, and a lease the server cannot give a session for is refused by name.
- * The fixture's server allows session timeouts of 1 s to 60 s (500 ms ticks, maxSessionTimeout 60 s).
+ * The fixture's server grants session timeouts of 1 s to 60 s (minSessionTimeout, maxSessionTimeout).
  */
 class ZooKeeperLeaseTest {
 
@@ -87,6 +88,25 @@ class ZooKeeperLeaseTest {
             assertThat(backend.refusal(Duration.ofMinutes(5))).hasValueSatisfying(reason -> assertThat(reason)
                     .contains("lease of 300000ms").contains("session timeout of 60000ms").contains("maxSessionTimeout"));
             assertThat(backend.refusal(LEASE)).isEmpty();
+        }
+    }
+
+    @Test
+    void sessionsAreBoundedByDistinctLeaseLengthsInUse() {
+        try (ZooKeeperLockBackend backend = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.connectString()).build())) {
+            // The session opened at start (30 s) is one of the eight; seven more lease lengths fill them.
+            for (int seconds = 1; seconds < LeaseSessions.MAX_SESSIONS; seconds++) {
+                assertThat(backend.tryAcquire(new AcquireRequest("bounded-" + seconds, UUID.randomUUID().toString(),
+                        Duration.ofSeconds(seconds), false))).isInstanceOf(AcquireResult.Granted.class);
+            }
+            assertThat(backend.tryAcquire(new AcquireRequest("bounded-30", UUID.randomUUID().toString(),
+                    Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
+
+            assertThatThrownBy(() -> backend.tryAcquire(new AcquireRequest("bounded-more", UUID.randomUUID().toString(),
+                    Duration.ofSeconds(45), false)))
+                    .isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("8 sessions are open already")
+                    .hasMessageContaining("a lease of 45000ms would need another");
         }
     }
 }
