@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +110,37 @@ class ZooKeeperLeaseTest {
                     .isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("8 sessions are open already")
                     .hasMessageContaining("a lease of 45000ms would need another");
+        }
+    }
+
+    @Test
+    void aRenewalCannotLengthenTheLeaseThatTheLocksSessionGuarantees() {
+        try (ZooKeeperLockBackend backend = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.connectString()).build())) {
+            String owner = UUID.randomUUID().toString();
+            assertThat(backend.tryAcquire(new AcquireRequest("renewed", owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+
+            assertThat(backend.renew("renewed", owner, LEASE)).isTrue();
+            assertThatThrownBy(() -> backend.renew("renewed", owner, Duration.ofSeconds(10)))
+                    .isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("lease of 10000ms for a lock taken with a lease of 3000ms");
+            assertThat(backend.release("renewed", owner)).isTrue();
+        }
+    }
+
+    @Test
+    void onTheApplicationsClientALeaseShorterThanItsSessionTimeoutIsRefused() throws Exception {
+        try (CuratorFramework client = CuratorFrameworkFactory.newClient(zookeeper.connectString(), 10_000, 5_000,
+                new RetryOneTime(100))) {
+            client.start();
+            try (ZooKeeperLockBackend backend = new ZooKeeperLockBackend(client, "/distlock")) {
+                assertThat(backend.refusal(LEASE)).hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("lease of 3000ms").contains("session timeout of 10000ms")
+                        .contains("let distlock open a session per lease"));
+                String owner = UUID.randomUUID().toString();
+                assertThat(backend.tryAcquire(new AcquireRequest("app-client", owner, Duration.ofSeconds(10), false)))
+                        .isInstanceOf(AcquireResult.Granted.class);
+                assertThat(backend.release("app-client", owner)).isTrue();
+            }
         }
     }
 }
