@@ -1,7 +1,6 @@
 package dev.distlock.zookeeper;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.distlock.spi.LockBackendException;
@@ -46,26 +45,24 @@ final class LeaseSession {
     }
 
     /**
-     * The session timeout the server negotiated, after waiting up to {@code connectWait} for a
-     * connection: the server clamps what we asked for into its minSessionTimeout..maxSessionTimeout.
+     * The session timeout the server negotiated: it clamps what we asked for into its
+     * minSessionTimeout..maxSessionTimeout. Without a connection yet, it first waits for one as any
+     * operation of the client does (its connection timeout and retry policy).
      *
-     * @throws LockBackendException when no connection came within {@code connectWait}
+     * @throws LockBackendException when no connection could be had
      */
-    Duration timeout(Duration connectWait) {
+    Duration timeout() {
         try {
-            if (!client.getZookeeperClient().isConnected()
-                    && !client.blockUntilConnected(Math.toIntExact(connectWait.toMillis()), TimeUnit.MILLISECONDS)) {
-                throw new LockBackendException("ZooKeeper: no connection within " + connectWait
-                        + " to learn the session timeout the server grants");
+            if (!client.getZookeeperClient().isConnected()) {
+                client.checkExists().forPath("/");
             }
             return Duration.ofMillis(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockBackendException("ZooKeeper: interrupted while connecting", e);
-        } catch (LockBackendException e) {
-            throw e;
         } catch (Exception e) {
-            throw new LockBackendException("ZooKeeper: could not read the session timeout: " + e, e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new LockBackendException("ZooKeeper: could not connect to learn the session timeout the servers grant: "
+                    + e, e);
         }
     }
 

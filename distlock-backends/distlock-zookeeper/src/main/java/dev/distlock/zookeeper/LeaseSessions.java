@@ -35,36 +35,31 @@ final class LeaseSessions {
     /** Our own clients, by session timeout; null on the application's client. */
     private final Function<Duration, CuratorFramework> clients;
     private final SessionStateSignals.Factory signals;
-    private final Duration connectWait;
     private final LeaseSession primary;
-    private final Duration primaryLease;
     /** By lease in ms. A monitor-free lock: nothing in it waits on the network (a client connects in the background). */
     private final Map<Long, LeaseSession> byLease = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
 
     private LeaseSessions(Function<Duration, CuratorFramework> clients, SessionStateSignals.Factory signals,
-                          Duration connectWait, LeaseSession primary, Duration primaryLease) {
+                          LeaseSession primary) {
         this.clients = clients;
         this.signals = signals;
-        this.connectWait = connectWait;
         this.primary = primary;
-        this.primaryLease = primaryLease;
     }
 
     /** Sessions of clients we build, the first for {@code primaryLease}; closed with {@link #close}. */
-    static LeaseSessions own(Function<Duration, CuratorFramework> clients, Duration primaryLease, Duration connectWait,
+    static LeaseSessions own(Function<Duration, CuratorFramework> clients, Duration primaryLease,
                              SessionStateSignals.Factory signals) {
         LeaseSession primary = new LeaseSession(clients.apply(primaryLease), true, signals);
-        LeaseSessions sessions = new LeaseSessions(clients, signals, connectWait, primary, primaryLease);
+        LeaseSessions sessions = new LeaseSessions(clients, signals, primary);
         sessions.byLease.put(primaryLease.toMillis(), primary);
         return sessions;
     }
 
     /** The one session of the application's started client, which stays the application's. */
     static LeaseSessions shared(CuratorFramework client, SessionStateSignals.Factory signals) {
-        Duration connectWait = Duration.ofMillis(client.getZookeeperClient().getConnectionTimeoutMs());
-        return new LeaseSessions(null, signals, connectWait, new LeaseSession(client, false, signals), null);
+        return new LeaseSessions(null, signals, new LeaseSession(client, false, signals));
     }
 
     LeaseSession primary() {
@@ -81,7 +76,7 @@ final class LeaseSessions {
         LeaseSession session = open(lease, holdsNodes);
         session.enter();
         try {
-            refusal(lease, session.timeout(connectWait)).ifPresent(reason -> {
+            refusal(lease, session.timeout()).ifPresent(reason -> {
                 throw new LeaseRefusedException(reason);
             });
             return session;

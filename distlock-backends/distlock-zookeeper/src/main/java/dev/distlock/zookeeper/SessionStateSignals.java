@@ -28,6 +28,21 @@ final class SessionStateSignals implements ConnectionStateListener {
 
     private static final Logger log = LoggerFactory.getLogger(SessionStateSignals.class);
 
+    /** The listener until the engine sets its own. */
+    static final LeaseLossListener NOBODY = new LeaseLossListener() {
+        @Override
+        public void leaseLost(String key, String owner, String reason) {
+        }
+
+        @Override
+        public void allLeasesLost(String reason) {
+        }
+
+        @Override
+        public void leasesAtRisk(String reason) {
+        }
+    };
+
     /** Makes the signals of one session. */
     @FunctionalInterface
     interface Factory {

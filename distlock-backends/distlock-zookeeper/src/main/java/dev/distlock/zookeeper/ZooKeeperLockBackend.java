@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.distlock.spi.AcquireRequest;
@@ -52,19 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, LeaseLimits {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperLockBackend.class);
-    private static final LeaseLossListener NOBODY = new LeaseLossListener() {
-        @Override
-        public void leaseLost(String key, String owner, String reason) {
-        }
-
-        @Override
-        public void allLeasesLost(String reason) {
-        }
-
-        @Override
-        public void leasesAtRisk(String reason) {
-        }
-    };
     private static final BackendCapabilities CAPABILITIES =
             new BackendCapabilities(true, BackendCapabilities.FencingStrength.STRONG);
     /**
@@ -79,14 +64,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private final LockNodeNames names;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final LeaseSessions sessions;
-    /** The node of each owner that has one (holding or queued), created through this backend, with its session. */
-    private final ConcurrentMap<LockId, OwnedNode> nodes = new ConcurrentHashMap<>();
+    private final OwnedNodes nodes = new OwnedNodes();
     private final AtomicLong attempts = new AtomicLong();
-    private volatile LeaseLossListener listener = NOBODY;
-
-    /** A node of ours and the session it is ephemeral in. */
-    private record OwnedNode(CreatedNode node, LeaseSession session) {
-    }
+    private volatile LeaseLossListener listener = SessionStateSignals.NOBODY;
 
     /**
      * A backend on the application's own client, which must be started; it is not closed by
@@ -107,7 +87,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private ZooKeeperLockBackend(ZooKeeperSettings settings) {
         this.names = new LockNodeNames(settings.basePath());
         this.sessions = LeaseSessions.own(lease -> CuratorClients.start(settings, lease), settings.sessionTimeout(),
-                settings.connectionTimeout(), this::signalsOf);
+                this::signalsOf);
     }
 
     /**
@@ -143,7 +123,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         String parent = names.keyPath(request.key());
         LockNodeStore store = session.store();
         session.unanswered().deleteNow(id); // an old node of this owner would stand ahead of its new one
-        CreatedNode mine = nodeIn(session, id); // present: we queue, or this is a retry of a grant
+        CreatedNode mine = nodes.in(session, id); // present: we queue, or this is a retry of a grant
         int recreated = 0;
         boolean synced = false;
         while (true) {
@@ -153,7 +133,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             List<String> queue = withoutStrays(store, store.queue(parent), mine, parent);
             int index = queue.indexOf(mine.name());
             if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
-                nodes.remove(id, new OwnedNode(mine, session));
+                nodes.remove(id, mine, session);
                 mine = null;
                 if (++recreated > MAX_RECREATES) {
                     throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
@@ -173,7 +153,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             }
             if (!request.fair()) {
                 // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
-                nodes.remove(id, new OwnedNode(mine, session));
+                nodes.remove(id, mine, session);
                 store.delete(mine.path(), mine.version());
                 if (!store.watchIfExists(parent + "/" + queue.get(0), waiters.watcherFor(id))) {
                     waiters.wake(id);
@@ -193,7 +173,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         // A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time.
         // So renewing is checking that our very node (same czxid) is still there, as the leader
         // sees it: our own server may be a follower that lost the leader and serves stale reads.
-        OwnedNode mine = nodes.get(new LockId(key, owner));
+        OwnedNodes.OwnedNode mine = nodes.get(new LockId(key, owner));
         if (mine == null) {
             return false;
         }
@@ -205,7 +185,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public boolean release(String key, String owner) {
         LockId id = new LockId(key, owner);
-        OwnedNode mine = nodes.remove(id);
+        OwnedNodes.OwnedNode mine = nodes.remove(id);
         if (mine == null) {
             return false;
         }
@@ -221,7 +201,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             for (LeaseSession session : sessions.all()) {
                 session.unanswered().deleteNow(id);
             }
-            OwnedNode mine = nodes.remove(id);
+            OwnedNodes.OwnedNode mine = nodes.remove(id);
             if (mine != null) {
                 mine.session().store().delete(mine.node().path(), mine.node().version());
             }
@@ -239,7 +219,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     @Override
     public void setLeaseLossListener(LeaseLossListener listener) {
-        this.listener = listener == null ? NOBODY : listener;
+        this.listener = listener == null ? SessionStateSignals.NOBODY : listener;
     }
 
     /**
@@ -264,21 +244,19 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     @Override
     public void close() {
         waiters.clear();
+        sessions.close(CLOSE_WAIT); // our own clients: ends the sessions, the server deletes all our nodes at once
+        List<OwnedNodes.OwnedNode> left = nodes.drain();
         if (sessions.ownsClients()) {
-            sessions.close(CLOSE_WAIT); // ends the sessions: the server deletes all our nodes at once
-            nodes.clear();
             return;
         }
-        sessions.close(CLOSE_WAIT);
         // The application's session outlives us: delete what we still hold or queue for.
-        for (OwnedNode owned : new ArrayList<>(nodes.values())) {
+        for (OwnedNodes.OwnedNode owned : left) {
             try {
                 owned.session().store().deleteInBackground(owned.node().path());
             } catch (LockBackendException e) {
                 log.debug("Could not delete {} on close", owned.node().path(), e);
             }
         }
-        nodes.clear();
     }
 
     private CreatedNode createNode(LockId id, String parent, LeaseSession session) {
@@ -292,13 +270,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             session.unanswered().remember(id, parent, prefix);
             throw e;
         }
-        OwnedNode owned = new OwnedNode(created, session);
-        nodes.put(id, owned);
+        nodes.add(id, created, session);
         if (Thread.currentThread().isInterrupted()) {
             // Our caller stopped waiting (the engine's deadline) as the answer came: it will not hear
             // of this node, so the node must not stay queued in its name. (Put first, then checked: a
             // release sent after the caller gave up finds the node in one place or the other.)
-            nodes.remove(id, owned);
+            nodes.remove(id, created, session);
             session.unanswered().remember(id, parent, prefix);
             throw new LockBackendException("ZooKeeper: the lock node " + created.path()
                     + " was created after its caller had stopped waiting; it is deleted again");
@@ -324,23 +301,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         return rest;
     }
 
-    /**
-     * Our node for {@code id} if it lives in {@code session}. One in another session (the same owner
-     * asking with another lease) cannot serve this lease: it is deleted, and a new one queues.
-     */
-    private CreatedNode nodeIn(LeaseSession session, LockId id) {
-        OwnedNode owned = nodes.get(id);
-        if (owned == null || owned.session() == session) {
-            return owned == null ? null : owned.node();
-        }
-        if (nodes.remove(id, owned)) {
-            owned.session().store().deleteInBackground(owned.node().path());
-        }
-        return null;
-    }
-
     private boolean holdsNodes(LeaseSession session) {
-        return nodes.values().stream().anyMatch(owned -> owned.session() == session);
+        return nodes.anyIn(session);
     }
 
     private SessionStateSignals signalsOf(LeaseSession session) {
@@ -349,13 +311,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     /** {@code session} is gone, and every node with it: nothing we remember of it is ours any more. */
     private List<LockId> forgetSession(LeaseSession session) {
-        List<LockId> gone = new ArrayList<>();
-        nodes.forEach((id, owned) -> {
-            if (owned.session() == session && nodes.remove(id, owned)) {
-                gone.add(id);
-            }
-        });
         session.unanswered().forgetAll();
-        return gone;
+        return nodes.forget(session);
     }
 }
