@@ -73,8 +73,7 @@ final class LeaseSessions {
      * @throws LockBackendException when the lease cannot be honoured, or no session could be had
      */
     LeaseSession enter(Duration lease, Predicate<LeaseSession> holdsNodes) {
-        LeaseSession session = open(lease, holdsNodes);
-        session.enter();
+        LeaseSession session = openEntered(lease, holdsNodes);
         try {
             refusal(lease, session.timeout()).ifPresent(reason -> {
                 throw new LeaseRefusedException(reason);
@@ -153,8 +152,10 @@ final class LeaseSessions {
         all().forEach(session -> session.close(wait));
     }
 
-    private LeaseSession open(Duration lease, Predicate<LeaseSession> holdsNodes) {
+    /** Entered under the lock: a session is never closed as idle between being found and being entered. */
+    private LeaseSession openEntered(Duration lease, Predicate<LeaseSession> holdsNodes) {
         if (clients == null) {
+            primary.enter();
             return primary;
         }
         lock.lock();
@@ -173,6 +174,7 @@ final class LeaseSessions {
                 session = new LeaseSession(clients.apply(lease), true, signals);
                 byLease.put(lease.toMillis(), session);
             }
+            session.enter();
             return session;
         } finally {
             lock.unlock();
@@ -184,7 +186,8 @@ final class LeaseSessions {
         long now = System.nanoTime();
         byLease.entrySet().removeIf(entry -> {
             LeaseSession session = entry.getValue();
-            if (session == primary || entry.getKey() == keep || !session.idleFor(IDLE_CLOSE, now) || holdsNodes.test(session)) {
+            // Nodes first, then calls: a release enters its session before it forgets its node.
+            if (session == primary || entry.getKey() == keep || holdsNodes.test(session) || !session.idleFor(IDLE_CLOSE, now)) {
                 return false;
             }
             session.close(Duration.ZERO);

@@ -178,20 +178,33 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             return false;
         }
         sessions.requireWithin(ttl, mine.session());
-        Stat stat = mine.session().store().statConfirmedByLeader(mine.node().path());
-        return stat != null && stat.getCzxid() == mine.node().czxid();
+        mine.session().enter();
+        try {
+            Stat stat = mine.session().store().statConfirmedByLeader(mine.node().path());
+            return stat != null && stat.getCzxid() == mine.node().czxid();
+        } finally {
+            mine.session().exit();
+        }
     }
 
     @Override
     public boolean release(String key, String owner) {
         LockId id = new LockId(key, owner);
-        OwnedNodes.OwnedNode mine = nodes.remove(id);
+        OwnedNodes.OwnedNode mine = nodes.get(id);
         if (mine == null) {
             return false;
         }
-        // Version-guarded: only the node we created, in the state we created it, is deleted. The
-        // deletion itself wakes the waiters that watch it (see ReleaseWaiters).
-        return mine.session().store().delete(mine.node().path(), mine.node().version());
+        mine.session().enter(); // before the node is forgotten: its session is not idle
+        try {
+            if (nodes.remove(id) == null) {
+                return false;
+            }
+            // Version-guarded: only the node we created, in the state we created it, is deleted. The
+            // deletion itself wakes the waiters that watch it (see ReleaseWaiters).
+            return mine.session().store().delete(mine.node().path(), mine.node().version());
+        } finally {
+            mine.session().exit();
+        }
     }
 
     @Override
