@@ -12,6 +12,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.distlock.DistributedLock;
 import dev.distlock.engine.LockEngine;
+import dev.distlock.spi.LeaseLimits;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -45,11 +46,24 @@ public final class LockAnnotationValidator implements BeanPostProcessor {
                 if (operation != null && operation.options().fair()) {
                     requireFairBackend(operation);
                 }
+                if (operation != null) {
+                    requireHonourableLease(operation);
+                }
             } catch (InvalidLockAnnotationException e) {
                 throw e.forBean(beanName);
             }
         }
         return bean;
+    }
+
+    /** A backend that cannot make every lease its crash-recovery time says which ones, before the first call. */
+    private void requireHonourableLease(LockOperation operation) {
+        LockEngine locks = engine.getIfAvailable();
+        if (locks != null && locks.backend() instanceof LeaseLimits limits) {
+            limits.refusal(operation.options().lease()).ifPresent(reason -> {
+                throw new InvalidLockAnnotationException(operation.description(), "'lease'", reason);
+            });
+        }
     }
 
     private void requireFairBackend(LockOperation operation) {

@@ -16,7 +16,7 @@ public class ZooKeeperLockProperties {
     /** ZooKeeper servers as host:port[,host:port...], optionally followed by a chroot path. */
     private String connectString;
 
-    /** ZooKeeper session timeout: how long a crashed or cut-off holder keeps its locks; keep it at least as long as the lease. */
+    /** Session timeout of the session opened at start-up (health checks, and locks whose lease equals it); every other lease length gets a session whose timeout is that lease. */
     private Duration sessionTimeout = ZooKeeperSettings.DEFAULT_SESSION_TIMEOUT;
 
     /** How long an operation waits for a connection to ZooKeeper before it fails. */

@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.distlock.DistributedLock;
 import dev.distlock.DistributedLocks;
 import dev.distlock.Lease;
 import dev.distlock.autoconfigure.BackendModules;
@@ -119,12 +120,47 @@ class ZooKeeperLockBackendConfigurationTests {
         }));
     }
 
+    @Test
+    void aLeaseTheServersCannotMakeTheCrashRecoveryTimeFailsStartUpNamingItAndTheFix() {
+        runner.withPropertyValues("distlock.zookeeper.connect-string=" + zookeeper.connectString())
+                .withBean("shortLeaseJob", ShortLeaseJob.class)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("ShortLeaseJob.run() of bean 'shortLeaseJob'")
+                            .hasStackTraceContaining("attribute 'lease'")
+                            .hasStackTraceContaining("lease of 300ms")
+                            .hasStackTraceContaining("session timeout of 1000ms")
+                            .hasStackTraceContaining("minSessionTimeout");
+                });
+    }
+
+    @Test
+    void aLeaseWithinTheServersSessionBoundsStarts() {
+        runner.withPropertyValues("distlock.zookeeper.connect-string=" + zookeeper.connectString())
+                .withBean("threeSecondJob", ThreeSecondJob.class)
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    public static class ShortLeaseJob {
+        @DistributedLock(lease = "300ms")
+        public void run() {
+        }
+    }
+
+    public static class ThreeSecondJob {
+        @DistributedLock(lease = "3s")
+        public void run() {
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class ApplicationCurator {
 
         @Bean(initMethod = "start", destroyMethod = "close")
         CuratorFramework curatorFramework() {
-            return CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
+            // Its session timeout is the crash-recovery time of every lock on it: no shorter than the leases.
+            return CuratorFrameworkFactory.newClient(zookeeper.connectString(), 30_000, 5_000, new RetryOneTime(100));
         }
     }
 }

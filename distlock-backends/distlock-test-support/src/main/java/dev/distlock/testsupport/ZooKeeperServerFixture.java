@@ -26,12 +26,17 @@ import org.apache.zookeeper.server.DataTree;
  *
  * <p>Before the first server starts, it sets (unless already set) JVM-wide ZooKeeper server
  * properties for fast tests: no fsync of the transaction log, empty container nodes reaped every
- * 100 ms without the default limit of 10,000 per minute, and no admin HTTP server.
+ * 100 ms without the default limit of 10,000 per minute, and no admin HTTP server. Its servers grant
+ * session timeouts of 1 s to 60 s.
  */
 public final class ZooKeeperServerFixture implements AutoCloseable {
 
-    /** Short ticks so that session timeouts between 1 s and 10 s are allowed. */
+    /** Short ticks, for fast session expiry. */
     private static final int TICK_TIME_MS = 500;
+    /** Shortest session timeout granted (ZooKeeper's default of 2 ticks, stated): the shortest lease on this server. */
+    public static final int MIN_SESSION_TIMEOUT_MS = 1_000;
+    /** Longest session timeout granted: 60 s, so that the default 30 s lease is one (20 ticks would be 10 s). */
+    public static final int MAX_SESSION_TIMEOUT_MS = 60_000;
 
     static {
         setIfAbsent("zookeeper.forceSync", "no");
@@ -193,6 +198,8 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
         // clientPortAddress: listen on loopback only; the hostname pins quorum and election ports too.
         Map<String, Object> all = new HashMap<>(properties);
         all.put("clientPortAddress", "127.0.0.1");
+        all.putIfAbsent("minSessionTimeout", String.valueOf(MIN_SESSION_TIMEOUT_MS));
+        all.putIfAbsent("maxSessionTimeout", String.valueOf(MAX_SESSION_TIMEOUT_MS));
         return new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, serverId,
                 TICK_TIME_MS, -1, all, "127.0.0.1");
     }

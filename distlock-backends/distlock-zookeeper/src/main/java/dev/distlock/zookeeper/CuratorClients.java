@@ -1,6 +1,7 @@
 package dev.distlock.zookeeper;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +18,16 @@ final class CuratorClients {
     private CuratorClients() {
     }
 
-    /** A started client; the caller closes it. */
-    static CuratorFramework start(ZooKeeperSettings settings) {
+    /**
+     * A started client whose session asks for {@code sessionTimeout}; the caller closes it. The
+     * ensemble tracker is off: the client talks to the servers of the configured connect string (a
+     * proxy or load balancer in it is not bypassed by the addresses in {@code /zookeeper/config}).
+     */
+    static CuratorFramework start(ZooKeeperSettings settings, Duration sessionTimeout) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(settings.connectString())
-                .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))
+                .ensembleTracker(false)
+                .sessionTimeoutMs(Math.toIntExact(sessionTimeout.toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(settings.connectionTimeout().toMillis()))
                 .retryPolicy(new ExponentialBackoffRetry(
                         Math.toIntExact(settings.retryBaseSleep().toMillis()),

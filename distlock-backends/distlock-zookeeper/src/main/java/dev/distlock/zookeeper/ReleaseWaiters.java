@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's wake-up callbacks per (key, owner), and the watchers that call them. A denied owner
- * watches exactly one node (its predecessor, or the holder for an unfair request), so a release
- * wakes one waiter, not all of them.
+ * watches exactly one node: a fair one its predecessor in the queue, so a release wakes the next in
+ * line only; an unfair one the holder, so a release wakes every unfair waiter of the key (in every
+ * JVM), and each of them tries again, one of them with success.
  */
 final class ReleaseWaiters {
 

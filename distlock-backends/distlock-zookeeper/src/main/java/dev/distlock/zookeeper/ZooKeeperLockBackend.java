@@ -7,14 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.LeaseLimits;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each acquisition creates an EPHEMERAL_SEQUENTIAL node under {@code /<base>/<encoded key>} (a
  * CONTAINER node, reaped by the server once empty); the node with the lowest sequence holds the
  * lock, the others queue in sequence order, so grants are fair. A denied owner watches only the node
- * just ahead of it. The node lives as long as our ZooKeeper session: a crashed or cut-off holder
- * loses the lock when the server expires its session, not at a TTL.
+ * just ahead of it. The node lives as long as the ZooKeeper session it was created in: a crashed
+ * or cut-off holder loses the lock when the server expires that session, not at a TTL. So that
+ * this happens one lease after the holder was last heard of, each lease length has a session of
+ * its own whose timeout is the lease ({@link LeaseSessions}); the session's heartbeats are what
+ * keeps a live holder's lock, and a renewal checks that its node is still there.
  *
  * <p>Fencing token: the node's {@code czxid}, the transaction id of its creation. Zxids are issued
  * by the ensemble's leader in one total order ({@code epoch << 32 | counter}) and never repeat, so a
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>An unfair request ({@code fair = false}) does not stay in the queue when denied: it deletes its
  * node at once, so that a caller that gives up without {@link #withdraw} leaves nothing behind.
  */
-public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals {
+public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, LeaseLimits {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperLockBackend.class);
     private static final BackendCapabilities CAPABILITIES =
@@ -58,16 +61,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     /** Our node vanishing under us this often in one call means something is wrong, not a race. */
     private static final int MAX_RECREATES = 3;
 
-    private final LockNodeStore store;
     private final LockNodeNames names;
-    private final boolean ownsClient;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
-    private final SessionStateSignals sessionSignals;
-    /** The node of each owner that has one (holding or queued), created through this backend. */
-    private final ConcurrentMap<LockId, CreatedNode> nodes = new ConcurrentHashMap<>();
-    /** Creates that failed without an answer: their node may exist anyway, and is deleted in the background. */
-    private final UnansweredCreates unanswered;
+    private final LeaseSessions sessions;
+    private final OwnedNodes nodes = new OwnedNodes();
     private final AtomicLong attempts = new AtomicLong();
+    private volatile LeaseLossListener listener = SessionStateSignals.NOBODY;
 
     /**
      * A backend on the application's own client, which must be started; it is not closed by
@@ -76,32 +75,27 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * @param basePath parent of the lock nodes, within the client's namespace
      */
     public ZooKeeperLockBackend(CuratorFramework client, String basePath) {
-        this(client, basePath, false);
-    }
-
-    private ZooKeeperLockBackend(CuratorFramework client, String basePath, boolean ownsClient) {
         Objects.requireNonNull(client, "client");
         if (client.getState() != CuratorFrameworkState.STARTED) {
             throw new IllegalArgumentException("The CuratorFramework given to the ZooKeeper lock backend is "
                     + client.getState() + ": start it (client.start()) before creating the backend");
         }
-        this.store = new LockNodeStore(client);
-        this.unanswered = new UnansweredCreates(store);
         this.names = new LockNodeNames(basePath);
-        this.ownsClient = ownsClient;
-        this.sessionSignals = new SessionStateSignals(this::forgetSession, waiters);
-        client.getConnectionStateListenable().addListener(sessionSignals);
+        this.sessions = LeaseSessions.shared(client, this::signalsOf);
     }
 
-    /** A backend with its own Curator client, built from {@code settings} and closed with the backend. */
+    private ZooKeeperLockBackend(ZooKeeperSettings settings) {
+        this.names = new LockNodeNames(settings.basePath());
+        this.sessions = LeaseSessions.own(lease -> CuratorClients.start(settings, lease), settings.sessionTimeout(),
+                this::signalsOf);
+    }
+
+    /**
+     * A backend with its own Curator clients, built from {@code settings} and closed with the backend:
+     * one session per lease length in use, whose session timeout is that lease.
+     */
     public static ZooKeeperLockBackend create(ZooKeeperSettings settings) {
-        CuratorFramework client = CuratorClients.start(settings);
-        try {
-            return new ZooKeeperLockBackend(client, settings.basePath(), true);
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+        return new ZooKeeperLockBackend(settings);
     }
 
     @Override
@@ -116,20 +110,30 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
+        LeaseSession session = sessions.enter(request.ttl(), this::holdsNodes);
+        try {
+            return tryAcquire(request, session);
+        } finally {
+            session.exit();
+        }
+    }
+
+    private AcquireResult tryAcquire(AcquireRequest request, LeaseSession session) {
         LockId id = new LockId(request.key(), request.owner());
         String parent = names.keyPath(request.key());
-        unanswered.deleteNow(id); // an old node of this owner would stand ahead of its new one
-        CreatedNode mine = nodes.get(id); // present: we queue, or this is a retry of a grant
+        LockNodeStore store = session.store();
+        session.unanswered().deleteNow(id); // an old node of this owner would stand ahead of its new one
+        CreatedNode mine = nodes.in(session, id); // present: we queue, or this is a retry of a grant
         int recreated = 0;
         boolean synced = false;
         while (true) {
             if (mine == null) {
-                mine = createNode(id, parent);
+                mine = createNode(id, parent, session);
             }
-            List<String> queue = withoutStrays(store.queue(parent), mine, parent);
+            List<String> queue = withoutStrays(store, store.queue(parent), mine, parent);
             int index = queue.indexOf(mine.name());
             if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
-                nodes.remove(id, mine);
+                nodes.remove(id, mine, session);
                 mine = null;
                 if (++recreated > MAX_RECREATES) {
                     throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
@@ -149,7 +153,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             }
             if (!request.fair()) {
                 // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
-                nodes.remove(id, mine);
+                nodes.remove(id, mine, session);
                 store.delete(mine.path(), mine.version());
                 if (!store.watchIfExists(parent + "/" + queue.get(0), waiters.watcherFor(id))) {
                     waiters.wake(id);
@@ -169,34 +173,50 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         // A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time.
         // So renewing is checking that our very node (same czxid) is still there, as the leader
         // sees it: our own server may be a follower that lost the leader and serves stale reads.
-        CreatedNode mine = nodes.get(new LockId(key, owner));
+        OwnedNodes.OwnedNode mine = nodes.get(new LockId(key, owner));
         if (mine == null) {
             return false;
         }
-        Stat stat = store.statConfirmedByLeader(mine.path());
-        return stat != null && stat.getCzxid() == mine.czxid();
+        sessions.requireWithin(ttl, mine.session());
+        mine.session().enter();
+        try {
+            Stat stat = mine.session().store().statConfirmedByLeader(mine.node().path());
+            return stat != null && stat.getCzxid() == mine.node().czxid();
+        } finally {
+            mine.session().exit();
+        }
     }
 
     @Override
     public boolean release(String key, String owner) {
         LockId id = new LockId(key, owner);
-        CreatedNode mine = nodes.remove(id);
+        OwnedNodes.OwnedNode mine = nodes.get(id);
         if (mine == null) {
             return false;
         }
-        // Version-guarded: only the node we created, in the state we created it, is deleted. The
-        // deletion itself wakes the one waiter that watches it.
-        return store.delete(mine.path(), mine.version());
+        mine.session().enter(); // before the node is forgotten: its session is not idle
+        try {
+            if (nodes.remove(id) == null) {
+                return false;
+            }
+            // Version-guarded: only the node we created, in the state we created it, is deleted. The
+            // deletion itself wakes the waiters that watch it (see ReleaseWaiters).
+            return mine.session().store().delete(mine.node().path(), mine.node().version());
+        } finally {
+            mine.session().exit();
+        }
     }
 
     @Override
     public void withdraw(String key, String owner) {
         LockId id = new LockId(key, owner);
         try {
-            unanswered.deleteNow(id);
-            CreatedNode mine = nodes.remove(id);
+            for (LeaseSession session : sessions.all()) {
+                session.unanswered().deleteNow(id);
+            }
+            OwnedNodes.OwnedNode mine = nodes.remove(id);
             if (mine != null) {
-                store.delete(mine.path(), mine.version());
+                mine.session().store().delete(mine.node().path(), mine.node().version());
             }
         } catch (LockBackendException e) {
             // Both the guaranteed delete and the clean-up of unanswered creates go on in the
@@ -212,7 +232,16 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     @Override
     public void setLeaseLossListener(LeaseLossListener listener) {
-        sessionSignals.setListener(listener);
+        this.listener = listener == null ? SessionStateSignals.NOBODY : listener;
+    }
+
+    /**
+     * Asks the servers for a session of {@code lease} (kept for the locks of that lease) and reads
+     * back the timeout they granted: a lease they would clamp is refused, naming the bounds to change.
+     */
+    @Override
+    public Optional<String> refusal(Duration lease) {
+        return sessions.refusal(lease, this::holdsNodes);
     }
 
     @Override
@@ -220,65 +249,47 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("basePath", names.basePath());
         details.put("nodes", nodes.size());
-        details.put("unansweredCreates", unanswered.size());
-        return store.health(details);
+        details.put("unansweredCreates", sessions.all().stream().mapToInt(s -> s.unanswered().size()).sum());
+        details.put("sessionTimeouts", sessions.describe());
+        return sessions.primary().store().health(details);
     }
 
     @Override
     public void close() {
-        CuratorFramework client = store.client();
-        client.getConnectionStateListenable().removeListener(sessionSignals);
         waiters.clear();
-        unanswered.close(ownsClient);
-        if (ownsClient) {
-            closeWithin(client, CLOSE_WAIT); // ends the session: the server deletes all our nodes at once
+        sessions.close(CLOSE_WAIT); // our own clients: ends the sessions, the server deletes all our nodes at once
+        List<OwnedNodes.OwnedNode> left = nodes.drain();
+        if (sessions.ownsClients()) {
             return;
         }
         // The application's session outlives us: delete what we still hold or queue for.
-        for (CreatedNode node : new ArrayList<>(nodes.values())) {
+        for (OwnedNodes.OwnedNode owned : left) {
             try {
-                store.deleteInBackground(node.path());
+                owned.session().store().deleteInBackground(owned.node().path());
             } catch (LockBackendException e) {
-                log.debug("Could not delete {} on close", node.path(), e);
+                log.debug("Could not delete {} on close", owned.node().path(), e);
             }
         }
-        nodes.clear();
     }
 
-    /** Closes {@code client} on a thread of its own, waiting for it at most {@code wait}. */
-    private static void closeWithin(CuratorFramework client, Duration wait) {
-        Thread closer = new Thread(client::close, "distlock-zookeeper-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
-            log.warn("ZooKeeper did not confirm the end of the session within {}; the client goes on closing in the "
-                    + "background, and the server deletes our lock nodes when the session expires", wait);
-        }
-    }
-
-    private CreatedNode createNode(LockId id, String parent) {
+    private CreatedNode createNode(LockId id, String parent, LeaseSession session) {
         String prefix = LockNodeNames.attemptPrefix(id.owner(), attempts.incrementAndGet());
         CreatedNode created;
         try {
-            created = store.createEphemeralSequential(parent, prefix, id.owner().getBytes(StandardCharsets.UTF_8));
+            created = session.store().createEphemeralSequential(parent, prefix, id.owner().getBytes(StandardCharsets.UTF_8));
         } catch (LockBackendException e) {
             // The server may have created the node and only the answer was lost: it is deleted in
             // the background, found by its attempt prefix, whether or not this owner calls again.
-            unanswered.remember(id, parent, prefix);
+            session.unanswered().remember(id, parent, prefix);
             throw e;
         }
-        nodes.put(id, created);
+        nodes.add(id, created, session);
         if (Thread.currentThread().isInterrupted()) {
             // Our caller stopped waiting (the engine's deadline) as the answer came: it will not hear
             // of this node, so the node must not stay queued in its name. (Put first, then checked: a
             // release sent after the caller gave up finds the node in one place or the other.)
-            nodes.remove(id, created);
-            unanswered.remember(id, parent, prefix);
+            nodes.remove(id, created, session);
+            session.unanswered().remember(id, parent, prefix);
             throw new LockBackendException("ZooKeeper: the lock node " + created.path()
                     + " was created after its caller had stopped waiting; it is deleted again");
         }
@@ -289,7 +300,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * Drops nodes that a create retried by Curator after a connection loss made twice: same attempt
      * prefix as ours, other name. They would otherwise sit in the queue for as long as our session.
      */
-    private List<String> withoutStrays(List<String> queue, CreatedNode mine, String parent) {
+    private static List<String> withoutStrays(LockNodeStore store, List<String> queue, CreatedNode mine, String parent) {
         String prefix = LockNodeNames.attemptPrefixOf(mine.name());
         List<String> strays = queue.stream()
                 .filter(name -> name.startsWith(prefix) && !name.equals(mine.name()))
@@ -303,9 +314,17 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         return rest;
     }
 
-    /** The session is gone, and every node with it: nothing we remember is ours any more. */
-    private void forgetSession() {
-        nodes.clear();
-        unanswered.forgetAll();
+    private boolean holdsNodes(LeaseSession session) {
+        return nodes.anyIn(session);
+    }
+
+    private SessionStateSignals signalsOf(LeaseSession session) {
+        return new SessionStateSignals(() -> forgetSession(session), waiters, () -> listener);
+    }
+
+    /** {@code session} is gone, and every node with it: nothing we remember of it is ours any more. */
+    private List<LockId> forgetSession(LeaseSession session) {
+        session.unanswered().forgetAll();
+        return nodes.forget(session);
     }
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
  * instead, and these settings do not apply.
  *
  * @param connectString     {@code host:port[,host:port...]}, optionally with a chroot suffix
- * @param sessionTimeout    the ZooKeeper session timeout: how long a holder's lock survives after its
- *                          process died or was cut off (the server clamps it to 2-20 ticks); keep it at
- *                          least as long as the locks' lease
+ * @param sessionTimeout    the session timeout of the session opened at start (health checks, and the
+ *                          locks whose lease equals it); every other lease length gets a session of
+ *                          its own whose timeout is that lease
  * @param connectionTimeout how long an operation waits for a connection before it fails
  * @param retryBaseSleep    first back-off of Curator's exponential retry of a failed operation
  * @param retryMaxSleep     longest back-off between two retries
@@ -25,11 +25,7 @@ public record ZooKeeperSettings(String connectString, Duration sessionTimeout, D
         Duration retryBaseSleep, Duration retryMaxSleep, int retryMaxAttempts, String basePath,
         String digestAuth, NodeAcl nodeAcl) {
 
-    /**
-     * As the engine's default lease: a holder cut off from ZooKeeper is then told its lease is lost
-     * (it cannot confirm it within the lease) no later than the server can expire its session and
-     * grant the lock to someone else. See the README, "Lease and session".
-     */
+    /** As the engine's default lease, so that locks of the default lease use the session opened at start. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
     public static final String DEFAULT_BASE_PATH = "/distlock";

@@ -121,6 +121,7 @@ class ZooKeeperLockBackendConfigurationTest {
     private static CuratorFramework newClient(String digest) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(zookeeper.connectString())
+                .sessionTimeoutMs(Math.toIntExact(LEASE.toMillis())) // the crash-recovery time of its locks
                 .retryPolicy(new RetryOneTime(100));
         if (digest != null) {
             builder.authorization("digest", digest.getBytes(StandardCharsets.UTF_8));

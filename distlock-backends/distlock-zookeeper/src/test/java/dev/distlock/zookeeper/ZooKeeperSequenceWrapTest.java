@@ -35,7 +35,8 @@ class ZooKeeperSequenceWrapTest {
     @BeforeAll
     static void startServer() {
         zookeeper = ZooKeeperServerFixture.single();
-        client = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
+        client = CuratorFrameworkFactory.newClient(zookeeper.connectString(), Math.toIntExact(LEASE.toMillis()), 5_000,
+                new RetryOneTime(100)); // its session timeout is the crash-recovery time of its locks: the lease
         client.start();
     }
 

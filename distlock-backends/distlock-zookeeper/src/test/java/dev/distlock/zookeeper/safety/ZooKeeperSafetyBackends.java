@@ -2,23 +2,20 @@ package dev.distlock.zookeeper.safety;
 
 import java.time.Duration;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-
 import dev.distlock.spi.LockBackend;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.SafetyBackendFactory;
 import dev.distlock.zookeeper.ZooKeeperLockBackend;
+import dev.distlock.zookeeper.ZooKeeperSettings;
 
 /**
  * Builds the ZooKeeper backend in a safety client JVM: type {@code zookeeper}, values
- * {@code connectString}, {@code sessionTimeout}, {@code connectionTimeout}.
+ * {@code connectString}, {@code connectionTimeout}.
  *
- * <p>On a Curator client of its own, as an application may pass one, with Curator's ensemble tracker
- * off: the tracker reads the ensemble's membership from {@code /zookeeper/config} and would replace
- * the connect string with the servers' real addresses, so a client put behind a fault proxy would
- * slip past it after its first reconnection.
+ * <p>On distlock's own clients with the default session timeout (30 s): the lock nodes live in the
+ * session that the backend opens for the run's lease, with the lease as its timeout, so the
+ * recovery after a kill -9 is the lease's doing. Their ensemble tracker is off, so a client put
+ * behind a fault proxy does not slip past it after its first reconnection.
  */
 public final class ZooKeeperSafetyBackends implements SafetyBackendFactory {
 
@@ -27,18 +24,9 @@ public final class ZooKeeperSafetyBackends implements SafetyBackendFactory {
         if (!spec.type().equals("zookeeper")) {
             throw new IllegalArgumentException("Not a ZooKeeper backend: " + spec);
         }
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(spec.value("connectString"))
-                .sessionTimeoutMs(millis(spec.value("sessionTimeout")))
-                .connectionTimeoutMs(millis(spec.value("connectionTimeout")))
-                .retryPolicy(new ExponentialBackoffRetry(50, 1, 200))
-                .ensembleTracker(false)
-                .build();
-        client.start();
-        return new ZooKeeperLockBackend(client, "/distlock");
-    }
-
-    private static int millis(String duration) {
-        return Math.toIntExact(Duration.parse(duration).toMillis());
+        return ZooKeeperLockBackend.create(ZooKeeperSettings.builder(spec.value("connectString"))
+                .connectionTimeout(Duration.parse(spec.value("connectionTimeout")))
+                .retry(Duration.ofMillis(50), Duration.ofMillis(200), 1)
+                .build());
     }
 }

@@ -19,9 +19,11 @@ import dev.distlock.testsupport.safety.Scenario;
 
 /**
  * The safety harness on a 3-server ZooKeeper ensemble (Curator's test servers in this JVM, reached
- * by the clients over TCP); client 0 reaches server 0 only, through a fault proxy. The session
- * timeout equals the 2 s lease, as the README advises, and the connection timeout (500 ms) is under
- * a third of it, so that a check against a cut link fails before the lease could run out.
+ * by the clients over TCP); client 0 reaches server 0 only, through a fault proxy. The clients keep
+ * the default session timeout: the backend opens a session for the 2 s lease with that lease as its
+ * timeout, and a killed holder's key must be granted again within lease + 1 s. The connection
+ * timeout (500 ms) is under a third of the lease, so that a check against a cut link fails before
+ * the lease could run out.
  */
 class ZooKeeperSafetyTest {
 
@@ -39,7 +41,6 @@ class ZooKeeperSafetyTest {
         harness = SafetyHarness.builder("zookeeper (3 servers)", ZooKeeperSafetyBackends.class,
                 client -> BackendSpec.of("zookeeper", Map.of(
                         "connectString", client == 0 ? "127.0.0.1:" + proxy.port() : ensemble.connectString(),
-                        "sessionTimeout", LEASE.toString(),
                         "connectionTimeout", Duration.ofMillis(500).toString())))
                 .lease(LEASE)
                 .waitFor(LEASE.multipliedBy(2))
