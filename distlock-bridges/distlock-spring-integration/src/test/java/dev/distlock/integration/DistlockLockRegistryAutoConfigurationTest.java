@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
+import org.springframework.integration.support.locks.DistributedLock;
 import org.springframework.integration.support.locks.LockRegistry;
 
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
@@ -45,6 +46,13 @@ class DistlockLockRegistryAutoConfigurationTest {
     @Test
     void providesNothingWithoutSpringIntegration() {
         runner.withClassLoader(new FilteredClassLoader(LockRegistry.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DistlockLockRegistry.class));
+    }
+
+    /** Spring Integration 6.5 (Boot 3.5) has LockRegistry but not DistributedLock: no registry, and no failed start-up. */
+    @Test
+    void providesNothingOnASpringIntegrationWithoutDistributedLock() {
+        runner.withClassLoader(new FilteredClassLoader(DistributedLock.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DistlockLockRegistry.class));
     }
 
