@@ -47,29 +47,35 @@ public final class DistlockLockRegistry implements RenewableLockRegistry<Distrib
     }
 
     /**
-     * Checks that the current thread holds {@code lockKey} with a valid lease. distlock renews a held
-     * lease by itself, at a third of its length, so there is nothing more to send to the store.
+     * Renews the current thread's lease on {@code lockKey} now, for the length it has. distlock also
+     * renews a held lease by itself, at a third of its length, so a caller need not.
      *
      * @throws IllegalStateException when the current thread does not hold the lock, or its lease was lost
      */
     @Override
     public void renewLock(Object lockKey) {
-        currentHold(requireStringKey(lockKey));
+        String key = requireStringKey(lockKey);
+        ThreadHold hold = currentHold(key);
+        renew(key, hold, hold.ttl());
     }
 
     /**
-     * Not supported for a ttl other than the lock's lease: distlock renews a held lease to the length
-     * it was granted with. Choose the length when locking, with {@link DistributedLock#lock(Duration)}
-     * or {@link DistributedLock#tryLock(Duration, Duration)}.
+     * Renews the current thread's lease on {@code lockKey} now so that it runs {@code timeToLive} from
+     * now, and makes that the length distlock keeps renewing it for.
+     *
+     * @throws IllegalStateException when the current thread does not hold the lock, or its lease was lost
      */
     @Override
     public void renewLock(Object lockKey, Duration timeToLive) {
-        ThreadHold hold = currentHold(requireStringKey(lockKey));
-        if (!hold.ttl().equals(timeToLive)) {
-            throw new UnsupportedOperationException("Lock '" + lockKey + "' has a lease of " + hold.ttl()
-                    + ", which distlock renews by itself; it cannot be renewed to " + timeToLive
-                    + ": lock it with lock(ttl) or tryLock(waitTime, ttl) instead");
+        String key = requireStringKey(lockKey);
+        renew(key, currentHold(key), LockOptions.of(timeToLive, Duration.ZERO).lease());
+    }
+
+    private static void renew(String key, ThreadHold hold, Duration ttl) {
+        if (!hold.lease().extend(ttl)) {
+            throw new IllegalStateException("Lock '" + key + "' could not be renewed: it is no longer held (" + hold.lease() + ")");
         }
+        hold.ttl(ttl);
     }
 
     Duration defaultLease() {
@@ -117,7 +123,7 @@ public final class DistlockLockRegistry implements RenewableLockRegistry<Distrib
     static final class ThreadHold {
 
         private final Lease lease;
-        private final Duration ttl;
+        private Duration ttl;
         private int count = 1;
 
         ThreadHold(Lease lease, Duration ttl) {
@@ -131,6 +137,10 @@ public final class DistlockLockRegistry implements RenewableLockRegistry<Distrib
 
         Duration ttl() {
             return ttl;
+        }
+
+        void ttl(Duration ttl) {
+            this.ttl = ttl;
         }
 
         void enter() {

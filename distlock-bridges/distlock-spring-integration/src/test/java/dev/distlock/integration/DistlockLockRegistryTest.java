@@ -137,15 +137,29 @@ class DistlockLockRegistryTest {
     }
 
     @Test
-    void renewLockChecksThatTheCurrentThreadHoldsAValidLease() {
+    void renewLockRefusesALockTheCurrentThreadDoesNotHold() throws Exception {
         assertThatThrownBy(() -> registry.renewLock("orders")).isInstanceOf(IllegalStateException.class);
         DistributedLock lock = registry.obtain("orders");
         lock.lock();
 
+        Future<?> fromAnotherThread = threads.submit(() -> registry.renewLock("orders"));
+
+        assertThat(fromAnotherThread).failsWithin(Duration.ofSeconds(BOUND_SECONDS))
+                .withThrowableThat().havingCause().isInstanceOf(IllegalStateException.class);
+        lock.unlock();
+    }
+
+    @Test
+    void renewLockWithATtlMakesItTheLeaseThatDistlockKeepsRenewing() {
+        DistributedLock lock = registry.obtain("orders");
+        lock.lock(Duration.ofSeconds(5));
+
+        registry.renewLock("orders", Duration.ofMinutes(5));
+
+        HeldLockInfo held = engine.heldLocks().get(0);
+        assertThat(Duration.between(Instant.now(), held.expiresAt())).isGreaterThan(Duration.ofMinutes(4));
         registry.renewLock("orders");
-        registry.renewLock("orders", Duration.ofSeconds(30));
-        assertThatThrownBy(() -> registry.renewLock("orders", Duration.ofMinutes(5)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("lock(ttl)");
+        assertThat(Duration.between(Instant.now(), engine.heldLocks().get(0).expiresAt())).isGreaterThan(Duration.ofMinutes(4));
         lock.unlock();
     }
 
