@@ -104,6 +104,30 @@ class DistlockLockRegistryTest {
         assertThat(waiter.get(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
 
+    /** As {@code tryLock(Long.MAX_VALUE, NANOSECONDS)} is a way to say "wait as long as it takes". */
+    @Test
+    void tryLockWithTheLongestTimeWaitsForTheHolderToUnlock() throws Exception {
+        registry.obtain("orders").lock();
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                DistributedLock lock = otherInstance.obtain("orders");
+                boolean locked = lock.tryLock(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+                if (locked) {
+                    lock.unlock();
+                }
+                return locked;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, threads);
+        await().atMost(Duration.ofSeconds(BOUND_SECONDS)).until(() -> !otherEngine.waiters().isEmpty() || waiter.isDone());
+        assertThat(waiter).isNotDone();
+
+        registry.obtain("orders").unlock();
+
+        assertThat(waiter.get(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void waitingForALockIsInterruptible() throws Exception {
         registry.obtain("orders").lock();
