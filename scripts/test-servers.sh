@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests need are installed and running on this machine.
-# Tests start their own redis-server and etcd processes on free ports (they only need the binaries);
+# Tests start their own redis-server and etcd processes on free ports (they only need the binaries,
+# and openssl for the certificates of the TLS tests);
 # PostgreSQL and MariaDB are used as the machine runs them, each test class in its own schema/database.
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
@@ -20,6 +21,8 @@ apt_install() {
 
 command -v redis-server >/dev/null || { echo "installing redis-server"; apt_install redis-server; }
 command -v etcd >/dev/null || [ -x /usr/bin/etcd ] || { echo "installing etcd-server"; apt_install etcd-server; }
+# The TLS tests generate their certificates with the openssl command line.
+command -v openssl >/dev/null || { echo "installing openssl"; apt_install openssl; }
 
 # PostgreSQL on 127.0.0.1:5432 with trust authentication.
 if ! command -v pg_ctlcluster >/dev/null; then

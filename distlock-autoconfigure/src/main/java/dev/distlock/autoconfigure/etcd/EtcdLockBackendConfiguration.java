@@ -20,7 +20,10 @@ import org.springframework.util.ClassUtils;
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
+import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
+import dev.distlock.etcd.EtcdClients;
 import dev.distlock.etcd.EtcdLockBackend;
+import dev.distlock.etcd.EtcdSettings;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -37,6 +40,10 @@ import dev.distlock.spi.LockBackend;
 @EnableConfigurationProperties(EtcdLockProperties.class)
 public final class EtcdLockBackendConfiguration {
 
+    static final String TLS_ACTION = "Set distlock.etcd.ca-certificate to the PEM file of the CA that signed the etcd "
+            + "servers' certificates, and, where etcd runs with --client-cert-auth, distlock.etcd.client-certificate and "
+            + "distlock.etcd.client-key to a client certificate signed by a CA that etcd trusts (--trusted-ca-file).";
+
     /** Closed by the context (it is AutoCloseable): revokes its leases, and closes its client if it owns one. */
     @Bean
     EtcdLockBackend etcdLockBackend(EtcdLockProperties properties, ObjectProvider<Client> applicationClient) {
@@ -46,7 +53,12 @@ public final class EtcdLockBackendConfiguration {
         if (client != null) {
             return new EtcdLockBackend(client, properties.getKeyPrefix(), properties.getRequestTimeout());
         }
-        return new EtcdLockBackend(properties.toSettings());
+        EtcdSettings settings = properties.toSettings();
+        if (settings.tls()) {
+            EtcdClients.connectionFailure(settings, settings.connectTimeout()).ifPresent(failure ->
+                    TlsStartUpCheck.refuseTlsFailure("etcd at " + settings.endpoints(), failure, TLS_ACTION));
+        }
+        return new EtcdLockBackend(settings);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +20,8 @@ import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
+import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
+import dev.distlock.redis.RedisEvictionPolicy;
 import dev.distlock.redis.RedisEvictionPolicyException;
 import dev.distlock.redis.RedisLockBackend;
 import dev.distlock.redis.RedisLockSettings;
@@ -45,20 +48,62 @@ public final class RedisLockBackendConfiguration {
     /** As long as the engine's first-connection deadline: the read may be opening the connection. */
     static final Duration EVICTION_POLICY_READ_TIMEOUT = Duration.ofSeconds(10);
 
+    static final String SINGLE_TLS_ACTION = "Trust the Redis server's certificate: set spring.data.redis.ssl.bundle "
+            + "to an SSL bundle whose trust store holds the CA that signed it (spring.ssl.bundle.pem.<name>.truststore."
+            + "certificate, or spring.ssl.bundle.jks.<name>.truststore.location), or fix the URL's host or scheme.";
+    static final String REDLOCK_TLS_ACTION = "Trust the Redlock nodes' certificates: set distlock.redis.ssl-bundle "
+            + "to an SSL bundle whose trust store holds the CA that signed them (spring.ssl.bundle.pem.<name>.truststore."
+            + "certificate), with a key store too where the nodes demand client certificates.";
+
     @Bean(destroyMethod = "close")
-    LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory) {
+    LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory,
+                                 ObjectProvider<SslBundles> sslBundles) {
         RedisLockSettings settings = new RedisLockSettings(properties.getReleaseChannel(),
                 properties.getQueueEntryLifetime(), properties.getOperationTimeout());
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
-            return new RedlockLockBackend(new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), settings));
+            return redlock(properties, settings, sslBundles);
         }
         RedisLockBackend backend = new RedisLockBackend(connectionFactory.getObject(), settings,
                 new ReplicaWait(properties.getWaitForReplicas(), properties.getWaitForReplicasTimeout()));
         try {
-            backend.checkEvictionPolicy(properties.getEvictionPolicyCheck(), EVICTION_POLICY_READ_TIMEOUT);
+            RedisEvictionPolicy policy = backend.checkEvictionPolicy(properties.getEvictionPolicyCheck(),
+                    EVICTION_POLICY_READ_TIMEOUT);
+            if (!policy.known()) {
+                // Unread, perhaps because the connection failed; only a TLS failure stops start-up.
+                backend.connectionFailure(EVICTION_POLICY_READ_TIMEOUT).ifPresent(failure ->
+                        TlsStartUpCheck.refuseTlsFailure("Redis (spring.data.redis.*)", failure, SINGLE_TLS_ACTION));
+            }
         } catch (RedisEvictionPolicyException e) {
             backend.close();
             throw new LockBackendNotAvailableException(e.description(), e.action());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        return backend;
+    }
+
+    private static LockBackend redlock(RedisLockProperties properties, RedisLockSettings common,
+                                       ObjectProvider<SslBundles> sslBundles) {
+        RedlockSettings settings = new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), common);
+        if (properties.getSslBundle() != null) {
+            SslBundles bundles = sslBundles.getIfAvailable();
+            if (bundles == null) {
+                throw new LockBackendNotAvailableException("distlock.redis.ssl-bundle is '" + properties.getSslBundle()
+                        + "' but there are no SSL bundles.", "Define the bundle under spring.ssl.bundle.* "
+                        + "(Spring Boot's SslAutoConfiguration), or remove distlock.redis.ssl-bundle.");
+            }
+            settings = settings.withSsl(RedlockSslOptions.from(bundles.getBundle(properties.getSslBundle())));
+        }
+        RedlockLockBackend backend = new RedlockLockBackend(settings);
+        if (properties.getNodes().stream().anyMatch(node -> node.trim().startsWith("rediss:"))) {
+            try {
+                backend.connectionFailures(EVICTION_POLICY_READ_TIMEOUT).forEach((node, failure) ->
+                        TlsStartUpCheck.refuseTlsFailure("the Redlock node " + node, failure, REDLOCK_TLS_ACTION));
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
         }
         return backend;
     }

@@ -18,6 +18,12 @@ public class RedisLockProperties {
     /** Redlock nodes as redis://[[user:]password@]host:port or rediss://... (TLS); an odd number, at least three. */
     private List<String> nodes = new ArrayList<>();
 
+    /**
+     * Redlock: name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store, and key store
+     * where nodes demand a client certificate, the rediss:// nodes are reached with; else the JDK's trust store.
+     */
+    private String sslBundle;
+
     /** Redlock: how long one node may take to answer one attempt; keep it far below the lease. */
     private Duration nodeTimeout = Duration.ofMillis(100);
 
@@ -67,6 +73,14 @@ public class RedisLockProperties {
 
     public void setNodes(List<String> nodes) {
         this.nodes = nodes;
+    }
+
+    public String getSslBundle() {
+        return sslBundle;
+    }
+
+    public void setSslBundle(String sslBundle) {
+        this.sslBundle = sslBundle;
     }
 
     public Duration getNodeTimeout() {

@@ -4,7 +4,7 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 
 /**
- * One {@code tryAcquire} on one slot, run under the slot's monitor.
+ * One {@code tryAcquire} on one slot, run under the slot's lock.
  *
  * <ul>
  *   <li>No node yet: a fair request enqueues at once (lease grant + ENQUEUE, two round trips) and,

@@ -1,12 +1,18 @@
 package dev.distlock.etcd;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.options.GetOption;
 
 /** Builds the jetcd {@link Client} that an {@link EtcdLockBackend} owns when it is made from settings. */
 public final class EtcdClients {
@@ -15,6 +21,31 @@ public final class EtcdClients {
     }
 
     public static Client create(EtcdSettings settings) {
+        return builder(settings).build();
+    }
+
+    /**
+     * Why etcd at {@code settings} does not answer one read within {@code wait}, or empty when it does;
+     * for start-up checks. On a client of its own that fails a call once the connection failed
+     * (no wait-for-ready, no retries), so that the cause, e.g. a TLS handshake that etcd or we
+     * refused, comes back instead of a timeout.
+     */
+    public static Optional<Throwable> connectionFailure(EtcdSettings settings, Duration wait) {
+        try (Client probe = builder(settings).waitForReady(false).retryMaxAttempts(0).build()) {
+            probe.getKVClient().get(ByteSequence.from(settings.keyPrefix(), StandardCharsets.UTF_8),
+                    GetOption.builder().withCountOnly(true).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause() != null ? e.getCause() : e);
+        } catch (TimeoutException | RuntimeException e) {
+            return Optional.of(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(e);
+        }
+    }
+
+    private static ClientBuilder builder(EtcdSettings settings) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
                 .connectTimeout(settings.connectTimeout());
@@ -37,6 +68,6 @@ public final class EtcdClients {
                         + e.getMessage(), e);
             }
         }
-        return builder.build();
+        return builder;
     }
 }

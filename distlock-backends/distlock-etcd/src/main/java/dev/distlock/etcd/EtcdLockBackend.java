@@ -193,12 +193,15 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     public void close() {
         List<Long> leases = new ArrayList<>();
         for (LockSlot slot : slots.values()) {
-            synchronized (slot) {
+            slot.lock();
+            try {
                 if (slot.leaseId != 0) {
                     leases.add(slot.leaseId);
                 }
                 slot.shutdown();
                 slot.retired = true;
+            } finally {
+                slot.unlock();
             }
         }
         slots.clear();
@@ -239,12 +242,13 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         }
     }
 
-    /** Runs {@code action} on the slot of (key, owner) under its monitor; retires the slot when idle. */
+    /** Runs {@code action} on the slot of (key, owner) under its lock; retires the slot when idle. */
     private <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
         SlotId id = new SlotId(key, owner);
         while (true) {
             LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events));
-            synchronized (slot) {
+            slot.lock();
+            try {
                 if (slot.retired) {
                     continue;
                 }
@@ -256,6 +260,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
                         slots.remove(id, slot);
                     }
                 }
+            } finally {
+                slot.unlock();
             }
         }
     }

@@ -47,11 +47,14 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     /** etcd deleted our held node (lease expired or revoked, or someone deleted it): tell the engine. */
     @Override
     public void deleted(LockSlot slot, long createRevision) {
-        synchronized (slot) {
+        slot.lock();
+        try {
             if (!heldAt(slot, createRevision)) {
                 return;
             }
             slot.forget();
+        } finally {
+            slot.unlock();
         }
         retireIfIdle.accept(slot);
         log.debug("etcd deleted the node of lock {} held by {}", slot.key, slot.owner);
@@ -64,11 +67,14 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     @Override
     public void watchEnded(LockSlot slot, long createRevision) {
         Look look;
-        synchronized (slot) {
+        slot.lock();
+        try {
             if (!heldAt(slot, createRevision) || slot.watchingHeldNode()) {
                 return; // released or lost meanwhile, or a renewal has watched it again already
             }
             look = look(slot);
+        } finally {
+            slot.unlock();
         }
         switch (look) {
             case GONE -> deleted(slot, createRevision);
@@ -80,7 +86,7 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
 
     /**
      * For a renewal that finds the held node's watch ended: reads the node and watches it again, under
-     * the slot's monitor. False when the node no longer holds; true when etcd cannot be read (the
+     * the slot's lock. False when the node no longer holds; true when etcd cannot be read (the
      * renewal's own owner check has just seen the node).
      */
     boolean rewatch(LockSlot slot) {

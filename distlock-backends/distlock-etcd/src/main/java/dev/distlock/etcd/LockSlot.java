@@ -3,6 +3,7 @@ package dev.distlock.etcd;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -15,8 +16,10 @@ import dev.distlock.spi.ReleaseNotifications.Subscription;
 /**
  * What this backend knows about one (key, owner): its node in the lock's queue, the node's lease,
  * the watch that reports the node's loss while held, the keep-alive of a waiting node and the
- * subscriptions of the waiter. Guarded by its own monitor; the backend never calls etcd for one slot
- * from two threads at once, and watch callbacks reach the slot through an executor only.
+ * subscriptions of the waiter. Guarded by its own lock ({@link #lock()}); the backend never calls etcd
+ * for one slot from two threads at once, and watch callbacks reach the slot through an executor only.
+ * A {@link ReentrantLock}, not a monitor: it is held around calls to etcd, and a virtual thread that
+ * blocks inside {@code synchronized} pins its carrier thread on JDK 21 to 23.
  */
 final class LockSlot {
 
@@ -62,6 +65,7 @@ final class LockSlot {
     private HeldNodeListener heldListener;
     private CloseableClient keepAlive;
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+    private final ReentrantLock guard = new ReentrantLock();
 
     private final Client client;
     private final Executor events;
@@ -73,6 +77,15 @@ final class LockSlot {
         this.node = keys.node(key, owner);
         this.client = client;
         this.events = events;
+    }
+
+    /** Taken around every read or change of the slot's state, including the etcd calls that change it. */
+    void lock() {
+        guard.lock();
+    }
+
+    void unlock() {
+        guard.unlock();
     }
 
     boolean idle() {
@@ -198,11 +211,14 @@ final class LockSlot {
 
     private void keepAliveEnded(long lease) {
         events.execute(() -> {
-            synchronized (this) {
+            lock();
+            try {
                 if (leaseId == lease && keepAlive != null) {
                     keepAlive.close();
                     keepAlive = null;
                 }
+            } finally {
+                unlock();
             }
             wakeWaiters();
         });
@@ -227,8 +243,9 @@ final class LockSlot {
 
         private final Runnable onChange;
         private final Runnable onClosed;
+        private final ReentrantLock watchGuard = new ReentrantLock();
         private NodeWatch watch;
-        private boolean closed;
+        private volatile boolean closed;
 
         Waiter(Runnable onChange, Runnable onClosed) {
             this.onChange = onChange;
@@ -236,7 +253,8 @@ final class LockSlot {
         }
 
         void follow(ByteSequence node, long fromRevision) {
-            synchronized (this) {
+            watchGuard.lock();
+            try {
                 if (closed || (watch != null && watch.isLive() && watch.node().equals(node))) {
                     return;
                 }
@@ -244,6 +262,8 @@ final class LockSlot {
                     watch.close();
                 }
                 watch = NodeWatch.start(client.getWatchClient(), node, fromRevision, events, this::wake, this::wake);
+            } finally {
+                watchGuard.unlock();
             }
         }
 
@@ -253,17 +273,23 @@ final class LockSlot {
             }
         }
 
-        synchronized void stop() {
-            closed = true;
-            if (watch != null) {
-                watch.close();
-                watch = null;
+        void stop() {
+            watchGuard.lock();
+            try {
+                closed = true;
+                if (watch != null) {
+                    watch.close();
+                    watch = null;
+                }
+            } finally {
+                watchGuard.unlock();
             }
         }
 
         @Override
         public void close() {
-            synchronized (LockSlot.this) {
+            lock();
+            try {
                 if (closed) {
                     return;
                 }
@@ -272,6 +298,8 @@ final class LockSlot {
                 if (waiters.isEmpty()) {
                     stopKeepAlive();
                 }
+            } finally {
+                unlock();
             }
             onClosed.run();
         }

@@ -3,7 +3,7 @@ package dev.distlock.etcd;
 import java.time.Duration;
 
 /**
- * One {@code renew} of a held lock, run under the slot's monitor. etcd cannot set a lease's remaining
+ * One {@code renew} of a held lock, run under the slot's lock. etcd cannot set a lease's remaining
  * time to an arbitrary value: a keep-alive resets it to the TTL it was granted with. So:
  * <ul>
  *   <li>the same TTL (in whole seconds) as was asked for the node's lease (etcd may have granted

@@ -55,6 +55,11 @@ final class NodeReplies<T> {
         return byNode.get(index) instanceof Failure failure ? "down: " + failure.cause() : "up";
     }
 
+    /** Why node {@code index} gave no answer, or empty when it answered. */
+    java.util.Optional<Throwable> failure(int index) {
+        return byNode.get(index) instanceof Failure failure ? java.util.Optional.of(failure.cause()) : java.util.Optional.empty();
+    }
+
     String describeFailures() {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < byNode.size(); i++) {

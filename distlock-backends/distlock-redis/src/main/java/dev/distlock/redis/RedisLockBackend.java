@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -184,6 +186,24 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     /** Redis's eviction policy as it is now, waiting at most {@code wait}; never throws. */
     public RedisEvictionPolicy evictionPolicy(Duration wait) {
         return healthProbe.evictionPolicy(wait);
+    }
+
+    /**
+     * Why Redis does not answer now (a PING within {@code wait}), or empty when it does: for a
+     * start-up check that tells a TLS failure, which never heals, from a Redis that is down.
+     */
+    public Optional<Throwable> connectionFailure(Duration wait) {
+        try {
+            healthProbe.probe(wait);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause() != null ? e.getCause() : e);
+        } catch (TimeoutException e) {
+            return Optional.of(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(e);
+        }
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
                         java.util.concurrent.TimeUnit.MILLISECONDS))
                 .build();
         for (String uri : settings.nodes()) {
-            nodes.add(new RedlockNode(uri, resources, settings.nodeTimeout()));
+            nodes.add(new RedlockNode(uri, resources, settings.nodeTimeout(), settings.ssl()));
         }
         nodes.forEach(RedlockNode::connectInBackground);
     }
@@ -153,6 +153,21 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
             node.listen(settings.common().releaseChannel(), waiters);
         }
         return subscription;
+    }
+
+    /**
+     * The nodes that do not answer a PING within {@code wait} (which may exceed the node timeout: a
+     * first connection pays for the TLS handshake), by host:port, with why: for a start-up check that
+     * tells a TLS failure, which never heals, from a node that is down.
+     */
+    public Map<String, Throwable> connectionFailures(Duration wait) {
+        NodeReplies<String> replies = NodeReplies.await(onEveryNode(node -> node.ping(wait)));
+        Map<String, Throwable> failures = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            int node = i;
+            replies.failure(i).ifPresent(failure -> failures.put(nodes.get(node).address(), failure));
+        }
+        return failures;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -56,13 +57,18 @@ final class RedlockNode implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean closed;
 
-    RedlockNode(String uri, ClientResources resources, Duration timeout) {
+    /** {@code ssl}: trust and keys for a {@code rediss://} node, or null for the JDK's defaults. */
+    RedlockNode(String uri, ClientResources resources, Duration timeout, SslOptions ssl) {
         this.uri = RedisURI.create(uri);
         this.uri.setTimeout(timeout);
         this.resources = resources;
         this.timeout = timeout;
         this.client = RedisClient.create(resources, this.uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(10)).keepAlive(KEEP_ALIVE).build())
@@ -83,8 +89,13 @@ final class RedlockNode implements AutoCloseable {
     }
 
     CompletableFuture<String> ping() {
+        return ping(timeout);
+    }
+
+    /** A PING that may wait longer than the node timeout, e.g. at start-up for the first TLS handshake. */
+    CompletableFuture<String> ping(Duration wait) {
         return connection().thenCompose(connected -> connected.async().ping().toCompletableFuture())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import io.lettuce.core.SslOptions;
+
 /**
  * Settings of {@link RedlockLockBackend}.
  *
@@ -13,8 +15,10 @@ import java.util.Objects;
  * @param nodeTimeout how long one node may take to answer one attempt; kept short against the
  *                    lease so that a dead node costs little of the lock's validity
  * @param common      release channel, fair-queue and health settings shared with single mode
+ * @param ssl         for {@code rediss://} nodes: the trust (a CA of your own) and, where nodes demand
+ *                    one, the client certificate; null for the JDK's default trust store
  */
-public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common) {
+public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common, SslOptions ssl) {
 
     /** Redis.io's clock drift allowance: 1% of the lease ... */
     static final double CLOCK_DRIFT_FACTOR = 0.01;
@@ -33,17 +37,27 @@ public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLoc
         Objects.requireNonNull(common, "common");
     }
 
+    /** Without {@link SslOptions}: {@code rediss://} nodes are trusted through the JDK's default trust store. */
+    public RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common) {
+        this(nodes, nodeTimeout, common, null);
+    }
+
     /** The nodes with a 100 ms node timeout and the default common settings. */
     public static RedlockSettings of(List<String> nodes) {
         return new RedlockSettings(nodes, Duration.ofMillis(100), RedisLockSettings.defaults());
     }
 
     public RedlockSettings withNodeTimeout(Duration timeout) {
-        return new RedlockSettings(nodes, timeout, common);
+        return new RedlockSettings(nodes, timeout, common, ssl);
     }
 
     public RedlockSettings withCommon(RedisLockSettings settings) {
-        return new RedlockSettings(nodes, nodeTimeout, settings);
+        return new RedlockSettings(nodes, nodeTimeout, settings, ssl);
+    }
+
+    /** TLS trust and key material for {@code rediss://} nodes, e.g. from a Spring Boot SSL bundle. */
+    public RedlockSettings withSsl(SslOptions sslOptions) {
+        return new RedlockSettings(nodes, nodeTimeout, common, sslOptions);
     }
 
     /** N/2 + 1. */

@@ -35,12 +35,18 @@ public final class EtcdClusterFixture implements AutoCloseable {
 
     private final List<Member> members;
     private final Duration electionTimeout;
+    private final TestCertificates tls;
     private final List<LocalServerProcess> processes = new ArrayList<>();
 
-    private record Member(String name, int clientPort, int peerPort, Path dataDir) {
+    /** {@code metricsPort} serves {@code /health} over plain HTTP, also when the client URL is TLS only. */
+    private record Member(String name, int clientPort, int peerPort, int metricsPort, Path dataDir, boolean tls) {
 
         String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
+        }
+
+        String metricsUrl() {
+            return "http://127.0.0.1:" + metricsPort;
         }
 
         String peerUrl() {
@@ -48,9 +54,10 @@ public final class EtcdClusterFixture implements AutoCloseable {
         }
     }
 
-    private EtcdClusterFixture(List<Member> members, Duration electionTimeout) {
+    private EtcdClusterFixture(List<Member> members, Duration electionTimeout, TestCertificates tls) {
         this.members = members;
         this.electionTimeout = electionTimeout;
+        this.tls = tls;
     }
 
     /** Starts {@code size} members and waits until the cluster has a leader and answers. */
@@ -64,10 +71,20 @@ public final class EtcdClusterFixture implements AutoCloseable {
      * default of 1 s gives a 2 s minimum.
      */
     public static EtcdClusterFixture start(int size, Duration electionTimeout) {
+        return start(size, electionTimeout, null);
+    }
+
+    /**
+     * As {@link #start(int, Duration)}, with client URLs that speak only TLS when {@code tls} is not
+     * null: the server certificate of {@code tls}, and {@code --client-cert-auth}, so that a client
+     * must present a certificate signed by its CA. Peers still talk plain HTTP on loopback.
+     */
+    public static EtcdClusterFixture start(int size, Duration electionTimeout, TestCertificates tls) {
         List<Member> members = IntStream.range(0, size)
-                .mapToObj(i -> new Member("m" + i, FreePorts.next(), FreePorts.next(), tempDir("distlock-etcd-m" + i + "-")))
+                .mapToObj(i -> new Member("m" + i, FreePorts.next(), FreePorts.next(), FreePorts.next(),
+                        tempDir("distlock-etcd-m" + i + "-"), tls != null))
                 .toList();
-        EtcdClusterFixture cluster = new EtcdClusterFixture(members, electionTimeout);
+        EtcdClusterFixture cluster = new EtcdClusterFixture(members, electionTimeout, tls);
         try {
             for (Member member : members) {
                 cluster.processes.add(LocalServerProcess.start(cluster.command(member), member.clientPort(), INSTALL_HINT));
@@ -84,7 +101,7 @@ public final class EtcdClusterFixture implements AutoCloseable {
         return members.size();
     }
 
-    /** The client URL of every member, e.g. {@code http://127.0.0.1:40123}. */
+    /** The client URL of every member, e.g. {@code http://127.0.0.1:40123} ({@code https} with TLS). */
     public List<String> clientUrls() {
         return members.stream().map(Member::clientUrl).toList();
     }
@@ -129,7 +146,7 @@ public final class EtcdClusterFixture implements AutoCloseable {
         String initialCluster = members.stream()
                 .map(m -> m.name() + "=" + m.peerUrl())
                 .collect(Collectors.joining(","));
-        return List.of("etcd",
+        List<String> command = new ArrayList<>(List.of("etcd",
                 "--name", member.name(),
                 "--data-dir", member.dataDir().toString(),
                 "--listen-client-urls", member.clientUrl(),
@@ -141,14 +158,22 @@ public final class EtcdClusterFixture implements AutoCloseable {
                 "--initial-cluster-token", "distlock-test-" + members.get(0).clientPort(),
                 "--heartbeat-interval", "50",
                 "--election-timeout", Long.toString(electionTimeout.toMillis()),
+                "--listen-metrics-urls", member.metricsUrl(),
                 "--logger", "zap",
-                "--log-level", "warn");
+                "--log-level", "warn"));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.serverCertificate().toString(),
+                    "--key-file", tls.serverKey().toString(),
+                    "--trusted-ca-file", tls.caCertificate().toString(),
+                    "--client-cert-auth"));
+        }
+        return command;
     }
 
     private static boolean healthy(HttpClient http, Member member) {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(member.clientUrl() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpRequest.newBuilder(URI.create(member.metricsUrl() + "/health")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"");
         } catch (IOException e) {

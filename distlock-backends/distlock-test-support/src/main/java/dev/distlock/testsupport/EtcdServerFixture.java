@@ -22,7 +22,15 @@ public final class EtcdServerFixture implements AutoCloseable {
         return new EtcdServerFixture(EtcdClusterFixture.start(1, electionTimeout));
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /**
+     * A member whose client URL speaks only TLS and demands a client certificate signed by the CA of
+     * {@code certificates}; see {@link EtcdClusterFixture#start(int, Duration, TestCertificates)}.
+     */
+    public static EtcdServerFixture startTls(TestCertificates certificates) {
+        return new EtcdServerFixture(EtcdClusterFixture.start(1, EtcdClusterFixture.FAST_ELECTION_TIMEOUT, certificates));
+    }
+
+    /** {@code http://127.0.0.1:<port>}, {@code https://} for a member started by {@link #startTls}. */
     public String clientUrl() {
         return cluster.clientUrl(0);
     }

@@ -22,10 +22,12 @@ public final class RedisServerFixture implements AutoCloseable {
 
     private final ControllableServer process;
     private final Path dataDir;
+    private final boolean tls;
 
-    private RedisServerFixture(ControllableServer process, Path dataDir) {
+    private RedisServerFixture(ControllableServer process, Path dataDir, boolean tls) {
         this.process = process;
         this.dataDir = dataDir;
+        this.tls = tls;
     }
 
     /** A server without persistence. */
@@ -50,8 +52,22 @@ public final class RedisServerFixture implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of("redis-server", "--port", "6379", "--bind", "0.0.0.0"));
             command.addAll(persistence);
             command.addAll(extraArgs);
-            return new RedisServerFixture(ContainerServer.start(IMAGE, 6379, command), null);
+            return new RedisServerFixture(ContainerServer.start(IMAGE, 6379, command), null, false);
         }
+        return startLocal(persistence, extraArgs, null);
+    }
+
+    /**
+     * A local server without persistence that speaks only TLS ({@code --port 0 --tls-port}), with the
+     * server certificate of {@code certificates}; clients need not present a certificate. Not in a
+     * container: the certificate names 127.0.0.1.
+     */
+    public static RedisServerFixture startTls(TestCertificates certificates) {
+        return startLocal(List.of("--save", "", "--appendonly", "no"), List.of(), certificates);
+    }
+
+    private static RedisServerFixture startLocal(List<String> persistence, List<String> extraArgs,
+                                                 TestCertificates tls) {
         int port = FreePorts.next();
         Path dataDir;
         try {
@@ -59,11 +75,18 @@ public final class RedisServerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dataDir.toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.serverCertificate().toString(), "--tls-key-file", tls.serverKey().toString(),
+                    "--tls-ca-cert-file", tls.caCertificate().toString(), "--tls-auth-clients", "no"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1", "--dir", dataDir.toString()));
         command.addAll(persistence);
         command.addAll(extraArgs);
-        return new RedisServerFixture(LocalServerProcess.start(command, port, INSTALL_HINT), dataDir);
+        return new RedisServerFixture(LocalServerProcess.start(command, port, INSTALL_HINT), dataDir, tls != null);
     }
 
     public int port() {
@@ -74,9 +97,9 @@ public final class RedisServerFixture implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** {@code redis://127.0.0.1:<port>}. */
+    /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} for a server started by {@link #startTls}. */
     public String uri() {
-        return "redis://" + host() + ":" + port();
+        return (tls ? "rediss://" : "redis://") + host() + ":" + port();
     }
 
     /** The data directory (AOF, cluster config); null for a server in a container. */
