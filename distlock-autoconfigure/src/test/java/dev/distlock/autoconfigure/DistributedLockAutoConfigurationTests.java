@@ -169,14 +169,13 @@ class DistributedLockAutoConfigurationTests {
     }
 
     @Test
-    void runsAfterAutoConfigurationsThatExistUnderTheNamesItGives() throws ClassNotFoundException {
+    void runsAfterAutoConfigurationsThatExistUnderTheNamesItGivesForEachBootLine() throws ClassNotFoundException {
         // The names are strings because those modules are optional; this keeps them from going stale.
-        // Spring Boot 3.5's (under org.springframework.boot.autoconfigure) cannot load on this Boot 4
-        // class path; FailClosedSelectionTests lists them, until a Boot 3.5 build can load them.
-        for (String name : DistributedLockAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName()) {
-            if (!name.startsWith("org.springframework.boot.autoconfigure.")) {
-                assertThat(Class.forName(name)).isNotNull();
-            }
+        // Each line's names load on its class path: Boot 4's here, Boot 3.5's in distlock-boot35-tests.
+        String[] names = DistributedLockAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
+        assertThat(BootLines.ofOtherLine(names)).hasSameSizeAs(BootLines.ofRunningLine(names));
+        for (String name : BootLines.ofRunningLine(names)) {
+            assertThat(Class.forName(name)).isNotNull();
         }
     }
 

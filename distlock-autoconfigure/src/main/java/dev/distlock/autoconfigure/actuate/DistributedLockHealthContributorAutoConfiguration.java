@@ -1,7 +1,5 @@
 package dev.distlock.autoconfigure.actuate;
 
-import java.util.Map;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,8 +16,9 @@ import dev.distlock.autoconfigure.inmemory.InMemoryLockSelection;
 import dev.distlock.engine.LockEngine;
 
 /**
- * The health contributor {@code distlock} (bean {@code distlockHealthIndicator}), when
- * spring-boot-health is present; {@code management.health.distlock.enabled=false} turns it off.
+ * The health contributor {@code distlock} (bean {@code distlockHealthIndicator}) on Spring Boot 4, when
+ * spring-boot-health is present; {@code management.health.distlock.enabled=false} turns it off. On
+ * Spring Boot 3.5, whose health types live elsewhere, distlock-autoconfigure-boot3 defines the same bean.
  */
 @AutoConfiguration(after = DistributedLockAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
@@ -38,11 +37,7 @@ public final class DistributedLockHealthContributorAutoConfiguration {
         @ConditionalOnMissingBean(name = "distlockHealthIndicator")
         DistributedLockHealthIndicator distlockHealthIndicator(LockEngine lockEngine, DistributedLockProperties properties,
                                                                ObjectProvider<InMemoryLockSelection> inMemorySelection) {
-            // Only while that in-memory backend is the engine's: an engine of the application's own may use another.
-            Map<String, Object> selectionDetails = inMemorySelection.stream()
-                    .filter(selection -> selection.backend() == lockEngine.backend())
-                    .findFirst().map(InMemoryLockSelection::healthDetails).orElse(Map.of());
-            return new DistributedLockHealthIndicator(lockEngine.backend(), properties.getHealth().getTimeout(), selectionDetails);
+            return new DistributedLockHealthIndicator(LockBackendHealthCheck.of(lockEngine, properties, inMemorySelection));
         }
     }
 }

@@ -18,7 +18,8 @@ import dev.distlock.spi.LockBackend;
 /**
  * distlock's meters when Micrometer and a {@link MeterRegistry} are present, and its observations
  * when an {@link ObservationRegistry} is. Runs after Spring Boot's metrics and observation
- * auto-configurations (named by string: those modules are optional), so that their registries
+ * auto-configurations (named by string, under Spring Boot 4's names and 3.5's: those modules are
+ * optional, and a name that is not on the class path is ignored), so that their registries
  * are seen; the engine picks {@link LockMetrics} up as a {@code LockEventListener} bean, and the
  * interceptor looks {@link LockObservations} up on its first call.
  */
@@ -26,7 +27,12 @@ import dev.distlock.spi.LockBackend;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+        // Spring Boot 3.5
+        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "distlock.enabled", matchIfMissing = true)
 public final class DistributedLockMetricsAutoConfiguration {
 

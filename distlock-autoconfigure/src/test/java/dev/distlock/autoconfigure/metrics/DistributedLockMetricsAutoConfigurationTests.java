@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.distlock.DistributedLock;
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.OnLocked;
+import dev.distlock.autoconfigure.BootLines;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.engine.LockEngine;
 
@@ -105,8 +106,11 @@ class DistributedLockMetricsAutoConfigurationTests {
     }
 
     @Test
-    void runsAfterAutoConfigurationsThatExistUnderTheNamesItGives() throws ClassNotFoundException {
-        for (String name : DistributedLockMetricsAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName()) {
+    void runsAfterAutoConfigurationsThatExistUnderTheNamesItGivesForEachBootLine() throws ClassNotFoundException {
+        String[] names = DistributedLockMetricsAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
+        // Without the other line's names, its registries would be defined after distlock's meters looked for them.
+        assertThat(BootLines.ofOtherLine(names)).hasSameSizeAs(BootLines.ofRunningLine(names));
+        for (String name : BootLines.ofRunningLine(names)) {
             assertThat(Class.forName(name)).isNotNull();
         }
     }
