@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The programmatic entry: the same locks as {@link DistributedLock}, for code that decides at run
  * time what to lock. Keys given here are prefixed with the namespace: {@code <namespace>:<key>}.
@@ -26,7 +28,7 @@ public interface DistributedLocks {
     }
 
     /** Runs {@code action} under the lock and returns its result; throws {@link LockNotAcquiredException} when held elsewhere. */
-    default <T> T callLocked(String key, LockOptions options, Supplier<T> action) {
+    default <T extends @Nullable Object> T callLocked(String key, LockOptions options, Supplier<T> action) {
         try (Lease lease = acquire(key, options); LockContext.Scope ignored = LockContext.bind(lease)) {
             return action.get();
         }

@@ -1,5 +1,7 @@
 package dev.distlock;
 
+import org.jspecify.annotations.Nullable;
+
 /** The lock with {@link #key()} was held elsewhere for longer than the caller was willing to wait. */
 public class LockNotAcquiredException extends RuntimeException {
 
@@ -9,7 +11,7 @@ public class LockNotAcquiredException extends RuntimeException {
         this(key, "Lock '" + key + "' is held elsewhere", null);
     }
 
-    public LockNotAcquiredException(String key, String message, Throwable cause) {
+    public LockNotAcquiredException(String key, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.key = key;
     }
