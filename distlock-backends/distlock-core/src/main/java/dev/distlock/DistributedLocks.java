@@ -51,7 +51,7 @@ public interface DistributedLocks {
      * throws {@link LockNotAcquiredException} when held elsewhere. The action's exception reaches the
      * caller unchanged, after the lock was released.
      */
-    default <T> T callLockedChecked(String key, LockOptions options, Callable<T> action) throws Exception {
+    default <T extends @Nullable Object> T callLockedChecked(String key, LockOptions options, Callable<T> action) throws Exception {
         try (Lease lease = acquire(key, options); LockContext.Scope ignored = LockContext.bind(lease)) {
             return action.call();
         }
