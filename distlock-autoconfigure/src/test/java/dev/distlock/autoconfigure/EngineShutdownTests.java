@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -35,13 +37,15 @@ class EngineShutdownTests {
 
     @Test
     void contextCloseWaitsForARunningLockedMethodAndDoesNotFreeItsLockMeanwhile() throws Exception {
+        // Threads of their own: both block, and on a 2-core machine JDK 25's common pool has one thread.
+        ExecutorService threads = Executors.newCachedThreadPool();
         try (LockEngine otherReplica = LockEngine.builder(store).build()) {
             runner.run(context -> {
                 LongJob job = context.getBean(LongJob.class);
-                CompletableFuture<Void> running = CompletableFuture.runAsync(job::run);
+                CompletableFuture<Void> running = CompletableFuture.runAsync(job::run, threads);
                 assertThat(job.started().await(10, TimeUnit.SECONDS)).isTrue();
 
-                CompletableFuture<Void> closing = CompletableFuture.runAsync(((ConfigurableApplicationContext) context)::close);
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(((ConfigurableApplicationContext) context)::close, threads);
                 await().atMost(Duration.ofSeconds(10)).until(() -> refusesNewCalls(job));
                 assertThat(otherReplica.tryAcquire("LongJob.run", LONG)).as("still held by the running job").isEmpty();
                 assertThat(closing).isNotDone();
@@ -51,6 +55,8 @@ class EngineShutdownTests {
                 closing.get(10, TimeUnit.SECONDS);
                 assertThat(otherReplica.tryAcquire("LongJob.run", LONG)).isPresent().get().satisfies(Lease::close);
             });
+        } finally {
+            threads.shutdownNow();
         }
     }
 
