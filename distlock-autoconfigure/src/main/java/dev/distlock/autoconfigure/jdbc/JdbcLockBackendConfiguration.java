@@ -9,6 +9,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -34,9 +35,12 @@ public final class JdbcLockBackendConfiguration {
 
     /**
      * Connects once at start-up (dialect detection, table creation), so that a wrong URL or missing
-     * table permissions fail start-up rather than the first locked call.
+     * table permissions fail start-up rather than the first locked call. After the application's own
+     * database initialization (Flyway, Liquibase, spring.sql.init), which may create the table itself:
+     * created first by distlock, a migration's CREATE TABLE would fail.
      */
     @Bean
+    @DependsOnDatabaseInitialization
     JdbcLockBackend jdbcLockBackend(DataSource dataSource, JdbcLockProperties properties) {
         DataSource target = LockDataSources.withoutTransactionProxy(dataSource);
         return JdbcLockBackend.create(JdbcLockSettings.builder(target)

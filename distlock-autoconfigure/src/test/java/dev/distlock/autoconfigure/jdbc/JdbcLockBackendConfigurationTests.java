@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +38,22 @@ class JdbcLockBackendConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, DistributedLockAutoConfiguration.class));
+
+    @Test
+    void theApplicationsOwnDatabaseInitializationRunsBeforeDistlockLooksAtItsTable() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        DataSourceInitializationAutoConfiguration.class, DistributedLockAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:migrated-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+                        "spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:db/distlock-migration.sql")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    try (var lease = context.getBean(LockEngine.class).acquire("migrated",
+                            dev.distlock.LockOptions.of(Duration.ofSeconds(10), Duration.ZERO))) {
+                        assertThat(lease.fencingToken()).isPositive();
+                    }
+                });
+    }
 
     @Test
     void propertiesHaveTheDocumentedDefaults() {
