@@ -1,8 +1,6 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -88,11 +86,7 @@ final class H2LockTableSql extends LockTableSql {
 
     @Override
     long nextToken(Connection connection) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, nextToken);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
+        return queryLong(connection, nextToken);
     }
 
     @Override

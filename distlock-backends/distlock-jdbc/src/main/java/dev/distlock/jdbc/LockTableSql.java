@@ -217,6 +217,15 @@ abstract class LockTableSql {
         }
     }
 
+    /** The one number a query returns, such as a sequence's next value or a counter just incremented. */
+    protected long queryLong(Connection connection, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, params);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     protected final String forTable(String template) {
         return template.replace("{table}", table).replace("{tokens}", tokens);
     }

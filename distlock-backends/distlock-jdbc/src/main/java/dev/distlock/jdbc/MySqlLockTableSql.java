@@ -1,8 +1,6 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -101,11 +99,7 @@ final class MySqlLockTableSql extends LockTableSql {
         if (update(connection, incrementToken) != 1) {
             throw new SQLException("Token counter " + tokens + " has no row with id 1", "02000");
         }
-        try (PreparedStatement statement = prepare(connection, LAST_TOKEN);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
+        return queryLong(connection, LAST_TOKEN);
     }
 
     @Override

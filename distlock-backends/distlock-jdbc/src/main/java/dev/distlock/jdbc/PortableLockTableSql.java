@@ -1,8 +1,6 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -114,12 +112,7 @@ final class PortableLockTableSql extends LockTableSql {
             if (update(connection, incrementToken) != 1) {
                 throw new SQLException("Token counter " + tokens + " has no row with id 1", "02000");
             }
-            long token;
-            try (PreparedStatement statement = prepare(connection, readToken);
-                 ResultSet row = statement.executeQuery()) {
-                row.next();
-                token = row.getLong(1);
-            }
+            long token = queryLong(connection, readToken);
             connection.commit();
             return token;
         } catch (SQLException | RuntimeException e) {

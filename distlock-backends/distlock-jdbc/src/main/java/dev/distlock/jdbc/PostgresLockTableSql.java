@@ -117,11 +117,7 @@ final class PostgresLockTableSql extends LockTableSql {
 
     @Override
     long nextToken(Connection connection) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "SELECT nextval('" + tokens + "')");
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
+        return queryLong(connection, "SELECT nextval('" + tokens + "')");
     }
 
     @Override
