@@ -54,6 +54,11 @@ public final class FencingToken {
                     + "or be given its token explicitly");
         }
         Lease lease = current.get();
+        if (LockContext.currentLeaseFenced() && !lease.isValid()) {
+            throw new LeaseRequiredException(lease.key(), "The lease of lock '" + lease.key() + "' (token "
+                    + lease.fencingToken() + ") is no longer valid: it lapsed, was lost or was released, so under "
+                    + "@DistributedLock(fenced = true) the write was not sent; another holder may have the lock now");
+        }
         return of(lease);
     }
 
