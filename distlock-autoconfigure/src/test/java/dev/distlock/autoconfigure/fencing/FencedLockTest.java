@@ -8,13 +8,18 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
 
 import dev.distlock.DistributedLock;
 import dev.distlock.LockContext;
+import dev.distlock.StaleLockTokenException;
 import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.fencing.LeaseRequiredException;
 import dev.distlock.fencing.jdbc.FencedJdbc;
@@ -28,7 +33,9 @@ class FencedLockTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    DistributedLockAutoConfiguration.class, DistributedLockFencingAutoConfiguration.class))
+                    DataSourceTransactionManagerAutoConfiguration.class, TransactionManagerCustomizationAutoConfiguration.class,
+                    TransactionAutoConfiguration.class, DistributedLockAutoConfiguration.class,
+                    DistributedLockFencingAutoConfiguration.class))
             .withPropertyValues("distlock.backend=in-memory",
                     "spring.datasource.url=jdbc:h2:mem:fenced-lock-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")
             .withUserConfiguration(Accounts.class);
@@ -58,6 +65,18 @@ class FencedLockTest {
             // No newer holder has written, so the store takes it: fenced = true is what closes this gap.
             assertThat(context.getBean(AccountService.class).withdrawPlain("a", true)).isOne();
             assertThat(balance(context)).isEqualTo(90);
+        });
+    }
+
+    @Test
+    void underTransactionalAStaleWriteRollsBackWhatTheTransactionWroteBefore() {
+        runner.run(context -> {
+            JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+            jdbc.update("INSERT INTO accounts (id, balance, fence_token) VALUES ('b', 100, ?)", Long.MAX_VALUE);
+            assertThatThrownBy(() -> context.getBean(AccountService.class).transfer("a", "b"))
+                    .isInstanceOf(StaleLockTokenException.class);
+            assertThat(balance(context)).isEqualTo(100);
+            assertThat(jdbc.queryForObject("SELECT balance FROM accounts WHERE id = 'b'", Long.class)).isEqualTo(100);
         });
     }
 
@@ -104,6 +123,14 @@ class FencedLockTest {
         @DistributedLock(key = "#id")
         public int withdrawPlain(String id, boolean loseLeaseFirst) {
             return withdraw(id, loseLeaseFirst);
+        }
+
+        /** Both rows under one lock and one transaction (the lock taken first): all or nothing. */
+        @DistributedLock(key = "#from", fenced = true)
+        @Transactional
+        public void transfer(String from, String to) {
+            fenced.update("accounts").set("balance = balance - 10").where("id = ?", from).execute();
+            fenced.update("accounts").set("balance = balance + 10").where("id = ?", to).execute();
         }
 
         private int withdraw(String id, boolean loseLeaseFirst) {
