@@ -31,6 +31,20 @@ class LockContextTest {
     }
 
     @Test
+    void fencedIsTheInnermostBindsOwnFlag() {
+        assertThat(LockContext.currentLeaseFenced()).isFalse();
+        try (Lease outer = engine.acquire("outer", options); LockContext.Scope fenced = LockContext.bind(outer, true)) {
+            assertThat(LockContext.currentLeaseFenced()).isTrue();
+            try (Lease inner = engine.acquire("inner", options); LockContext.Scope plain = LockContext.bind(inner)) {
+                assertThat(LockContext.currentLeaseFenced()).isFalse();
+            }
+            assertThat(LockContext.currentLeaseFenced()).isTrue();
+        }
+        assertThat(LockContext.currentLeaseFenced()).isFalse();
+        assertThat(LockContext.currentLease()).isEmpty();
+    }
+
+    @Test
     void runIfAcquiredSaysWhetherItRan() {
         try (Lease held = engine.acquire("busy", options)) {
             boolean ran = java.util.concurrent.CompletableFuture

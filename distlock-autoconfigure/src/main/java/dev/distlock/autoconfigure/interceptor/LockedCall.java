@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.Lease;
+import dev.distlock.LockContext;
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.LockOptions;
 import dev.distlock.OnLocked;
@@ -102,6 +103,11 @@ public final class LockedCall {
 
     public LockNotAcquiredException notAcquired() {
         return new LockNotAcquiredException(fullKey);
+    }
+
+    /** Makes {@code lease} the thread's current one (LockContext) while the method runs, with the method's {@code fenced}. */
+    public LockContext.Scope bind(Lease lease) {
+        return LockContext.bind(lease, operation.fenced());
     }
 
     /** Starts observing the guarded call under {@code lease}; stop it when the lease is released. */
