@@ -1,40 +1,26 @@
 package dev.distlock;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 /** The locks the current thread holds through {@link DistributedLock}, innermost last. */
 public final class LockContext {
 
-    private static final ThreadLocal<Deque<Bound>> LEASES = ThreadLocal.withInitial(ArrayDeque::new);
-
-    /** One bind: compared by identity, so that a scope removes exactly its own entry. */
-    private static final class Bound {
-        private final Lease lease;
-        private final boolean fenced;
-
-        Bound(Lease lease, boolean fenced) {
-            this.lease = lease;
-            this.fenced = fenced;
-        }
-
-        Lease lease() {
-            return lease;
-        }
-
-        boolean fenced() {
-            return fenced;
-        }
-    }
+    /**
+     * The innermost binding of each thread, linked to the ones it is nested in. Set to null rather
+     * than removed when the last one ends: a thread that locks again reuses its entry, and a null
+     * value keeps nothing alive.
+     */
+    private static final ThreadLocal<@Nullable Binding> INNERMOST = new ThreadLocal<>();
 
     private LockContext() {
     }
 
     /** The innermost lease the current thread holds through the annotation or a callback of {@link DistributedLocks}. */
     public static Optional<Lease> currentLease() {
-        Bound innermost = LEASES.get().peekLast();
-        return innermost == null ? Optional.empty() : Optional.of(innermost.lease());
+        Binding binding = open(INNERMOST.get());
+        return binding != null ? Optional.of(binding.lease) : Optional.empty();
     }
 
     /**
@@ -43,8 +29,8 @@ public final class LockContext {
      * the thread holds no lock.
      */
     public static boolean currentLeaseFenced() {
-        Bound innermost = LEASES.get().peekLast();
-        return innermost != null && innermost.fenced();
+        Binding binding = open(INNERMOST.get());
+        return binding != null && binding.fenced;
     }
 
     /**
@@ -57,15 +43,17 @@ public final class LockContext {
 
     /** {@link #bind(Lease)}, telling whether fenced writes under it require it to be valid ({@link DistributedLock#fenced()}). */
     public static Scope bind(Lease lease, boolean fenced) {
-        Deque<Bound> leases = LEASES.get();
-        Bound bound = new Bound(lease, fenced);
-        leases.addLast(bound);
-        return () -> {
-            leases.removeLastOccurrence(bound);
-            if (leases.isEmpty()) {
-                LEASES.remove();
-            }
-        };
+        Binding binding = new Binding(lease, fenced, INNERMOST.get(), Thread.currentThread());
+        INNERMOST.set(binding);
+        return binding;
+    }
+
+    /** The first binding from {@code binding} outwards that is not closed yet. */
+    private static @Nullable Binding open(@Nullable Binding binding) {
+        while (binding != null && binding.closed) {
+            binding = binding.outer;
+        }
+        return binding;
     }
 
     /** Undoes one {@link #bind(Lease)}. */
@@ -73,5 +61,33 @@ public final class LockContext {
     public interface Scope extends AutoCloseable {
         @Override
         void close();
+    }
+
+    /**
+     * One {@link #bind(Lease)}. Scopes usually close innermost first; one closed out of order (or
+     * from another thread) is only marked, and skipped until the bindings inside it have closed.
+     */
+    private static final class Binding implements Scope {
+
+        private final Lease lease;
+        private final boolean fenced;
+        private final @Nullable Binding outer;
+        private final Thread thread;
+        private volatile boolean closed;
+
+        private Binding(Lease lease, boolean fenced, @Nullable Binding outer, Thread thread) {
+            this.lease = lease;
+            this.fenced = fenced;
+            this.outer = outer;
+            this.thread = thread;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (Thread.currentThread() == thread) {
+                INNERMOST.set(open(INNERMOST.get()));
+            }
+        }
     }
 }
