@@ -82,7 +82,7 @@ class LockKeyEvaluatorTest {
 
     private LockOperation operation(String expression) {
         return new LockOperation(method, "Payments.pay", "Payments.pay", expression,
-                LockOptions.of(Duration.ofSeconds(10), Duration.ZERO), OnLocked.FAIL, null, null);
+                LockOptions.of(Duration.ofSeconds(10), Duration.ZERO), OnLocked.FAIL, null, null, false);
     }
 
     private static Method methodPay() {
