@@ -5,19 +5,17 @@ import java.util.Optional;
 import io.etcd.jetcd.Client;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
@@ -95,11 +93,11 @@ public final class EtcdLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.ETCD));
             }
-            if (!ClassUtils.isPresent(CLIENT_CLASS, classLoader)) {
+            if (!ClassUtils.isPresent(CLIENT_CLASS, context.classLoader())) {
                 return Optional.of(new Missing(MODULE + "'s io.etcd:jetcd-core dependency",
                         "add " + MODULE + "'s io.etcd:jetcd-core dependency (do not exclude it)"));
             }
@@ -107,10 +105,10 @@ public final class EtcdLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                                  Environment environment) {
-            if (hasClientBean(classLoader, beanFactory)
-                    || Binder.get(environment).bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound()) {
+        public Optional<Missing> missingConnection(CandidateContext context) {
+            // Bound, not bound-or-created: the question is whether the application set endpoints, not what they default to.
+            if (Jetcd.hasClientBean(context)
+                    || context.binder().bind(ENDPOINTS_PROPERTY, Bindable.listOf(String.class)).isBound()) {
                 return Optional.empty();
             }
             return Optional.of(new Missing("a jetcd Client bean or " + ENDPOINTS_PROPERTY, "set " + ENDPOINTS_PROPERTY
@@ -118,10 +116,13 @@ public final class EtcdLockBackendConfiguration {
                     + "distlock.backend=etcd to use the default endpoint http://127.0.0.1:2379"));
         }
 
-        /** Looks at bean definitions only (no bean is created): called while they are registered. */
-        private static boolean hasClientBean(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            Class<?> clientType = ClassUtils.resolveClassName(CLIENT_CLASS, classLoader);
-            return beanFactory.getBeanNamesForType(clientType, true, false).length > 0;
+    }
+
+    /** Touches jetcd's types only once it is known to be present. */
+    private static final class Jetcd {
+
+        static boolean hasClientBean(CandidateContext context) {
+            return context.hasBean(Client.class);
         }
     }
 }

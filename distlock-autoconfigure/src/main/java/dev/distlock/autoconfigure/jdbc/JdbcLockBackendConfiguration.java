@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.jdbc.JdbcLockBackend;
@@ -82,16 +83,16 @@ public final class JdbcLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.JDBC));
             }
-            String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
+            String[] dataSources = context.beanNames(DataSource.class);
             if (dataSources.length == 0) {
                 return Optional.of(new Missing("a DataSource bean", "add spring-boot-starter-jdbc and set spring.datasource.url "
                         + "(it defines a DataSource bean), or define a DataSource bean"));
             }
-            if (dataSources.length > 1 && Arrays.stream(dataSources).filter(name -> isPrimary(beanFactory, name)).count() != 1) {
+            if (dataSources.length > 1 && Arrays.stream(dataSources).filter(name -> isPrimary(context.beanFactory(), name)).count() != 1) {
                 return Optional.of(new Missing("a single or @Primary DataSource bean (found " + dataSources.length + ": "
                         + String.join(", ", dataSources) + ")", "mark the DataSource bean for the lock table @Primary"));
             }

@@ -4,19 +4,17 @@ import java.time.Duration;
 import java.util.Optional;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
@@ -134,26 +132,29 @@ public final class RedisLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.REDIS));
             }
-            Binder binder = Binder.get(beanFactory.getBean(Environment.class));
-            RedisLockProperties.Mode mode = binder.bind("distlock.redis.mode", RedisLockProperties.Mode.class)
-                    .orElse(RedisLockProperties.Mode.SINGLE);
-            if (mode == RedisLockProperties.Mode.REDLOCK) {
-                boolean nodesListed = binder.bind("distlock.redis.nodes", String[].class)
-                        .map(nodes -> nodes.length > 0).orElse(false);
-                return nodesListed ? Optional.empty()
+            RedisLockProperties properties = context.bindOrCreate(RedisLockProperties.PREFIX, RedisLockProperties.class);
+            if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
+                return !properties.getNodes().isEmpty() ? Optional.empty()
                         : Optional.of(new Missing("distlock.redis.nodes", "list the Redlock nodes in distlock.redis.nodes "
                                 + "(redis://host:port, an odd number of independent nodes), or set distlock.redis.mode=single"));
             }
-            if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, classLoader) || beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(CONNECTION_FACTORY_CLASS, classLoader),
-                    true, false).length == 0) {
+            if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, context.classLoader()) || !DataRedis.hasConnectionFactory(context)) {
                 return Optional.of(new Missing("a RedisConnectionFactory bean", "add spring-boot-starter-data-redis "
                         + "(it defines a RedisConnectionFactory bean from spring.data.redis.*) or define a RedisConnectionFactory bean"));
             }
             return Optional.empty();
+        }
+    }
+
+    /** Touches spring-data-redis's types only once it is known to be present. */
+    private static final class DataRedis {
+
+        static boolean hasConnectionFactory(CandidateContext context) {
+            return context.hasBean(RedisConnectionFactory.class);
         }
     }
 }

@@ -5,19 +5,16 @@ import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.spi.LockBackend;
@@ -69,34 +66,32 @@ public final class ZooKeeperLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.ZOOKEEPER));
             }
-            if (!ClassUtils.isPresent(CURATOR_CLASS, classLoader)) {
+            if (!ClassUtils.isPresent(CURATOR_CLASS, context.classLoader())) {
                 return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",
                         "add the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency (do not exclude it)"));
             }
-            if (Connection.hasCuratorBean(beanFactory) || hasConnectString(beanFactory)) {
+            if (Connection.hasCuratorBean(context) || hasConnectString(context)) {
                 return Optional.empty();
             }
             return Optional.of(new Missing(CONNECT_STRING + " (or a CuratorFramework bean)", "set " + CONNECT_STRING
                     + " (e.g. zk1:2181,zk2:2181,zk3:2181) or define a CuratorFramework bean"));
         }
 
-        private static boolean hasConnectString(ConfigurableListableBeanFactory beanFactory) {
-            Object environment = beanFactory.containsSingleton(ConfigurableApplicationContext.ENVIRONMENT_BEAN_NAME)
-                    ? beanFactory.getSingleton(ConfigurableApplicationContext.ENVIRONMENT_BEAN_NAME) : null;
-            return environment instanceof Environment env
-                    && Binder.get(env).bind(CONNECT_STRING, String.class).map(String::isBlank).map(blank -> !blank).orElse(false);
+        private static boolean hasConnectString(CandidateContext context) {
+            String connectString = context.bindOrCreate(ZooKeeperLockProperties.PREFIX, ZooKeeperLockProperties.class).getConnectString();
+            return connectString != null && !connectString.isBlank();
         }
     }
 
     /** Touches Curator's types only once the module (and so Curator) is known to be present. */
     private static final class Connection {
 
-        static boolean hasCuratorBean(ConfigurableListableBeanFactory beanFactory) {
-            return beanFactory.getBeanNamesForType(CuratorFramework.class, true, false).length > 0;
+        static boolean hasCuratorBean(CandidateContext context) {
+            return context.hasBean(CuratorFramework.class);
         }
     }
 }
