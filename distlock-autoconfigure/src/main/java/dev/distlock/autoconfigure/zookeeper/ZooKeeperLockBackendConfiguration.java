@@ -22,7 +22,9 @@ import dev.distlock.zookeeper.ZooKeeperLockBackend;
 
 /**
  * The ZooKeeper backend: on the application's own {@link CuratorFramework} bean if it has one (used
- * as it is and never closed by us), else on a client of its own built from {@code distlock.zookeeper.*}.
+ * as it is and never closed by us), else on a client of its own built from {@code distlock.zookeeper.*},
+ * connected as the {@link ZooKeeperLockConnectionDetails} say (the connect string unless the
+ * application declares its own).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ZooKeeperLockBackend.class, CuratorFramework.class})
@@ -33,17 +35,23 @@ public final class ZooKeeperLockBackendConfiguration {
 
     static final String CONNECT_STRING = "distlock.zookeeper.connect-string";
 
+    @Bean
+    @ConditionalOnMissingBean(ZooKeeperLockConnectionDetails.class)
+    ZooKeeperLockConnectionDetails zooKeeperLockConnectionDetails(ZooKeeperLockProperties properties) {
+        return properties::getConnectString;
+    }
+
     @Bean(destroyMethod = "close")
-    ZooKeeperLockBackend zooKeeperLockBackend(ZooKeeperLockProperties properties,
+    ZooKeeperLockBackend zooKeeperLockBackend(ZooKeeperLockProperties properties, ZooKeeperLockConnectionDetails connectionDetails,
                                               ObjectProvider<CuratorFramework> curatorFramework) {
         CuratorFramework applicationClient = curatorFramework.getIfUnique();
         if (applicationClient != null) {
             return new ZooKeeperLockBackend(applicationClient, properties.getBasePath());
         }
-        return ZooKeeperLockBackend.create(properties.toSettings());
+        return ZooKeeperLockBackend.create(properties.toSettings(connectionDetails.getConnectString()));
     }
 
-    /** Present with the distlock-zookeeper module and either a connect string or a CuratorFramework bean. */
+    /** Present with the distlock-zookeeper module and a connect string, a CuratorFramework bean or a ZooKeeperLockConnectionDetails bean. */
     public static final class Candidate implements LockBackendCandidate {
 
         // By name: the module is optional, and this class is loaded whether it is there or not.
@@ -74,7 +82,7 @@ public final class ZooKeeperLockBackendConfiguration {
                 return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",
                         "add the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency (do not exclude it)"));
             }
-            if (Connection.hasCuratorBean(context) || hasConnectString(context)) {
+            if (Connection.hasCuratorBean(context) || context.hasBean(ZooKeeperLockConnectionDetails.class) || hasConnectString(context)) {
                 return Optional.empty();
             }
             return Optional.of(new Missing(CONNECT_STRING + " (or a CuratorFramework bean)", "set " + CONNECT_STRING

@@ -37,6 +37,11 @@ public class ZooKeeperLockProperties {
 
     /** Builds the settings of a backend that owns its Curator client. */
     public ZooKeeperSettings toSettings() {
+        return toSettings(connectString);
+    }
+
+    /** Builds the settings of a backend that owns its Curator client, connected to {@code connectString}. */
+    ZooKeeperSettings toSettings(String connectString) {
         return ZooKeeperSettings.builder(connectString)
                 .sessionTimeout(sessionTimeout)
                 .connectionTimeout(connectionTimeout)
