@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -29,17 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handler would derive from distlock's observations.
  */
 class OneSetOfMetersTest {
-
-    /** Boot's metrics with a simple registry and its observations, under each line's names (this test runs on both). */
-    private static final String[] BOOT_METRICS_AND_OBSERVATIONS = {
-            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-            "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-            "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-            "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-            "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
-            "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration"};
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(bootMetricsAndObservations()))
@@ -74,7 +64,9 @@ class OneSetOfMetersTest {
     }
 
     private static Class<?>[] bootMetricsAndObservations() {
-        return BootLines.ofRunningLine(BOOT_METRICS_AND_OBSERVATIONS).stream().map(name -> {
+        // Boot's metrics with a simple registry and its observations: those distlock's metrics run after.
+        String[] names = DistributedLockMetricsAutoConfiguration.class.getAnnotation(AutoConfiguration.class).afterName();
+        return BootLines.ofRunningLine(names).stream().map(name -> {
             try {
                 return Class.forName(name);
             } catch (ClassNotFoundException e) {
