@@ -60,20 +60,8 @@ public final class LockedCall {
 
     /** Asks the engine, waiting up to {@code waitFor}, on the calling thread; empty when held elsewhere. */
     public Optional<Lease> tryAcquire() {
-        LockObservations.Acquisition observation = observations.startAcquisition(operation.name(), fullKey, engine.backend().name());
-        Optional<Lease> lease;
-        try {
-            lease = engine.tryAcquireFullKey(fullKey, options);
-        } catch (RuntimeException | Error e) {
-            observation.failed(e);
-            throw e;
-        }
-        if (lease.isPresent()) {
-            observation.acquired();
-        } else {
-            observation.notAcquired();
-        }
-        return lease;
+        return observations.observeAcquisition(operation.name(), fullKey, engine.backend().name(),
+                () -> engine.tryAcquireFullKey(fullKey, options));
     }
 
     /**
