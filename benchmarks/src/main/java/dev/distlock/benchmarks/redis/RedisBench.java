@@ -2,14 +2,7 @@ package dev.distlock.benchmarks.redis;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.redis.spring.RedisLockProvider;
@@ -40,7 +33,8 @@ final class RedisBench implements BackendBench {
     @Override
     public LockClient client(String impl) {
         return switch (impl) {
-            case "floor" -> new Floor(server.uri());
+            case "floor" -> RedisFloors.plain(server.uri());
+            case "floor-fenced" -> RedisFloors.fenced(server.uri());
             case "distlock-api" -> new DistlockApiClient(new RedisLockBackend(connectionFactory()));
             case "distlock-annotation" -> new DistlockAnnotationClient(new RedisLockBackend(connectionFactory()));
             case "redisson" -> redisson();
@@ -98,46 +92,5 @@ final class RedisBench implements BackendBench {
                 factory.destroy();
             }
         };
-    }
-
-    /**
-     * The floor: two round trips with Lettuce. SET key owner NX PX lease to acquire; to release, a
-     * compare-and-delete script (by its SHA) so that only the owner frees the key.
-     */
-    static final class Floor implements LockClient {
-
-        /** KEYS[1] lock key; ARGV[1] owner. Returns 1 when the owner's key was deleted, else 0. */
-        static final String COMPARE_AND_DELETE = """
-                if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-                return 0
-                """;
-
-        private final RedisClient redis;
-        private final StatefulRedisConnection<String, String> connection;
-        private final RedisCommands<String, String> commands;
-        private final String owner = UUID.randomUUID().toString();
-        private final String compareAndDelete;
-        private final SetArgs setArgs = SetArgs.Builder.nx().px(LEASE.toMillis());
-
-        Floor(String uri) {
-            redis = RedisClient.create(uri);
-            connection = redis.connect();
-            commands = connection.sync();
-            compareAndDelete = commands.scriptLoad(COMPARE_AND_DELETE);
-        }
-
-        @Override
-        public Held acquire(String key) {
-            if (commands.set(key, owner, setArgs) == null) {
-                throw new NotGranted(key);
-            }
-            return () -> commands.evalsha(compareAndDelete, ScriptOutputType.INTEGER, new String[] {key}, owner);
-        }
-
-        @Override
-        public void close() {
-            connection.close();
-            redis.shutdown(0, 2, TimeUnit.SECONDS);
-        }
     }
 }
