@@ -6,8 +6,8 @@
 #   RUNS="3" scripts/benchmarks.sh etcd        a third run of etcd (kept beside runs 1 and 2)
 #   REPORT_ONLY=1 scripts/benchmarks.sh        only rewrite docs/benchmarks.md from docs/benchmarks/*.json
 #
-# Suites: redis etcd zookeeper jdbc interceptor. The benchmarks start their own redis-server, etcd and
-# ZooKeeper on free ports and create a database of their own on the machine's PostgreSQL
+# Suites: redis redlock etcd zookeeper jdbc mariadb interceptor. The benchmarks start their own redis-server, etcd and
+# ZooKeeper on free ports and create a database of their own on the machine's PostgreSQL and MariaDB
 # (scripts/test-servers.sh installs and starts what is missing). Each suite writes
 # docs/benchmarks/<suite>-run<N>.json (JMH's JSON) and <suite>-run<N>.env (date, machine, load).
 set -euo pipefail
@@ -18,7 +18,7 @@ JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc"}
 INTERCEPTOR_JMH_OPTS=${INTERCEPTOR_JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"}
 RESULTS=docs/benchmarks
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(redis etcd zookeeper jdbc interceptor)
+[ ${#suites[@]} -gt 0 ] || suites=(redis redlock etcd zookeeper jdbc mariadb interceptor)
 
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 classpath="benchmarks/target/classes:$(cat benchmarks/target/benchmark-classpath.txt)"
@@ -37,8 +37,8 @@ for run in $RUNS; do
   for suite in "${suites[@]}"; do
     case "$suite" in
       interceptor) include='dev\.distlock\.benchmarks\.interceptor\.'; opts=$INTERCEPTOR_JMH_OPTS ;;
-      redis|etcd|zookeeper|jdbc) include="dev\\.distlock\\.benchmarks\\.$suite\\."; opts=$JMH_OPTS ;;
-      *) echo "unknown suite '$suite' (redis etcd zookeeper jdbc interceptor)" >&2; exit 2 ;;
+      redis|redlock|etcd|zookeeper|jdbc|mariadb) include="dev\\.distlock\\.benchmarks\\.$suite\\."; opts=$JMH_OPTS ;;
+      *) echo "unknown suite '$suite' (redis redlock etcd zookeeper jdbc mariadb interceptor)" >&2; exit 2 ;;
     esac
     out="$RESULTS/$suite-run$run"
     load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -28,9 +28,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class BenchmarkReport {
 
     private static final Pattern RESULT_FILE = Pattern.compile("(\\w+)-run(\\d+)\\.json");
-    private static final List<String> SUITES = List.of("redis", "etcd", "zookeeper", "jdbc", "interceptor");
+    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor");
     private static final Map<String, String> TITLES = Map.of(
-            "redis", "Redis", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)",
+            "redis", "Redis", "redlock", "Redlock (3 Redis nodes)", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)", "mariadb", "JDBC (MariaDB)",
             "interceptor", "The interceptor (in-memory backend)");
 
     private BenchmarkReport() {
