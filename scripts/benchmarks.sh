@@ -6,7 +6,9 @@
 #   RUNS="3" scripts/benchmarks.sh etcd        a third run of etcd (kept beside runs 1 and 2)
 #   REPORT_ONLY=1 scripts/benchmarks.sh        only rewrite docs/benchmarks.md from docs/benchmarks/*.json
 #
-# Suites: redis redlock etcd zookeeper jdbc mariadb interceptor. The benchmarks start their own redis-server, etcd and
+# Suites: redis redlock etcd zookeeper jdbc mariadb interceptor (JMH), and processes (3 JVMs on one key,
+# a plain Java main: a JMH fork is one JVM; PROCESS_ROUNDS rounds of PROCESS_SECONDS s after a warm-up
+# round, for each suite:client of PROCESS_TARGETS). The benchmarks start their own redis-server, etcd and
 # ZooKeeper on free ports and create a database of their own on the machine's PostgreSQL and MariaDB
 # (scripts/test-servers.sh installs and starts what is missing). Each suite writes
 # docs/benchmarks/<suite>-run<N>.json (JMH's JSON) and <suite>-run<N>.env (date, machine, load).
@@ -16,9 +18,12 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-"1 2"}
 JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc"}
 INTERCEPTOR_JMH_OPTS=${INTERCEPTOR_JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc"}
+PROCESS_ROUNDS=${PROCESS_ROUNDS:-5}
+PROCESS_SECONDS=${PROCESS_SECONDS:-10}
+PROCESS_TARGETS=${PROCESS_TARGETS:-"redis:distlock-api redis:redisson redis:spring-integration jdbc:distlock-api jdbc:spring-integration mariadb:distlock-api"}
 RESULTS=docs/benchmarks
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(redis redlock etcd zookeeper jdbc mariadb interceptor)
+[ ${#suites[@]} -gt 0 ] || suites=(redis redlock etcd zookeeper jdbc mariadb interceptor processes)
 
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 classpath="benchmarks/target/classes:$(cat benchmarks/target/benchmark-classpath.txt)"
@@ -38,26 +43,37 @@ for run in $RUNS; do
     case "$suite" in
       interceptor) include='dev\.distlock\.benchmarks\.interceptor\.'; opts=$INTERCEPTOR_JMH_OPTS ;;
       redis|redlock|etcd|zookeeper|jdbc|mariadb) include="dev\\.distlock\\.benchmarks\\.$suite\\."; opts=$JMH_OPTS ;;
-      *) echo "unknown suite '$suite' (redis redlock etcd zookeeper jdbc mariadb interceptor)" >&2; exit 2 ;;
+      processes) opts="rounds $PROCESS_ROUNDS of $PROCESS_SECONDS s: $PROCESS_TARGETS" ;;
+      *) echo "unknown suite '$suite' (redis redlock etcd zookeeper jdbc mariadb interceptor processes)" >&2; exit 2 ;;
     esac
     out="$RESULTS/$suite-run$run"
     load_before=$(cut -d' ' -f1-3 /proc/loadavg)
     started=$(date -u '+%Y-%m-%d %H:%M UTC')
     echo "== $suite, run $run (load $load_before)"
-    # shellcheck disable=SC2086
-    if ! java -cp "$classpath" org.openjdk.jmh.Main "$include" $opts -rf json -rff "$out.json" > "$out.log" 2>&1; then
+    if [ "$suite" = processes ]; then
+      # shellcheck disable=SC2086
+      command=(java -cp "$classpath" dev.distlock.benchmarks.processes.ProcessContention "$out.json" "$PROCESS_ROUNDS" "$PROCESS_SECONDS" $PROCESS_TARGETS)
+    else
+      # shellcheck disable=SC2086
+      command=(java -cp "$classpath" org.openjdk.jmh.Main "$include" $opts -rf json -rff "$out.json")
+    fi
+    if ! "${command[@]}" > "$out.log" 2>&1; then
       tail -n 40 "$out.log" >&2
-      echo "JMH failed for $suite, run $run: see $out.log" >&2
+      echo "$suite failed, run $run: see $out.log" >&2
       exit 1
     fi
-    java -cp "$classpath" dev.distlock.benchmarks.report.ResultCompactor "$out.json"
-    sed -n '/^Benchmark /,$p' "$out.log" | grep -vE ':(p0\.(00|90|95|999|9999)|p1\.00|gc\.(count|time|alloc\.rate)) '
+    if [ "$suite" = processes ]; then
+      grep -E ' round [0-9]+' "$out.log"
+    else
+      java -cp "$classpath" dev.distlock.benchmarks.report.ResultCompactor "$out.json"
+      sed -n '/^Benchmark /,$p' "$out.log" | grep -vE ':(p0\.(00|90|95|999|9999)|p1\.00|gc\.(count|time|alloc\.rate)) '
+    fi
     {
       echo "started $started, took $(( ($(date +%s) - $(date -d "$started" +%s)) / 60 )) min"
       echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
       echo "java: $(java -version 2>&1 | head -n 1)"
       echo "load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-      echo "JMH options: $opts"
+      if [ "$suite" = processes ]; then echo "options: $opts"; else echo "JMH options: $opts"; fi
     } > "$out.env"
     rm -f "$out.log"
   done

@@ -30,7 +30,7 @@ import dev.distlock.jdbc.JdbcLockBackend;
 import dev.distlock.jdbc.JdbcLockSettings;
 
 /**
- * A fresh database on the machine's PostgreSQL or MariaDB and the JDBC clients compared on it. Every
+ * A fresh database on the machine's PostgreSQL or MariaDB (or, in another JVM, the one a bench created: {@link #attach}) and the JDBC clients compared on it. Every
  * client has its own HikariCP pool (Boot's default pool) and its own table; leases of 30 s.
  */
 public final class JdbcBench implements BackendBench {
@@ -53,6 +53,16 @@ public final class JdbcBench implements BackendBench {
     /** A database of its own on the machine's MariaDB (127.0.0.1:3306). */
     public static JdbcBench mariaDb() {
         return new JdbcBench(JdbcDatabase.mariaDb());
+    }
+
+    /** The database another JVM's bench created, as {@link #connection()} named it; closing leaves it. */
+    public static JdbcBench attach(List<String> connection) {
+        return new JdbcBench(JdbcDatabase.attach(connection));
+    }
+
+    @Override
+    public List<String> connection() {
+        return database.connection();
     }
 
     @Override
@@ -110,7 +120,7 @@ public final class JdbcBench implements BackendBench {
 
     /** ShedLock's JdbcTemplate provider with the database's clock; try once, no waiting. */
     private LockClient shedLock(HikariDataSource pool) throws SQLException {
-        execute(pool, database.shedLockTable());
+        execute(pool, database.kind().shedLockTable);
         JdbcTemplateLockProvider provider = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
                 .withJdbcTemplate(new JdbcTemplate(pool))
                 .usingDbTime()
@@ -131,7 +141,7 @@ public final class JdbcBench implements BackendBench {
     /** Spring Integration's JdbcLockRegistry on a DefaultLockRepository, with their defaults (100 ms between tries). */
     private LockClient springIntegration(HikariDataSource pool) throws SQLException {
         try {
-            execute(pool, database.intLockTable());
+            execute(pool, database.kind().intLockTable);
         } catch (SQLException alreadyThere) {
             // the second client of a hand-off shares the first one's table
         }

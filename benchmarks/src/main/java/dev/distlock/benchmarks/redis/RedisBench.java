@@ -1,6 +1,7 @@
 package dev.distlock.benchmarks.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import net.javacrumbs.shedlock.core.LockConfiguration;
@@ -21,20 +22,53 @@ import dev.distlock.redis.RedisLockBackend;
 import dev.distlock.testsupport.RedisServerFixture;
 
 /**
- * A redis-server of its own and the Redis clients compared on it. Every client gets its own
- * connections; all use a 30 s lease.
+ * A redis-server of its own (or, in another JVM, the one a bench started: {@link #attach}) and the
+ * Redis clients compared on it. Every client gets its own connections; all use a 30 s lease.
  */
-final class RedisBench implements BackendBench {
+public final class RedisBench implements BackendBench {
 
     static final Duration LEASE = Duration.ofSeconds(30);
 
-    private final RedisServerFixture server = RedisServerFixture.start();
+    /** The server this bench started and stops, or null when attached to another JVM's. */
+    private final RedisServerFixture server;
+    private final String host;
+    private final int port;
+
+    /** Starts a redis-server of its own. */
+    public RedisBench() {
+        this(RedisServerFixture.start());
+    }
+
+    private RedisBench(RedisServerFixture server) {
+        this(server, server.host(), server.port());
+    }
+
+    private RedisBench(RedisServerFixture server, String host, int port) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** The server another bench started, as {@link #connection()} named it; closing leaves it running. */
+    public static RedisBench attach(List<String> connection) {
+        return new RedisBench(null, connection.get(0), Integer.parseInt(connection.get(1)));
+    }
+
+    @Override
+    public List<String> connection() {
+        return List.of(host, Integer.toString(port));
+    }
+
+    /** The redis-server's address, for store-side counters (INFO commandstats). */
+    public String uri() {
+        return "redis://" + host + ":" + port;
+    }
 
     @Override
     public LockClient client(String impl) {
         return switch (impl) {
-            case "floor" -> RedisFloors.plain(server.uri());
-            case "floor-fenced" -> RedisFloors.fenced(server.uri());
+            case "floor" -> RedisFloors.plain(uri());
+            case "floor-fenced" -> RedisFloors.fenced(uri());
             case "distlock-api" -> new DistlockApiClient(new RedisLockBackend(connectionFactory()));
             case "distlock-annotation" -> new DistlockAnnotationClient(new RedisLockBackend(connectionFactory()));
             case "redisson" -> redisson();
@@ -46,12 +80,14 @@ final class RedisBench implements BackendBench {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private LettuceConnectionFactory connectionFactory() {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(server.host(), server.port()));
+                new RedisStandaloneConfiguration(host, port));
         factory.afterPropertiesSet();
         factory.start();
         return factory;
@@ -60,7 +96,7 @@ final class RedisBench implements BackendBench {
     /** Redisson's RLock: lock() without a lease time, so its watchdog renews, as distlock's auto-renewal does. */
     private LockClient redisson() {
         Config config = new Config();
-        config.useSingleServer().setAddress(server.uri());
+        config.useSingleServer().setAddress(uri());
         RedissonClient redisson = Redisson.create(config);
         return LockClient.ofLocks(redisson::getLock, redisson::shutdown);
     }

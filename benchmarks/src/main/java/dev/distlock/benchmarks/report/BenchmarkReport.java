@@ -28,10 +28,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class BenchmarkReport {
 
     private static final Pattern RESULT_FILE = Pattern.compile("(\\w+)-run(\\d+)\\.json");
-    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor");
+    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor", "processes");
     private static final Map<String, String> TITLES = Map.of(
             "redis", "Redis", "redlock", "Redlock (3 Redis nodes)", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)", "mariadb", "JDBC (MariaDB)",
-            "interceptor", "The interceptor (in-memory backend)");
+            "interceptor", "The interceptor (in-memory backend)",
+            "processes", "Contention between processes");
 
     private BenchmarkReport() {
     }
@@ -63,8 +64,15 @@ public final class BenchmarkReport {
             }
             out.append("\n## ").append(TITLES.get(suite)).append("\n");
             for (Map.Entry<Integer, Path> run : suiteRuns.entrySet()) {
-                List<JmhResult> rows = new ArrayList<>();
                 JsonNode results = json.readTree(run.getValue().toFile());
+                if (suite.equals("processes")) {
+                    if (!results.isEmpty()) {
+                        out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
+                        out.append(environment(run.getValue(), suite, run.getKey())).append(ProcessTable.render(results));
+                    }
+                    continue;
+                }
+                List<JmhResult> rows = new ArrayList<>();
                 for (JsonNode node : results) {
                     rows.add(JmhResult.of(node));
                 }
@@ -72,12 +80,7 @@ public final class BenchmarkReport {
                     continue; // a run still going: JMH writes its JSON at the end
                 }
                 out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
-                Path env = run.getValue().resolveSibling(suite + "-run" + run.getKey() + ".env");
-                String environment = readIfPresent(env).strip();
-                if (!environment.isEmpty()) {
-                    out.append(environment.lines().map(line -> "- " + line).reduce((a, b) -> a + "\n" + b).orElse(""))
-                            .append("\n\n");
-                }
+                out.append(environment(run.getValue(), suite, run.getKey()));
                 out.append(suite.equals("interceptor") ? InterceptorTable.render(rows) : BackendTables.render(rows));
                 String plot = "handoff-" + suite + "-run" + run.getKey() + ".png";
                 if (HandoffPlot.write(results, TITLES.get(suite) + ", run " + run.getKey(), dir.resolve(plot))) {
@@ -88,6 +91,15 @@ public final class BenchmarkReport {
         }
         out.append(readIfPresent(dir.resolve("analysis.md")));
         return out.toString();
+    }
+
+    /** The run's .env file beside its JSON as a list, or nothing. */
+    private static String environment(Path json, String suite, int run) throws IOException {
+        String environment = readIfPresent(json.resolveSibling(suite + "-run" + run + ".env")).strip();
+        if (environment.isEmpty()) {
+            return "";
+        }
+        return environment.lines().map(line -> "- " + line).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n";
     }
 
     private static String readIfPresent(Path file) throws IOException {
