@@ -18,7 +18,8 @@ import dev.distlock.benchmarks.support.LockClient;
  *
  * <p>Args: {@code <suite> <impl> <connection...>} (see {@link SharedBenches}). Talks in lines: prints
  * {@code ready}; on {@code run <start epoch ms> <duration ms>} waits for the start, runs until the
- * end and prints {@code grants <count>}; on {@code stop} (or the end of its input) closes and exits.
+ * end and prints {@code grants <count> <attempts that gave up>}; at the end of its input it closes and exits (the
+ * coordinator kills it instead).
  */
 public final class ContentionWorker {
 
@@ -35,26 +36,40 @@ public final class ContentionWorker {
             String command;
             while ((command = commands.readLine()) != null && command.startsWith("run ")) {
                 String[] words = command.split(" ");
-                System.out.println("grants " + run(client, Long.parseLong(words[1]), Long.parseLong(words[2])));
+                long[] counts = run(client, Long.parseLong(words[1]), Long.parseLong(words[2]));
+                System.out.println("grants " + counts[0] + " " + counts[1]);
             }
         }
         System.exit(0); // client libraries may leave non-daemon threads behind
     }
 
-    /** Grants whose acquire and release both ended before the round did. */
-    private static long run(LockClient client, long startEpochMillis, long durationMillis) {
+    /**
+     * Grants whose acquire and release both ended before the round did, and the attempts that gave up
+     * (not granted within the client's waitFor, 30 s: a starved JVM).
+     */
+    private static long[] run(LockClient client, long startEpochMillis, long durationMillis) {
         long wait = startEpochMillis - System.currentTimeMillis();
         if (wait > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMillis);
         long grants = 0;
+        long gaveUp = 0;
         while (true) {
-            client.lockAndUnlock(Keys.ONE);
-            if (System.nanoTime() - end >= 0) {
-                return grants;
+            boolean granted = true;
+            try {
+                client.lockAndUnlock(Keys.ONE);
+            } catch (LockClient.NotGranted starved) {
+                granted = false;
             }
-            grants++;
+            if (System.nanoTime() - end >= 0) {
+                return new long[] {grants, gaveUp};
+            }
+            if (granted) {
+                grants++;
+            } else {
+                gaveUp++;
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ import dev.distlock.testsupport.ChildJvm;
  *
  * <p>Args: {@code <out.json> <rounds> <round seconds> <suite>:<impl>...}, e.g.
  * {@code processes-run1.json 5 10 redis:distlock-api jdbc:distlock-api}. Writes JSON:
- * {@code [{"suite", "impl", "jvms", "seconds", "rounds": [[grants of each JVM], ...]}]}.
+ * {@code [{"suite", "impl", "jvms", "seconds", "rounds": [[grants of each JVM], ...], "gaveUp": [[attempts
+ * of each JVM not granted within the client's waitFor], ...]}]}.
  */
 public final class ProcessContention {
 
@@ -54,6 +55,7 @@ public final class ProcessContention {
     private static ObjectNode measure(ObjectMapper json, String suite, String impl, int rounds, int seconds) throws Exception {
         ObjectNode result = json.createObjectNode().put("suite", suite).put("impl", impl).put("jvms", JVMS).put("seconds", seconds);
         ArrayNode recorded = result.putArray("rounds");
+        ArrayNode starved = result.putArray("gaveUp");
         try (BackendBench bench = SharedBenches.start(suite)) {
             // One lock in this JVM first: it creates the tables, so that the workers do not race to.
             try (LockClient first = bench.client(impl)) {
@@ -70,35 +72,40 @@ public final class ProcessContention {
                     worker.awaitLine("ready", READY_TIMEOUT);
                 }
                 for (int round = 0; round <= rounds; round++) {
-                    long[] grants = round(workers, seconds);
-                    System.out.printf("%s %s round %d%s: grants per JVM %s%n", suite, impl, round,
-                            round == 0 ? " (warm-up)" : "", Arrays.toString(grants));
+                    long[][] counts = round(workers, seconds);
+                    System.out.printf("%s %s round %d%s: grants per JVM %s, attempts that gave up %s%n", suite, impl,
+                            round, round == 0 ? " (warm-up)" : "", Arrays.toString(counts[0]), Arrays.toString(counts[1]));
                     if (round > 0) {
-                        ArrayNode row = recorded.addArray();
-                        for (long count : grants) {
-                            row.add(count);
+                        ArrayNode grants = recorded.addArray();
+                        ArrayNode gaveUp = starved.addArray();
+                        for (int i = 0; i < JVMS; i++) {
+                            grants.add(counts[0][i]);
+                            gaveUp.add(counts[1][i]);
                         }
                     }
                 }
-                workers.forEach(worker -> worker.send("stop"));
             } finally {
+                // Killed, not asked to stop: nothing of theirs needs a clean shutdown, and closing a
+                // JVM that is exiting by itself would race with its exit.
                 workers.forEach(ChildJvm::close);
             }
         }
         return result;
     }
 
-    private static long[] round(List<ChildJvm> workers, int seconds) {
+    /** Each JVM's grants ([0]) and attempts that gave up ([1]) in one round. */
+    private static long[][] round(List<ChildJvm> workers, int seconds) {
         long start = System.currentTimeMillis() + START_DELAY_MILLIS;
         for (ChildJvm worker : workers) {
             worker.send("run " + start + " " + seconds * 1000L);
         }
-        long[] grants = new long[workers.size()];
-        for (int i = 0; i < grants.length; i++) {
+        long[][] counts = new long[2][workers.size()];
+        for (int i = 0; i < workers.size(); i++) {
             // a blocked acquire may outlast the round by up to its waitFor (30 s)
-            String line = workers.get(i).awaitLine("grants ", Duration.ofSeconds(seconds + 60L));
-            grants[i] = Long.parseLong(line.substring("grants ".length()).trim());
+            String[] words = workers.get(i).awaitLine("grants ", Duration.ofSeconds(seconds + 60L)).split(" ");
+            counts[0][i] = Long.parseLong(words[1]);
+            counts[1][i] = Long.parseLong(words[2]);
         }
-        return grants;
+        return counts;
     }
 }

@@ -19,7 +19,7 @@ final class ProcessTable {
     }
 
     /** One client's rounds: each JVM's grants per round, over rounds of {@code seconds}. */
-    record Contention(String suite, String impl, int seconds, List<long[]> rounds) {
+    record Contention(String suite, String impl, int seconds, List<long[]> rounds, long gaveUp) {
 
         static List<Contention> of(JsonNode results) {
             List<Contention> all = new ArrayList<>();
@@ -32,8 +32,14 @@ final class ProcessTable {
                     }
                     rounds.add(grants);
                 }
+                long gaveUp = 0;
+                for (JsonNode round : result.path("gaveUp")) {
+                    for (JsonNode count : round) {
+                        gaveUp += count.asLong();
+                    }
+                }
                 all.add(new Contention(result.path("suite").asText(), result.path("impl").asText(),
-                        result.path("seconds").asInt(), rounds));
+                        result.path("seconds").asInt(), rounds, gaveUp));
             }
             return all;
         }
@@ -62,9 +68,10 @@ final class ProcessTable {
         StringBuilder out = new StringBuilder();
         out.append("Three JVMs, one client and one thread each, on one key (unfair mode), all in the same time window: "
                 + "total grants per second (mean over the rounds, ± its 95% interval) and the spread between the JVMs "
-                + "(most grants of one JVM / fewest of another, per round):\n\n");
-        out.append("| store | client | grants/s | ± (95%) | rounds | spread, worst round | spread, mean |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|\n");
+                + "(most grants of one JVM / fewest of another, per round), and the attempts that gave up (not granted "
+                + "within the client's 30 s waitFor), over all rounds:\n\n");
+        out.append("| store | client | grants/s | ± (95%) | rounds | spread, worst round | spread, mean | gave up |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Contention contention : Contention.of(results)) {
             Stats.Estimate rate = contention.grantsPerSecond();
             out.append("| ").append(contention.suite())
@@ -74,6 +81,7 @@ final class ProcessTable {
                     .append(" | ").append(contention.rounds().size())
                     .append(" | ").append(spread(contention.worstSpread()))
                     .append(" | ").append(spread(contention.meanSpread()))
+                    .append(" | ").append(contention.gaveUp())
                     .append(" |\n");
         }
         return out.append('\n').toString();
