@@ -8,7 +8,9 @@
 #
 # Suites: redis redlock etcd zookeeper jdbc mariadb interceptor (JMH), and processes (3 JVMs on one key,
 # a plain Java main: a JMH fork is one JVM; PROCESS_ROUNDS rounds of PROCESS_SECONDS s after a warm-up
-# round, for each suite:client of PROCESS_TARGETS). The benchmarks start their own redis-server, etcd and
+# round, for each suite:client of PROCESS_TARGETS), and scale (store calls per second against the number
+# of locks one JVM holds with 3 s leases: SCALE_LOCKS, each held SCALE_SECONDS s, on SCALE_STORES).
+# The benchmarks start their own redis-server, etcd and
 # ZooKeeper on free ports and create a database of their own on the machine's PostgreSQL and MariaDB
 # (scripts/test-servers.sh installs and starts what is missing). Each suite writes
 # docs/benchmarks/<suite>-run<N>.json (JMH's JSON) and <suite>-run<N>.env (date, machine, load).
@@ -21,9 +23,12 @@ INTERCEPTOR_JMH_OPTS=${INTERCEPTOR_JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s -prof 
 PROCESS_ROUNDS=${PROCESS_ROUNDS:-5}
 PROCESS_SECONDS=${PROCESS_SECONDS:-10}
 PROCESS_TARGETS=${PROCESS_TARGETS:-"redis:distlock-api redis:redisson redis:spring-integration jdbc:distlock-api jdbc:spring-integration mariadb:distlock-api"}
+SCALE_LOCKS=${SCALE_LOCKS:-"100,1000,10000"}
+SCALE_SECONDS=${SCALE_SECONDS:-60}
+SCALE_STORES=${SCALE_STORES:-"redis etcd"}
 RESULTS=docs/benchmarks
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(redis redlock etcd zookeeper jdbc mariadb interceptor processes)
+[ ${#suites[@]} -gt 0 ] || suites=(redis redlock etcd zookeeper jdbc mariadb interceptor processes scale)
 
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 classpath="benchmarks/target/classes:$(cat benchmarks/target/benchmark-classpath.txt)"
@@ -44,7 +49,8 @@ for run in $RUNS; do
       interceptor) include='dev\.distlock\.benchmarks\.interceptor\.'; opts=$INTERCEPTOR_JMH_OPTS ;;
       redis|redlock|etcd|zookeeper|jdbc|mariadb) include="dev\\.distlock\\.benchmarks\\.$suite\\."; opts=$JMH_OPTS ;;
       processes) opts="rounds $PROCESS_ROUNDS of $PROCESS_SECONDS s: $PROCESS_TARGETS" ;;
-      *) echo "unknown suite '$suite' (redis redlock etcd zookeeper jdbc mariadb interceptor processes)" >&2; exit 2 ;;
+      scale) opts="$SCALE_LOCKS locks, $SCALE_SECONDS s each, on $SCALE_STORES" ;;
+      *) echo "unknown suite '$suite' (redis redlock etcd zookeeper jdbc mariadb interceptor processes scale)" >&2; exit 2 ;;
     esac
     out="$RESULTS/$suite-run$run"
     load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -53,6 +59,9 @@ for run in $RUNS; do
     if [ "$suite" = processes ]; then
       # shellcheck disable=SC2086
       command=(java -cp "$classpath" dev.distlock.benchmarks.processes.ProcessContention "$out.json" "$PROCESS_ROUNDS" "$PROCESS_SECONDS" $PROCESS_TARGETS)
+    elif [ "$suite" = scale ]; then
+      # shellcheck disable=SC2086
+      command=(java -cp "$classpath" dev.distlock.benchmarks.scale.RenewalTraffic "$out.json" "$SCALE_SECONDS" "$SCALE_LOCKS" $SCALE_STORES)
     else
       # shellcheck disable=SC2086
       command=(java -cp "$classpath" org.openjdk.jmh.Main "$include" $opts -rf json -rff "$out.json")
@@ -62,8 +71,8 @@ for run in $RUNS; do
       echo "$suite failed, run $run: see $out.log" >&2
       exit 1
     fi
-    if [ "$suite" = processes ]; then
-      grep -E ' round [0-9]+' "$out.log"
+    if [ "$suite" = processes ] || [ "$suite" = scale ]; then
+      grep -E ' round [0-9]+|locks held' "$out.log"
     else
       java -cp "$classpath" dev.distlock.benchmarks.report.ResultCompactor "$out.json"
       sed -n '/^Benchmark /,$p' "$out.log" | grep -vE ':(p0\.(00|90|95|999|9999)|p1\.00|gc\.(count|time|alloc\.rate)) '
@@ -73,7 +82,7 @@ for run in $RUNS; do
       echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
       echo "java: $(java -version 2>&1 | head -n 1)"
       echo "load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-      if [ "$suite" = processes ]; then echo "options: $opts"; else echo "JMH options: $opts"; fi
+      case "$suite" in processes|scale) echo "options: $opts" ;; *) echo "JMH options: $opts" ;; esac
     } > "$out.env"
     rm -f "$out.log"
   done

@@ -28,11 +28,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class BenchmarkReport {
 
     private static final Pattern RESULT_FILE = Pattern.compile("(\\w+)-run(\\d+)\\.json");
-    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor", "processes");
+    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor", "processes", "scale");
     private static final Map<String, String> TITLES = Map.of(
             "redis", "Redis", "redlock", "Redlock (3 Redis nodes)", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)", "mariadb", "JDBC (MariaDB)",
             "interceptor", "The interceptor (in-memory backend)",
-            "processes", "Contention between processes");
+            "processes", "Contention between processes",
+            "scale", "Renewal traffic against held locks");
 
     private BenchmarkReport() {
     }
@@ -65,10 +66,11 @@ public final class BenchmarkReport {
             out.append("\n## ").append(TITLES.get(suite)).append("\n");
             for (Map.Entry<Integer, Path> run : suiteRuns.entrySet()) {
                 JsonNode results = json.readTree(run.getValue().toFile());
-                if (suite.equals("processes")) {
+                if (suite.equals("processes") || suite.equals("scale")) {
                     if (!results.isEmpty()) {
                         out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
-                        out.append(environment(run.getValue(), suite, run.getKey())).append(ProcessTable.render(results));
+                        out.append(environment(run.getValue(), suite, run.getKey()))
+                                .append(suite.equals("scale") ? ScaleTable.render(results) : ProcessTable.render(results));
                     }
                     continue;
                 }
