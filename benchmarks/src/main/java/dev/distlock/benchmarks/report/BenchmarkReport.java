@@ -21,12 +21,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Writes docs/benchmarks.md from the JMH JSON results in a directory ({@code <suite>-run<N>.json}, with
  * {@code <suite>-run<N>.env} beside each: when and under what load it ran): the hand-written
- * {@code intro.md}, one section per suite with a table per run and the ratios, then {@code analysis.md}.
+ * {@code intro.md} (with the summary of the targets, {@link TargetSummary}, in place of its
+ * {@link #TARGETS_MARKER} line), one section per suite with a table per run and the ratios, then
+ * {@code analysis.md}.
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output file>}.
  */
 public final class BenchmarkReport {
 
+    /** The line of intro.md that the summary of issue 15's targets replaces. */
+    static final String TARGETS_MARKER = "<!-- targets: written by TargetSummary -->";
     private static final Pattern RESULT_FILE = Pattern.compile("(\\w+)-run(\\d+)\\.json");
     private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor", "processes", "scale");
     private static final Map<String, String> TITLES = Map.of(
@@ -56,7 +60,7 @@ public final class BenchmarkReport {
             });
         }
         StringBuilder out = new StringBuilder();
-        out.append(readIfPresent(dir.resolve("intro.md")));
+        out.append(readIfPresent(dir.resolve("intro.md")).replace(TARGETS_MARKER, TargetSummary.render(dir)));
         ObjectMapper json = new ObjectMapper();
         for (String suite : SUITES) {
             Map<Integer, Path> suiteRuns = runs.get(suite);

@@ -58,6 +58,6 @@ final class Stats {
         if (Double.isNaN(a.error()) || Double.isNaN(b.error()) || b.low() <= 0) {
             return new double[] {value, Double.NaN, Double.NaN};
         }
-        return new double[] {value, a.low() / b.high(), a.high() / b.low()};
+        return new double[] {value, Math.max(0, a.low()) / b.high(), a.high() / b.low()};
     }
 }
