@@ -35,8 +35,9 @@ public final class ResultCompactor {
 
     private static void compact(ObjectNode metric, boolean keepSamples) {
         if (!metric.has(JmhResult.ITERATION_SCORES) && (metric.has("rawData") || metric.has("rawDataHistogram"))) {
+            double[] iterations = JmhResult.iterationScores(metric); // before the (empty) field exists
             ArrayNode scores = metric.putArray(JmhResult.ITERATION_SCORES);
-            for (double score : JmhResult.iterationScores(metric)) {
+            for (double score : iterations) {
                 scores.add(score);
             }
         }
