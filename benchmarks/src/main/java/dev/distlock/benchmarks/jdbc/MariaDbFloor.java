@@ -5,11 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.distlock.benchmarks.support.LockClient;
 
 /**
  * The MariaDB floor: distlock's table protocol (MySqlLockTableSql: a row per held lock, deleted at
@@ -29,7 +27,7 @@ import dev.distlock.benchmarks.support.LockClient;
  * not define the order of assignments across its tables, so it is not a protocol to build on. No key
  * hashing: the key stands in for its hash.
  */
-final class MariaDbFloor implements LockClient {
+final class MariaDbFloor extends TableFloor {
 
     /** Params: 1 key, 2 key, 3 owner, 4 lease ms, 5 owner, 6 lease ms. Keep expires_at last (see MySqlLockTableSql). */
     static final String CLAIM = """
@@ -51,11 +49,8 @@ final class MariaDbFloor implements LockClient {
     /** Params: 1 key, 2 owner. Deletes one row while the owner's lease runs. */
     static final String RELEASE = "DELETE FROM bench_floor WHERE key_hash = ? AND owner = ? AND expires_at > UTC_TIMESTAMP(3)";
 
-    private final DataSource pool;
-    private final String owner = UUID.randomUUID().toString();
-
     MariaDbFloor(DataSource pool) throws SQLException {
-        this.pool = pool;
+        super(pool);
         JdbcBench.execute(pool, "CREATE TABLE bench_floor (key_hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL "
                 + "PRIMARY KEY, lock_key TEXT NOT NULL, owner VARCHAR(255) NOT NULL, token BIGINT NOT NULL, "
                 + "acquired_at DATETIME(3) NOT NULL, expires_at DATETIME(3) NOT NULL) ENGINE = InnoDB");
@@ -65,41 +60,37 @@ final class MariaDbFloor implements LockClient {
     }
 
     @Override
-    public Held acquire(String key) {
+    protected void grant(Connection connection, String key) throws SQLException {
         long lease = JdbcBench.LEASE.toMillis();
-        try (Connection connection = pool.getConnection()) {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                claim.setString(1, key);
-                claim.setString(2, key);
-                claim.setString(3, owner);
-                claim.setLong(4, lease);
-                claim.setString(5, owner);
-                claim.setLong(6, lease);
-                claim.executeUpdate();
-            }
-            long token;
-            try (PreparedStatement draw = connection.prepareStatement(DRAW, Statement.RETURN_GENERATED_KEYS)) {
-                draw.executeUpdate();
-                try (ResultSet drawn = draw.getGeneratedKeys()) {
-                    drawn.next();
-                    token = drawn.getLong(1);
-                }
-            }
-            try (PreparedStatement set = connection.prepareStatement(SET_TOKEN)) {
-                set.setLong(1, token);
-                set.setString(2, key);
-                set.setString(3, owner);
-                if (set.executeUpdate() != 1) {
-                    throw new NotGranted(key);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setString(1, key);
+            claim.setString(2, key);
+            claim.setString(3, owner);
+            claim.setLong(4, lease);
+            claim.setString(5, owner);
+            claim.setLong(6, lease);
+            claim.executeUpdate();
         }
-        return () -> JdbcBench.update(pool, RELEASE, key, owner);
+        long token;
+        try (PreparedStatement draw = connection.prepareStatement(DRAW, Statement.RETURN_GENERATED_KEYS)) {
+            draw.executeUpdate();
+            try (ResultSet drawn = draw.getGeneratedKeys()) {
+                drawn.next();
+                token = drawn.getLong(1);
+            }
+        }
+        try (PreparedStatement set = connection.prepareStatement(SET_TOKEN)) {
+            set.setLong(1, token);
+            set.setString(2, key);
+            set.setString(3, owner);
+            if (set.executeUpdate() != 1) {
+                throw new NotGranted(key);
+            }
+        }
     }
 
     @Override
-    public void close() {
+    protected String releaseSql() {
+        return RELEASE;
     }
 }

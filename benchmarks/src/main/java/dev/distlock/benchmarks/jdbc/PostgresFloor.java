@@ -4,11 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.distlock.benchmarks.support.LockClient;
 
 /**
  * The PostgreSQL floor: distlock's table protocol (PostgresLockTableSql: a row per held lock, deleted
@@ -24,7 +22,7 @@ import dev.distlock.benchmarks.support.LockClient;
  * (see LockTableSql). No {@code pg_notify} (nobody waits here) and no key hashing: the key stands in
  * for its hash.
  */
-final class PostgresFloor implements LockClient {
+final class PostgresFloor extends TableFloor {
 
     /** Params: 1 key, 2 key, 3 owner, 4 lease ms. One row (token 0) when claimed, none when held. */
     static final String CLAIM = """
@@ -48,11 +46,8 @@ final class PostgresFloor implements LockClient {
             DELETE FROM bench_floor WHERE key_hash = ? AND owner = ? AND expires_at > now()
             """;
 
-    private final DataSource pool;
-    private final String owner = UUID.randomUUID().toString();
-
     PostgresFloor(DataSource pool) throws SQLException {
-        this.pool = pool;
+        super(pool);
         JdbcBench.execute(pool, "CREATE TABLE bench_floor (key_hash CHAR(64) NOT NULL PRIMARY KEY, lock_key TEXT NOT NULL, "
                 + "owner VARCHAR(255) NOT NULL, token BIGINT NOT NULL, acquired_at TIMESTAMPTZ NOT NULL, "
                 + "expires_at TIMESTAMPTZ NOT NULL)");
@@ -60,35 +55,31 @@ final class PostgresFloor implements LockClient {
     }
 
     @Override
-    public Held acquire(String key) {
-        try (Connection connection = pool.getConnection()) {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                claim.setString(1, key);
-                claim.setString(2, key);
-                claim.setString(3, owner);
-                claim.setLong(4, JdbcBench.LEASE.toMillis());
-                try (ResultSet row = claim.executeQuery()) {
-                    if (!row.next()) {
-                        throw new NotGranted(key);
-                    }
+    protected void grant(Connection connection, String key) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setString(1, key);
+            claim.setString(2, key);
+            claim.setString(3, owner);
+            claim.setLong(4, JdbcBench.LEASE.toMillis());
+            try (ResultSet row = claim.executeQuery()) {
+                if (!row.next()) {
+                    throw new NotGranted(key);
                 }
             }
-            try (PreparedStatement draw = connection.prepareStatement(DRAW)) {
-                draw.setString(1, key);
-                draw.setString(2, owner);
-                try (ResultSet token = draw.executeQuery()) {
-                    if (!token.next()) {
-                        throw new NotGranted(key);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
-        return () -> JdbcBench.update(pool, RELEASE, key, owner);
+        try (PreparedStatement draw = connection.prepareStatement(DRAW)) {
+            draw.setString(1, key);
+            draw.setString(2, owner);
+            try (ResultSet token = draw.executeQuery()) {
+                if (!token.next()) {
+                    throw new NotGranted(key);
+                }
+            }
+        }
     }
 
     @Override
-    public void close() {
+    protected String releaseSql() {
+        return RELEASE;
     }
 }
