@@ -17,6 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 import dev.distlock.benchmarks.interceptor.InterceptorBenchmark;
 import dev.distlock.benchmarks.report.BenchmarkReport;
+import dev.distlock.benchmarks.report.TargetSummary;
 
 /**
  * The build's only run of the benchmarks: the interceptor's, in this JVM, one 100 ms iteration
@@ -48,5 +49,8 @@ class BenchmarksSmokeTest {
                 .contains("### The interceptor (in-memory backend), run 1")
                 .contains("| annotatedCall |")
                 .contains("annotated call over a plain call");
+        assertThat(TargetSummary.render(results))
+                .contains("| the interceptor: <= 1 µs over a plain call (SpEL key) | in-memory | run 1: ")
+                .contains("| scale: 10,000 locks");
     }
 }

@@ -13,7 +13,7 @@ public class JdbcContendedBenchmark extends ContendedWorkload {
 
     @Override
     protected BackendBench startBackend() {
-        return new JdbcBench();
+        return JdbcBench.postgres();
     }
 
     @Override

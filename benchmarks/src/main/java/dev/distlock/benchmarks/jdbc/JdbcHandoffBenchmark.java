@@ -13,7 +13,7 @@ public class JdbcHandoffBenchmark extends HandoffWorkload {
 
     @Override
     protected BackendBench startBackend() {
-        return new JdbcBench();
+        return JdbcBench.postgres();
     }
 
     @Override

@@ -13,7 +13,7 @@ public class JdbcLockBenchmark extends UncontendedWorkloads {
 
     @Override
     protected BackendBench startBackend() {
-        return new JdbcBench();
+        return JdbcBench.postgres();
     }
 
     @Override

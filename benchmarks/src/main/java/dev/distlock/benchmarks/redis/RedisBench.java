@@ -1,15 +1,9 @@
 package dev.distlock.benchmarks.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.redis.spring.RedisLockProvider;
@@ -28,19 +22,53 @@ import dev.distlock.redis.RedisLockBackend;
 import dev.distlock.testsupport.RedisServerFixture;
 
 /**
- * A redis-server of its own and the Redis clients compared on it. Every client gets its own
- * connections; all use a 30 s lease.
+ * A redis-server of its own (or, in another JVM, the one a bench started: {@link #attach}) and the
+ * Redis clients compared on it. Every client gets its own connections; all use a 30 s lease.
  */
-final class RedisBench implements BackendBench {
+public final class RedisBench implements BackendBench {
 
     static final Duration LEASE = Duration.ofSeconds(30);
 
-    private final RedisServerFixture server = RedisServerFixture.start();
+    /** The server this bench started and stops, or null when attached to another JVM's. */
+    private final RedisServerFixture server;
+    private final String host;
+    private final int port;
+
+    /** Starts a redis-server of its own. */
+    public RedisBench() {
+        this(RedisServerFixture.start());
+    }
+
+    private RedisBench(RedisServerFixture server) {
+        this(server, server.host(), server.port());
+    }
+
+    private RedisBench(RedisServerFixture server, String host, int port) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** The server another bench started, as {@link #connection()} named it; closing leaves it running. */
+    public static RedisBench attach(List<String> connection) {
+        return new RedisBench(null, connection.get(0), Integer.parseInt(connection.get(1)));
+    }
+
+    @Override
+    public List<String> connection() {
+        return List.of(host, Integer.toString(port));
+    }
+
+    /** The redis-server's address, for store-side counters (INFO commandstats). */
+    public String uri() {
+        return "redis://" + host + ":" + port;
+    }
 
     @Override
     public LockClient client(String impl) {
         return switch (impl) {
-            case "floor" -> new Floor(server.uri());
+            case "floor" -> RedisFloors.plain(uri());
+            case "floor-fenced" -> RedisFloors.fenced(uri());
             case "distlock-api" -> new DistlockApiClient(new RedisLockBackend(connectionFactory()));
             case "distlock-annotation" -> new DistlockAnnotationClient(new RedisLockBackend(connectionFactory()));
             case "redisson" -> redisson();
@@ -52,12 +80,14 @@ final class RedisBench implements BackendBench {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private LettuceConnectionFactory connectionFactory() {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(server.host(), server.port()));
+                new RedisStandaloneConfiguration(host, port));
         factory.afterPropertiesSet();
         factory.start();
         return factory;
@@ -66,7 +96,7 @@ final class RedisBench implements BackendBench {
     /** Redisson's RLock: lock() without a lease time, so its watchdog renews, as distlock's auto-renewal does. */
     private LockClient redisson() {
         Config config = new Config();
-        config.useSingleServer().setAddress(server.uri());
+        config.useSingleServer().setAddress(uri());
         RedissonClient redisson = Redisson.create(config);
         return LockClient.ofLocks(redisson::getLock, redisson::shutdown);
     }
@@ -98,46 +128,5 @@ final class RedisBench implements BackendBench {
                 factory.destroy();
             }
         };
-    }
-
-    /**
-     * The floor: two round trips with Lettuce. SET key owner NX PX lease to acquire; to release, a
-     * compare-and-delete script (by its SHA) so that only the owner frees the key.
-     */
-    static final class Floor implements LockClient {
-
-        /** KEYS[1] lock key; ARGV[1] owner. Returns 1 when the owner's key was deleted, else 0. */
-        static final String COMPARE_AND_DELETE = """
-                if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-                return 0
-                """;
-
-        private final RedisClient redis;
-        private final StatefulRedisConnection<String, String> connection;
-        private final RedisCommands<String, String> commands;
-        private final String owner = UUID.randomUUID().toString();
-        private final String compareAndDelete;
-        private final SetArgs setArgs = SetArgs.Builder.nx().px(LEASE.toMillis());
-
-        Floor(String uri) {
-            redis = RedisClient.create(uri);
-            connection = redis.connect();
-            commands = connection.sync();
-            compareAndDelete = commands.scriptLoad(COMPARE_AND_DELETE);
-        }
-
-        @Override
-        public Held acquire(String key) {
-            if (commands.set(key, owner, setArgs) == null) {
-                throw new NotGranted(key);
-            }
-            return () -> commands.evalsha(compareAndDelete, ScriptOutputType.INTEGER, new String[] {key}, owner);
-        }
-
-        @Override
-        public void close() {
-            connection.close();
-            redis.shutdown(0, 2, TimeUnit.SECONDS);
-        }
     }
 }

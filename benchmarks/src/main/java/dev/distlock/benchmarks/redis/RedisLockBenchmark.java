@@ -5,10 +5,10 @@ import org.openjdk.jmh.annotations.Param;
 import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.UncontendedWorkloads;
 
-/** Redis, one thread: the floor, distlock (API and annotation) and the three peers. */
+/** Redis, one thread: the plain and the fenced floor, distlock (API and annotation) and the three peers. */
 public class RedisLockBenchmark extends UncontendedWorkloads {
 
-    @Param({"floor", "distlock-api", "distlock-annotation", "redisson", "spring-integration", "shedlock"})
+    @Param({"floor", "floor-fenced", "distlock-api", "distlock-annotation", "redisson", "spring-integration", "shedlock"})
     public String impl;
 
     @Override

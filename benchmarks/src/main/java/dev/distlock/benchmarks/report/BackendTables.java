@@ -30,18 +30,20 @@ final class BackendTables {
         }
         out.append("One thread, acquire + release of one key (sample mode, µs; B/op from -prof gc). Ratios of the "
                 + "fastest call (min: the cost without interference, the figure that repeats from run to run here), "
-                + "of the medians and of the means:\n\n");
+                + "of the medians and of the means" + Ratios.floor(rows, "uncontended").map(JmhResult::impl)
+                        .filter(floor -> !floor.equals("floor")).map(floor -> " (the floor: `" + floor + "`)").orElse("")
+                + ":\n\n");
         out.append("| client | mean | min | p50 | p99 | B/op | x floor min | x floor p50 | x floor mean | x distlock min | x distlock p50 |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String impl : impls) {
-            row(out, find(rows, "uncontended", impl).orElseThrow(), find(rows, "uncontended", "floor"),
+            row(out, find(rows, "uncontended", impl).orElseThrow(), Ratios.floor(rows, "uncontended"),
                     find(rows, "uncontended", DISTLOCK));
         }
         out.append("\nOne thread, 10,000 distinct keys round robin (same columns):\n\n");
         out.append("| client | mean | min | p50 | p99 | B/op | x floor min | x floor p50 | x floor mean | x distlock min | x distlock p50 |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String impl : impls(rows, "manyKeys")) {
-            row(out, find(rows, "manyKeys", impl).orElseThrow(), find(rows, "manyKeys", "floor"),
+            row(out, find(rows, "manyKeys", impl).orElseThrow(), Ratios.floor(rows, "manyKeys"),
                     find(rows, "manyKeys", DISTLOCK));
         }
         out.append('\n');

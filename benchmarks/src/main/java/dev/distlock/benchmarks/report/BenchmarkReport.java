@@ -21,17 +21,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Writes docs/benchmarks.md from the JMH JSON results in a directory ({@code <suite>-run<N>.json}, with
  * {@code <suite>-run<N>.env} beside each: when and under what load it ran): the hand-written
- * {@code intro.md}, one section per suite with a table per run and the ratios, then {@code analysis.md}.
+ * {@code intro.md} (with the summary of the targets, {@link TargetSummary}, in place of its
+ * {@link #TARGETS_MARKER} line), one section per suite with a table per run and the ratios, then
+ * {@code analysis.md}.
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output file>}.
  */
 public final class BenchmarkReport {
 
+    /** The line of intro.md that the summary of issue 15's targets replaces. */
+    static final String TARGETS_MARKER = "<!-- targets: written by TargetSummary -->";
     private static final Pattern RESULT_FILE = Pattern.compile("(\\w+)-run(\\d+)\\.json");
-    private static final List<String> SUITES = List.of("redis", "etcd", "zookeeper", "jdbc", "interceptor");
+    private static final List<String> SUITES = List.of("redis", "redlock", "etcd", "zookeeper", "jdbc", "mariadb", "interceptor", "processes", "scale");
     private static final Map<String, String> TITLES = Map.of(
-            "redis", "Redis", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)",
-            "interceptor", "The interceptor (in-memory backend)");
+            "redis", "Redis", "redlock", "Redlock (3 Redis nodes)", "etcd", "etcd", "zookeeper", "ZooKeeper", "jdbc", "JDBC (PostgreSQL)", "mariadb", "JDBC (MariaDB)",
+            "interceptor", "The interceptor (in-memory backend)",
+            "processes", "Contention between processes",
+            "scale", "Renewal traffic against held locks");
 
     private BenchmarkReport() {
     }
@@ -54,7 +60,7 @@ public final class BenchmarkReport {
             });
         }
         StringBuilder out = new StringBuilder();
-        out.append(readIfPresent(dir.resolve("intro.md")));
+        out.append(readIfPresent(dir.resolve("intro.md")).replace(TARGETS_MARKER, TargetSummary.render(dir)));
         ObjectMapper json = new ObjectMapper();
         for (String suite : SUITES) {
             Map<Integer, Path> suiteRuns = runs.get(suite);
@@ -63,8 +69,16 @@ public final class BenchmarkReport {
             }
             out.append("\n## ").append(TITLES.get(suite)).append("\n");
             for (Map.Entry<Integer, Path> run : suiteRuns.entrySet()) {
-                List<JmhResult> rows = new ArrayList<>();
                 JsonNode results = json.readTree(run.getValue().toFile());
+                if (suite.equals("processes") || suite.equals("scale")) {
+                    if (!results.isEmpty()) {
+                        out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
+                        out.append(environment(run.getValue(), suite, run.getKey()))
+                                .append(suite.equals("scale") ? ScaleTable.render(results) : ProcessTable.render(results));
+                    }
+                    continue;
+                }
+                List<JmhResult> rows = new ArrayList<>();
                 for (JsonNode node : results) {
                     rows.add(JmhResult.of(node));
                 }
@@ -72,12 +86,7 @@ public final class BenchmarkReport {
                     continue; // a run still going: JMH writes its JSON at the end
                 }
                 out.append("\n### ").append(TITLES.get(suite)).append(", run ").append(run.getKey()).append("\n\n");
-                Path env = run.getValue().resolveSibling(suite + "-run" + run.getKey() + ".env");
-                String environment = readIfPresent(env).strip();
-                if (!environment.isEmpty()) {
-                    out.append(environment.lines().map(line -> "- " + line).reduce((a, b) -> a + "\n" + b).orElse(""))
-                            .append("\n\n");
-                }
+                out.append(environment(run.getValue(), suite, run.getKey()));
                 out.append(suite.equals("interceptor") ? InterceptorTable.render(rows) : BackendTables.render(rows));
                 String plot = "handoff-" + suite + "-run" + run.getKey() + ".png";
                 if (HandoffPlot.write(results, TITLES.get(suite) + ", run " + run.getKey(), dir.resolve(plot))) {
@@ -88,6 +97,15 @@ public final class BenchmarkReport {
         }
         out.append(readIfPresent(dir.resolve("analysis.md")));
         return out.toString();
+    }
+
+    /** The run's .env file beside its JSON as a list, or nothing. */
+    private static String environment(Path json, String suite, int run) throws IOException {
+        String environment = readIfPresent(json.resolveSibling(suite + "-run" + run + ".env")).strip();
+        if (environment.isEmpty()) {
+            return "";
+        }
+        return environment.lines().map(line -> "- " + line).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n";
     }
 
     private static String readIfPresent(Path file) throws IOException {

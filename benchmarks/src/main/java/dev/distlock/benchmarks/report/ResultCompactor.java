@@ -5,12 +5,13 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Shrinks a JMH JSON result before it is committed: drops the raw samples (megabytes per run) and
- * keeps scores, percentiles and allocation, which is all the report reads. The hand-off samples are
- * kept, for drawing their distribution.
+ * keeps scores, percentiles, allocation and the score of each iteration (for the confidence intervals),
+ * which is all the report reads. The hand-off samples are kept, for drawing their distribution.
  *
  * <p>Usage: {@code ResultCompactor <result.json>...} (rewritten in place).
  */
@@ -33,6 +34,13 @@ public final class ResultCompactor {
     }
 
     private static void compact(ObjectNode metric, boolean keepSamples) {
+        if (!metric.has(JmhResult.ITERATION_SCORES) && (metric.has("rawData") || metric.has("rawDataHistogram"))) {
+            double[] iterations = JmhResult.iterationScores(metric); // before the (empty) field exists
+            ArrayNode scores = metric.putArray(JmhResult.ITERATION_SCORES);
+            for (double score : iterations) {
+                scores.add(score);
+            }
+        }
         metric.remove("rawData");
         if (!keepSamples) {
             metric.remove("rawDataHistogram");

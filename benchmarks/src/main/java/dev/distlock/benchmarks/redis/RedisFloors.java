@@ -1,0 +1,142 @@
+package dev.distlock.benchmarks.redis;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import dev.distlock.benchmarks.support.LockClient;
+
+/** The Redis floors, for one node and for Redlock's several: the raw Lettuce calls, fewest round trips. */
+public final class RedisFloors {
+
+    /** The lease of every floor, as of every client of the Redis benches. */
+    static final Duration LEASE = RedisBench.LEASE;
+
+    private RedisFloors() {
+    }
+
+    /** {@code floor}: SET NX PX, compare-and-delete. */
+    public static LockClient plain(String uri) {
+        return new Floor(uri, false);
+    }
+
+    /** {@code floor-fenced}: the set-and-increment script, compare-and-delete. */
+    public static LockClient fenced(String uri) {
+        return new Floor(uri, true);
+    }
+
+    /**
+     * The floors: two round trips with Lettuce. Plain ({@code floor}): SET key owner NX PX lease to
+     * acquire, a compare-and-delete script to release, so that only the owner frees the key: no
+     * fencing token. Fenced ({@code floor-fenced}): one script that does the SET NX PX and, when it
+     * granted, INCRs the node's fence counter and returns the token; the same compare-and-delete.
+     * The difference between the two is the cost of fencing itself.
+     */
+    private static final class Floor implements LockClient {
+
+        private final Node node;
+        private final boolean fenced;
+        private final String owner = UUID.randomUUID().toString();
+
+        Floor(String uri, boolean fenced) {
+            this.node = new Node(uri);
+            this.fenced = fenced;
+        }
+
+        @Override
+        public Held acquire(String key) {
+            boolean granted = fenced ? node.setAndIncrement(key, owner) > 0 : node.setNx(key, owner);
+            if (!granted) {
+                throw new NotGranted(key);
+            }
+            return () -> node.compareAndDelete(key, owner);
+        }
+
+        @Override
+        public void close() {
+            node.close();
+        }
+    }
+
+    /**
+     * One Redis node as the floors talk to it: a plain Lettuce connection and the floor's commands, each
+     * one round trip, synchronously (one node) or asynchronously (several nodes in parallel, as Redlock
+     * sends its scripts). Scripts are loaded once and called by their SHA.
+     */
+    public static final class Node implements AutoCloseable {
+
+        /** KEYS[1] lock key; ARGV[1] owner. Returns 1 when the owner's key was deleted, else 0. */
+        static final String COMPARE_AND_DELETE = """
+                if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+                return 0
+                """;
+
+        /**
+         * The fenced acquire. KEYS[1] lock key, KEYS[2] the node's fence counter; ARGV[1] owner, ARGV[2]
+         * lease ms. Returns the new fencing token (INCR of the counter, so larger than every token before
+         * it) when the key was free and is now the owner's, 0 when another owner holds it.
+         */
+        static final String SET_AND_INCREMENT = """
+                if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('incr', KEYS[2]) end
+                return 0
+                """;
+
+        /** The fence counter of every key on a node, as distlock has one (RedisKeyLayout.NODE_FENCE). */
+        static final String FENCE = "bench:fence";
+
+        private final RedisClient redis;
+        private final StatefulRedisConnection<String, String> connection;
+        private final RedisCommands<String, String> sync;
+        private final RedisAsyncCommands<String, String> async;
+        private final String compareAndDelete;
+        private final String setAndIncrement;
+        private final SetArgs setArgs = SetArgs.Builder.nx().px(LEASE.toMillis());
+        private final String leaseMillis = Long.toString(LEASE.toMillis());
+
+        public Node(String uri) {
+            redis = RedisClient.create(uri);
+            connection = redis.connect();
+            sync = connection.sync();
+            async = connection.async();
+            compareAndDelete = sync.scriptLoad(COMPARE_AND_DELETE);
+            setAndIncrement = sync.scriptLoad(SET_AND_INCREMENT);
+        }
+
+        /** SET key owner NX PX lease: true when granted. */
+        public boolean setNx(String key, String owner) {
+            return sync.set(key, owner, setArgs) != null;
+        }
+
+        /** The fenced acquire script: the token, or 0 when held. */
+        public long setAndIncrement(String key, String owner) {
+            return sync.<Long>evalsha(setAndIncrement, ScriptOutputType.INTEGER, new String[] {key, FENCE}, owner, leaseMillis);
+        }
+
+        public CompletableFuture<Long> setAndIncrementAsync(String key, String owner) {
+            return async.<Long>evalsha(setAndIncrement, ScriptOutputType.INTEGER, new String[] {key, FENCE}, owner, leaseMillis)
+                    .toCompletableFuture();
+        }
+
+        public void compareAndDelete(String key, String owner) {
+            sync.evalsha(compareAndDelete, ScriptOutputType.INTEGER, new String[] {key}, owner);
+        }
+
+        public CompletableFuture<Long> compareAndDeleteAsync(String key, String owner) {
+            return async.<Long>evalsha(compareAndDelete, ScriptOutputType.INTEGER, new String[] {key}, owner).toCompletableFuture();
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            redis.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}
