@@ -19,7 +19,7 @@ import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -43,7 +43,7 @@ public final class JdbcLockBackendConfiguration {
     @DependsOnDatabaseInitialization
     JdbcLockBackend jdbcLockBackend(DataSource dataSource, JdbcLockProperties properties) {
         DataSource target = LockDataSources.withoutTransactionProxy(dataSource);
-        return JdbcLockBackend.create(JdbcLockSettings.builder(target)
+        return JdbcLockBackend.create(JdbcSettings.builder(target)
                 .tableName(properties.getTableName())
                 .initializeSchema(initializeSchema(properties.getInitializeSchema(), target))
                 .statementTimeout(properties.getStatementTimeout())

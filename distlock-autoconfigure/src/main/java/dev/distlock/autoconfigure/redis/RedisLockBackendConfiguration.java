@@ -24,7 +24,7 @@ import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
 import dev.distlock.redis.RedisEvictionPolicy;
 import dev.distlock.redis.RedisEvictionPolicyException;
 import dev.distlock.redis.RedisLockBackend;
-import dev.distlock.redis.RedisLockSettings;
+import dev.distlock.redis.RedisSettings;
 import dev.distlock.redis.RedlockLockBackend;
 import dev.distlock.redis.RedlockSettings;
 import dev.distlock.redis.ReplicaWait;
@@ -58,7 +58,7 @@ public final class RedisLockBackendConfiguration {
     @Bean(destroyMethod = "close")
     LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory,
                                  ObjectProvider<SslBundles> sslBundles) {
-        RedisLockSettings settings = new RedisLockSettings(properties.getReleaseChannel(),
+        RedisSettings settings = new RedisSettings(properties.getReleaseChannel(),
                 properties.getQueueEntryLifetime(), properties.getOperationTimeout());
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
             return redlock(properties, settings, sslBundles);
@@ -83,7 +83,7 @@ public final class RedisLockBackendConfiguration {
         return backend;
     }
 
-    private static LockBackend redlock(RedisLockProperties properties, RedisLockSettings common,
+    private static LockBackend redlock(RedisLockProperties properties, RedisSettings common,
                                        ObjectProvider<SslBundles> sslBundles) {
         RedlockSettings settings = new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), common);
         if (properties.getSslBundle() != null) {

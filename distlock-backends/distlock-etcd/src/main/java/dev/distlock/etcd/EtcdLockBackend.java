@@ -57,8 +57,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final Client client;
     private final boolean ownsClient;
     private final Duration requestTimeout;
-    private final EtcdKeys keys;
-    private final LockQueue queue;
+    private final EtcdKeyLayout keys;
+    private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
     private final List<String> endpoints;
     private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
@@ -81,7 +81,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     /** A backend on the application's client, which it never closes. */
     public EtcdLockBackend(Client client, String keyPrefix, Duration requestTimeout) {
-        this(client, false, EtcdKeys.normalizePrefix(keyPrefix == null ? EtcdSettings.DEFAULT_KEY_PREFIX : keyPrefix),
+        this(client, false, EtcdKeyLayout.normalizePrefix(keyPrefix == null ? EtcdSettings.DEFAULT_KEY_PREFIX : keyPrefix),
                 requestTimeout, List.of());
     }
 
@@ -90,9 +90,9 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
-        this.keys = new EtcdKeys(keyPrefix);
-        this.queue = new LockQueue(client, this.requestTimeout);
-        this.heldNodes = new HeldNodes(queue, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
+        this.keys = new EtcdKeyLayout(keyPrefix);
+        this.gateway = new EtcdGateway(client, this.requestTimeout);
+        this.heldNodes = new HeldNodes(gateway, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
                 events);
         this.endpoints = endpoints;
     }
@@ -114,7 +114,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        return withSlot(request.key(), request.owner(), slot -> new Acquisition(slot, request, queue, heldNodes).run());
+        return withSlot(request.key(), request.owner(), slot -> new AcquireAttempt(slot, request, gateway, heldNodes).run());
     }
 
     @Override
@@ -124,7 +124,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
                 return false;
             }
             // A held node's watch that ended while etcd could not be read is set up again here.
-            boolean renewed = new Renewal(slot, queue).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
+            boolean renewed = new Renewal(slot, gateway).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
             if (!renewed) {
                 slot.forget();
             }
@@ -147,8 +147,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             // Forget first: our own deletion must not be reported as a loss, and a failed delete
             // leaves a node that expires with its no longer renewed lease (or a retried release).
             slot.forget();
-            boolean deleted = queue.delete(slot.node, createRevision);
-            queue.revokeQuietly(leaseId);
+            boolean deleted = gateway.delete(slot.node, createRevision);
+            gateway.revokeQuietly(leaseId);
             return deleted;
         });
     }
@@ -175,7 +175,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         details.put("locksHeldOrAwaited", slots.size());
         details.put("heldWatchesRestarted", heldNodes.watchesRestarted());
         try {
-            GetResponse response = queue.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
+            GetResponse response = gateway.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
             details.put("revision", response.getHeader().getRevision());
             details.put("raftTerm", response.getHeader().getRaftTerm());
             details.put("memberId", Long.toUnsignedString(response.getHeader().getMemberId(), 16));
@@ -220,11 +220,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     /** The node of a slot this instance does not know (another backend instance acquired it): read it. */
     private boolean adoptHeld(LockSlot slot) {
-        KeyValue kv = queue.read(slot.node);
+        KeyValue kv = gateway.read(slot.node);
         if (kv == null) {
             return false;
         }
-        LockQueue.Position position = queue.position(slot.queue, slot.node, kv.getCreateRevision(), kv.getLease());
+        EtcdGateway.Position position = gateway.position(slot.queue, slot.node, kv.getCreateRevision(), kv.getLease());
         if (!position.holds()) {
             return false;
         }
@@ -236,9 +236,9 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     /** Deletes our node whatever its state: it is named after our owner id, so it is ours alone. */
     private void giveUp(LockSlot slot) {
         slot.forget();
-        KeyValue deleted = queue.deleteOwn(slot.node);
+        KeyValue deleted = gateway.deleteOwn(slot.node);
         if (deleted != null) {
-            queue.revokeQuietly(deleted.getLease());
+            gateway.revokeQuietly(deleted.getLease());
         }
     }
 

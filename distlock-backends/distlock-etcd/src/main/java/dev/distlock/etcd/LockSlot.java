@@ -70,7 +70,7 @@ final class LockSlot {
     private final Client client;
     private final Executor events;
 
-    LockSlot(String key, String owner, EtcdKeys keys, Client client, Executor events) {
+    LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events) {
         this.key = key;
         this.owner = owner;
         this.queue = keys.queue(key);
@@ -93,7 +93,7 @@ final class LockSlot {
     }
 
     /** We hold the lock as of {@code position.revision()}: report the node's deletion from then on. */
-    void held(LockQueue.Position position, long ttlSeconds, HeldNodeListener listener) {
+    void held(EtcdGateway.Position position, long ttlSeconds, HeldNodeListener listener) {
         stopKeepAlive();
         adopt(position, ttlSeconds);
         state = State.HELD;
@@ -117,7 +117,7 @@ final class LockSlot {
     }
 
     /** Our node waits behind {@code position.ahead()}. */
-    void waiting(LockQueue.Position position, long ttlSeconds) {
+    void waiting(EtcdGateway.Position position, long ttlSeconds) {
         adopt(position, ttlSeconds);
         state = State.WAITING;
         follow(position.ahead(), position.revision());
@@ -161,7 +161,7 @@ final class LockSlot {
         forget();
     }
 
-    private void adopt(LockQueue.Position position, long ttlSeconds) {
+    private void adopt(EtcdGateway.Position position, long ttlSeconds) {
         createRevision = position.createRevision();
         leaseId = position.leaseId();
         askedTtlSeconds = ttlSeconds;

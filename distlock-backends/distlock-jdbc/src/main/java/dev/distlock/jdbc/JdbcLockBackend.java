@@ -31,7 +31,7 @@ import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * Locks in one database table, every time read from the database clock. Create it with
- * {@link #create(JdbcLockSettings)}.
+ * {@link #create(JdbcSettings)}.
  *
  * <p>Each call takes a connection straight from the {@link DataSource} (never the caller's
  * transactional one: Spring binds that to the thread, and this class does not look there), runs in
@@ -66,7 +66,7 @@ public class JdbcLockBackend implements LockBackend {
     private final ExecutorService healthProbes = Executors.newCachedThreadPool(DaemonThreads.named("distlock-jdbc-health"));
     private final ScheduledExecutorService purger;
 
-    JdbcLockBackend(JdbcLockSettings settings, JdbcDialect dialect, LockTableSql sql) {
+    JdbcLockBackend(JdbcSettings settings, JdbcDialect dialect, LockTableSql sql) {
         this.dataSource = settings.dataSource();
         this.dialect = dialect;
         this.table = settings.tableName();
@@ -77,7 +77,7 @@ public class JdbcLockBackend implements LockBackend {
     }
 
     /** The bound on each socket read of a connection we use: the statement timeout and a margin. */
-    static Duration networkTimeout(JdbcLockSettings settings) {
+    static Duration networkTimeout(JdbcSettings settings) {
         return Duration.ofSeconds(settings.statementTimeoutSeconds()).plus(NETWORK_TIMEOUT_MARGIN);
     }
 
@@ -89,7 +89,7 @@ public class JdbcLockBackend implements LockBackend {
      *
      * @throws LockBackendException when the database cannot be reached or the table not created
      */
-    public static JdbcLockBackend create(JdbcLockSettings settings) {
+    public static JdbcLockBackend create(JdbcSettings settings) {
         JdbcDialect dialect = settings.dialect();
         if (dialect == null || settings.initializeSchema()) {
             dialect = prepare(settings);
@@ -103,7 +103,7 @@ public class JdbcLockBackend implements LockBackend {
     }
 
     /** Detects the dialect unless set, and creates the table if asked. */
-    private static JdbcDialect prepare(JdbcLockSettings settings) {
+    private static JdbcDialect prepare(JdbcSettings settings) {
         try (Connection connection = settings.dataSource().getConnection()) {
             connection.setAutoCommit(true);
             JdbcDialect dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
@@ -147,8 +147,8 @@ public class JdbcLockBackend implements LockBackend {
     /** {@code request.fair()} is not honoured: {@link #capabilities()} says so. */
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        String keyHash = LockKeys.hash(request.key());
-        String key = LockKeys.display(request.key());
+        String keyHash = JdbcKeyLayout.hash(request.key());
+        String key = JdbcKeyLayout.display(request.key());
         long ttlMillis = request.ttl().toMillis();
         return withConnection("acquire", request.key(),
                 connection -> sql.acquire(connection, keyHash, key, request.owner(), ttlMillis));
@@ -156,13 +156,13 @@ public class JdbcLockBackend implements LockBackend {
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
-        String keyHash = LockKeys.hash(key);
+        String keyHash = JdbcKeyLayout.hash(key);
         return withConnection("renew", key, connection -> sql.renew(connection, keyHash, owner, ttl.toMillis()));
     }
 
     @Override
     public boolean release(String key, String owner) {
-        String keyHash = LockKeys.hash(key);
+        String keyHash = JdbcKeyLayout.hash(key);
         return withConnection("release", key, connection -> sql.release(connection, keyHash, owner));
     }
 

@@ -47,7 +47,7 @@ class TokenDrawTest {
     void aDrawAfterAnotherOwnerTookTheExpiredClaimIsDenied(JdbcDialect dialect) throws SQLException {
         try (JdbcLockBackend backend = backend(dialect, "draw_" + suffix())) {
             String key = "draw:" + suffix();
-            String hash = LockKeys.hash(key);
+            String hash = JdbcKeyLayout.hash(key);
             String late = owner();
             try (Connection connection = pool.getConnection()) {
                 assertThat(backend.sql.claim(connection, hash, key, late, 1))
@@ -74,7 +74,7 @@ class TokenDrawTest {
                 .replace("distlock_locks", table));
         String old = "old:" + suffix();
         jdbc.update("INSERT INTO " + table + " (key_hash, lock_key, owner, token, acquired_at, expires_at) VALUES "
-                + "(?, ?, 'old:1', 5000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", LockKeys.hash(old), old);
+                + "(?, ?, 'old:1', 5000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", JdbcKeyLayout.hash(old), old);
 
         try (JdbcLockBackend backend = backend(dialect, table)) {
             String prefix = "order:" + suffix() + ":";
@@ -89,7 +89,7 @@ class TokenDrawTest {
     }
 
     private static JdbcLockBackend backend(JdbcDialect dialect, String table) {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(pool).dialect(dialect).tableName(table)
+        return JdbcLockBackend.create(JdbcSettings.builder(pool).dialect(dialect).tableName(table)
                 .initializeSchema(true).build());
     }
 

@@ -49,7 +49,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
     private final StringRedisTemplate redis;
-    private final RedisLockSettings settings;
+    private final RedisSettings settings;
     private final ReplicatedGrants grants;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final WaiterEntryKeeper fairQueue;
@@ -61,26 +61,26 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private final RedisHealthProbe healthProbe;
 
     public RedisLockBackend(RedisConnectionFactory connectionFactory) {
-        this(connectionFactory, RedisLockSettings.defaults());
+        this(connectionFactory, RedisSettings.defaults());
     }
 
-    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings) {
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisSettings settings) {
         this(connectionFactory, settings, ReplicaWait.NONE);
     }
 
     /** With {@code replicaWait} enabled, every grant waits for replicas; see {@link ReplicaWait}. */
-    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings, ReplicaWait replicaWait) {
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisSettings settings, ReplicaWait replicaWait) {
         this(connectionFactory, connectionFactory, settings, replicaWait);
     }
 
     /** Tests: the release subscription on its own connection factory, e.g. through a fault proxy. */
     RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
-            RedisLockSettings settings) {
+            RedisSettings settings) {
         this(connectionFactory, subscriptionFactory, settings, ReplicaWait.NONE);
     }
 
     private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
-            RedisLockSettings settings, ReplicaWait replicaWait) {
+            RedisSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
         this.connectionFactory = connectionFactory;
         this.settings = settings;

@@ -34,7 +34,7 @@ final class ReleaseInterests implements AutoCloseable {
 
     private final StringRedisTemplate redis;
     private final RedisConnectionFactory connectionFactory;
-    private final RedisLockSettings settings;
+    private final RedisSettings settings;
     private final Supplier<RedisDeployment> deployment;
     private final ReleaseWaiters waiters;
     private final String subscriberId = UUID.randomUUID().toString();
@@ -44,7 +44,7 @@ final class ReleaseInterests implements AutoCloseable {
 
     /** {@code deployment} may throw the template's DataAccessException while Redis is down. */
     ReleaseInterests(StringRedisTemplate redis, RedisConnectionFactory connectionFactory,
-            RedisConnectionFactory subscriptionFactory, RedisLockSettings settings, Supplier<RedisDeployment> deployment,
+            RedisConnectionFactory subscriptionFactory, RedisSettings settings, Supplier<RedisDeployment> deployment,
             ReleaseWaiters waiters) {
         this.redis = redis;
         this.connectionFactory = connectionFactory;

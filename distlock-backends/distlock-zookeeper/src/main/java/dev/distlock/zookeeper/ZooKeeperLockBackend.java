@@ -61,7 +61,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     /** Our node vanishing under us this often in one call means something is wrong, not a race. */
     private static final int MAX_RECREATES = 3;
 
-    private final LockNodeNames names;
+    private final ZooKeeperKeyLayout names;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final LeaseSessions sessions;
     private final OwnedNodes nodes = new OwnedNodes();
@@ -80,12 +80,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             throw new IllegalArgumentException("The CuratorFramework given to the ZooKeeper lock backend is "
                     + client.getState() + ": start it (client.start()) before creating the backend");
         }
-        this.names = new LockNodeNames(basePath);
+        this.names = new ZooKeeperKeyLayout(basePath);
         this.sessions = LeaseSessions.shared(client, this::signalsOf);
     }
 
     private ZooKeeperLockBackend(ZooKeeperSettings settings) {
-        this.names = new LockNodeNames(settings.basePath());
+        this.names = new ZooKeeperKeyLayout(settings.basePath());
         this.sessions = LeaseSessions.own(lease -> CuratorClients.start(settings, lease), settings.sessionTimeout(),
                 this::signalsOf);
     }
@@ -273,7 +273,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     }
 
     private CreatedNode createNode(LockId id, String parent, LeaseSession session) {
-        String prefix = LockNodeNames.attemptPrefix(id.owner(), attempts.incrementAndGet());
+        String prefix = ZooKeeperKeyLayout.attemptPrefix(id.owner(), attempts.incrementAndGet());
         CreatedNode created;
         try {
             created = session.store().createEphemeralSequential(parent, prefix, id.owner().getBytes(StandardCharsets.UTF_8));
@@ -301,7 +301,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * prefix as ours, other name. They would otherwise sit in the queue for as long as our session.
      */
     private static List<String> withoutStrays(LockNodeStore store, List<String> queue, CreatedNode mine, String parent) {
-        String prefix = LockNodeNames.attemptPrefixOf(mine.name());
+        String prefix = ZooKeeperKeyLayout.attemptPrefixOf(mine.name());
         List<String> strays = queue.stream()
                 .filter(name -> name.startsWith(prefix) && !name.equals(mine.name()))
                 .toList();

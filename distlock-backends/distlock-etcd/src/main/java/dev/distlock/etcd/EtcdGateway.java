@@ -26,14 +26,15 @@ import io.etcd.jetcd.options.PutOption;
 import dev.distlock.spi.LockBackendException;
 
 /**
- * The etcd side of a lock, one blocking call per method, each one round trip unless said otherwise.
+ * The backend-wide gateway to etcd: every call the backend makes to etcd goes through here, one
+ * blocking call per method, each one round trip unless said otherwise.
  * The protocol is the one of etcd's own {@code concurrency.Mutex}: every contender creates a node in
  * the lock's queue, the node with the lowest create revision holds the lock, and a waiter watches
  * only the node just ahead of it. A node's create revision is the fencing token: etcd's revision
  * grows with every write to the cluster and is never reused, so holders of one key get strictly
  * growing tokens (a new node is always created after every node that still exists).
  */
-final class LockQueue {
+final class EtcdGateway {
 
     private static final GetOption NEWEST_TWO = GetOption.builder()
             .isPrefix(true).withSortField(SortTarget.CREATE).withSortOrder(SortOrder.DESCEND)
@@ -46,7 +47,7 @@ final class LockQueue {
     private final Client client;
     private final Duration timeout;
 
-    LockQueue(Client client, Duration timeout) {
+    EtcdGateway(Client client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
     }
@@ -116,7 +117,7 @@ final class LockQueue {
     Position enqueue(ByteSequence queue, ByteSequence node, String owner, long leaseId) {
         TxnResponse response = await(client.getKVClient().txn()
                 .If(absent(node))
-                .Then(Op.put(node, EtcdKeys.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()),
+                .Then(Op.put(node, EtcdKeyLayout.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()),
                         Op.get(queue, NEWEST_TWO))
                 .Else(Op.get(node, GetOption.DEFAULT))
                 .commit(), "enqueue");
@@ -211,7 +212,7 @@ final class LockQueue {
     boolean moveToLease(ByteSequence node, long createRevision, String owner, long leaseId) {
         return await(client.getKVClient().txn()
                 .If(createdAt(node, createRevision))
-                .Then(Op.put(node, EtcdKeys.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()))
+                .Then(Op.put(node, EtcdKeyLayout.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()))
                 .commit(), "move a lock to a new lease").isSucceeded();
     }
 

@@ -26,7 +26,7 @@ import java.util.Objects;
  * ({@code 2147483647} or negative); those are ordered among themselves by their creation
  * transaction id, the czxid, which the store reads for them (see {@link LockNodeStore#queue}).
  */
-final class LockNodeNames {
+final class ZooKeeperKeyLayout {
 
     private static final String NODE_PREFIX = "lock-";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -36,11 +36,11 @@ final class LockNodeNames {
      * nodes past the counter's limit (equal here, in their listing order: the store orders them by
      * czxid), then names that are not lock nodes of ours, so that they never look like a holder.
      */
-    static final Comparator<String> QUEUE_ORDER = LockNodeNames::compareInQueue;
+    static final Comparator<String> QUEUE_ORDER = ZooKeeperKeyLayout::compareInQueue;
 
     private final String basePath;
 
-    LockNodeNames(String basePath) {
+    ZooKeeperKeyLayout(String basePath) {
         this.basePath = normalizeBasePath(basePath);
     }
 
