@@ -33,20 +33,20 @@ final class AcquireAttempt {
     }
 
     AcquireResult run() {
-        switch (slot.state) {
+        switch (slot.state()) {
             case HELD -> {
-                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 if (position.holds()) {
-                    return AcquireResult.granted(slot.createRevision);
+                    return AcquireResult.granted(slot.createRevision());
                 }
                 slot.forget();
             }
             case WAITING -> {
-                var refreshed = gateway.keepAliveOnce(slot.leaseId);
-                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+                var refreshed = gateway.keepAliveOnce(slot.leaseId());
+                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 boolean leaseAlive = gateway.await(refreshed, "keep a waiting lease alive");
                 if (position.present() && leaseAlive) {
-                    return settle(position, slot.askedTtlSeconds);
+                    return settle(position, slot.askedTtlSeconds());
                 }
                 slot.forget();
             }

@@ -31,6 +31,7 @@ import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.spi.support.DaemonThreads;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * Locks in etcd, in the way of etcd's {@code concurrency.Mutex}: a queue of nodes per key ordered by
@@ -62,6 +63,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final HeldNodes heldNodes;
     private final List<String> endpoints;
     private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
+    private final WaiterRegistry<LockSlot> waiters = new WaiterRegistry<>();
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
     private final ExecutorService eventThreads = Executors.newCachedThreadPool(DaemonThreads.named("distlock-etcd-events"));
     private final Executor events = command -> {
@@ -120,7 +122,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         return withSlot(key, owner, slot -> {
-            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+            if (!slot.isHeld() && !adoptHeld(slot)) {
                 return false;
             }
             // A held node's watch that ended while etcd could not be read is set up again here.
@@ -135,15 +137,15 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     @Override
     public boolean release(String key, String owner) {
         return withSlot(key, owner, slot -> {
-            if (slot.state == LockSlot.State.WAITING) {
+            if (slot.state() == LockSlot.State.WAITING) {
                 giveUp(slot);
                 return false;
             }
-            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+            if (!slot.isHeld() && !adoptHeld(slot)) {
                 return false;
             }
-            long createRevision = slot.createRevision;
-            long leaseId = slot.leaseId;
+            long createRevision = slot.createRevision();
+            long leaseId = slot.leaseId();
             // Forget first: our own deletion must not be reported as a loss, and a failed delete
             // leaves a node that expires with its no longer renewed lease (or a retried release).
             slot.forget();
@@ -195,16 +197,17 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         for (LockSlot slot : slots.values()) {
             slot.lock();
             try {
-                if (slot.leaseId != 0) {
-                    leases.add(slot.leaseId);
+                if (slot.leaseId() != 0) {
+                    leases.add(slot.leaseId());
                 }
                 slot.shutdown();
-                slot.retired = true;
+                slot.retire();
             } finally {
                 slot.unlock();
             }
         }
         slots.clear();
+        waiters.clear();
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);
@@ -246,17 +249,17 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
         SlotId id = new SlotId(key, owner);
         while (true) {
-            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events));
+            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters));
             slot.lock();
             try {
-                if (slot.retired) {
+                if (slot.isRetired()) {
                     continue;
                 }
                 try {
                     return action.apply(slot);
                 } finally {
                     if (slot.idle()) {
-                        slot.retired = true;
+                        slot.retire();
                         slots.remove(id, slot);
                     }
                 }

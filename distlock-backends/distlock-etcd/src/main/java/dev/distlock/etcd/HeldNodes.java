@@ -101,7 +101,7 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     private Look look(LockSlot slot) {
         EtcdGateway.Position position;
         try {
-            position = gateway.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+            position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
         } catch (LockBackendException e) {
             log.debug("The watch on held lock {} ended and etcd could not be read; reading again in {}: {}",
                     slot.key, RETRY_DELAY, e.getMessage());
@@ -117,6 +117,6 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     }
 
     private static boolean heldAt(LockSlot slot, long createRevision) {
-        return !slot.retired && slot.state == LockSlot.State.HELD && slot.createRevision == createRevision;
+        return !slot.isRetired() && slot.isHeld() && slot.createRevision() == createRevision;
     }
 }

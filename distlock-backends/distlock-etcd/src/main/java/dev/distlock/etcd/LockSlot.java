@@ -1,8 +1,7 @@
 package dev.distlock.etcd;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.etcd.jetcd.ByteSequence;
@@ -12,6 +11,7 @@ import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * What this backend knows about one (key, owner): its node in the lock's queue, the node's lease,
@@ -47,31 +47,35 @@ final class LockSlot {
     final ByteSequence queue;
     final ByteSequence node;
 
-    State state = State.NONE;
-    long createRevision;
-    long leaseId;
+    private State state = State.NONE;
+    private long createRevision;
+    private long leaseId;
     /**
      * The TTL asked for when the node's lease was granted, in whole seconds: etcd may have granted
      * more (its minimum TTL). 0 when unknown, so that the next renewal moves the node to a new lease.
      */
-    long askedTtlSeconds;
+    private long askedTtlSeconds;
     /** Removed from the backend's map; a caller that still has it looks the slot up again. */
-    boolean retired;
+    private boolean retired;
 
     /** The node a waiter must see deleted before trying again, and the revision it was seen at. */
     private ByteSequence ahead;
     private long aheadRevision;
+    /** Watches {@link #ahead} for the waiters, while there are any. */
+    private NodeWatch aheadWatch;
     private NodeWatch lossWatch;
     private HeldNodeListener heldListener;
     private CloseableClient keepAlive;
-    private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+    private final WaiterRegistry<LockSlot> waiters;
     private final ReentrantLock guard = new ReentrantLock();
 
     private final Client client;
     private final Executor events;
 
-    LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events) {
+    /** {@code waiters}: the backend's, by slot; this slot's waiters are those under its own identity. */
+    LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events, WaiterRegistry<LockSlot> waiters) {
         this.key = key;
+        this.waiters = waiters;
         this.owner = owner;
         this.queue = keys.queue(key);
         this.node = keys.node(key, owner);
@@ -88,8 +92,45 @@ final class LockSlot {
         guard.unlock();
     }
 
+    State state() {
+        return state;
+    }
+
+    boolean isHeld() {
+        return state == State.HELD;
+    }
+
+    /** Our node's create revision, the fencing token; 0 without a node. */
+    long createRevision() {
+        return createRevision;
+    }
+
+    /** The lease our node is attached to; 0 without a node. */
+    long leaseId() {
+        return leaseId;
+    }
+
+    long askedTtlSeconds() {
+        return askedTtlSeconds;
+    }
+
+    /** The backend removed this slot from its map: whoever still has it must look it up again. */
+    void retire() {
+        retired = true;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    /** Our held node moved onto {@code lease}, asked for with {@code ttlSeconds}. */
+    void movedToLease(long lease, long ttlSeconds) {
+        leaseId = lease;
+        askedTtlSeconds = ttlSeconds;
+    }
+
     boolean idle() {
-        return state == State.NONE && waiters.isEmpty();
+        return state == State.NONE && !waiters.hasWaiters(this);
     }
 
     /** We hold the lock as of {@code position.revision()}: report the node's deletion from then on. */
@@ -121,7 +162,7 @@ final class LockSlot {
         adopt(position, ttlSeconds);
         state = State.WAITING;
         follow(position.ahead(), position.revision());
-        if (!waiters.isEmpty()) {
+        if (waiters.hasWaiters(this)) {
             startKeepAlive();
         }
     }
@@ -142,22 +183,41 @@ final class LockSlot {
         askedTtlSeconds = 0;
     }
 
+    /**
+     * One {@code subscribe} of the engine: {@code onChange} runs when the node ahead goes (or the
+     * waiting node's keep-alive ends); {@code onClosed} after the subscription is closed, outside
+     * the slot's lock, so that the backend can retire an idle slot. Call under the slot's lock.
+     */
     Subscription subscribe(Runnable onChange, Runnable onClosed) {
-        Waiter waiter = new Waiter(onChange, onClosed);
-        waiters.add(waiter);
+        Subscription waiter = waiters.add(this, onChange);
         if (ahead != null) {
-            waiter.follow(ahead, aheadRevision + 1);
+            watchAhead();
         }
         if (state == State.WAITING) {
             startKeepAlive();
         }
-        return waiter;
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            lock();
+            try {
+                waiter.close();
+                if (!waiters.hasWaiters(this)) {
+                    stopKeepAlive();
+                    closeAheadWatch();
+                }
+            } finally {
+                unlock();
+            }
+            onClosed.run();
+        };
     }
 
-    /** Closes every subscription and watch; for the backend's close. */
+    /** Closes every watch; for the backend's close, which forgets the waiters. */
     void shutdown() {
-        waiters.forEach(Waiter::stop);
-        waiters.clear();
+        closeAheadWatch();
         forget();
     }
 
@@ -170,13 +230,30 @@ final class LockSlot {
     private void follow(ByteSequence node, long revision) {
         ahead = node;
         aheadRevision = revision;
-        if (node != null) {
-            waiters.forEach(waiter -> waiter.follow(node, revision + 1));
+        if (node != null && waiters.hasWaiters(this)) {
+            watchAhead();
+        }
+    }
+
+    /** Watches the node ahead from just after the revision it was seen at, unless already watching it. */
+    private void watchAhead() {
+        if (aheadWatch != null && aheadWatch.isLive() && aheadWatch.node().equals(ahead)) {
+            return;
+        }
+        closeAheadWatch();
+        aheadWatch = NodeWatch.start(client.getWatchClient(), ahead, aheadRevision + 1, events,
+                this::wakeWaiters, this::wakeWaiters);
+    }
+
+    private void closeAheadWatch() {
+        if (aheadWatch != null) {
+            aheadWatch.close();
+            aheadWatch = null;
         }
     }
 
     private void wakeWaiters() {
-        waiters.forEach(Waiter::wake);
+        waiters.wake(this);
     }
 
     /**
@@ -235,73 +312,6 @@ final class LockSlot {
         if (lossWatch != null) {
             lossWatch.close();
             lossWatch = null;
-        }
-    }
-
-    /** One {@code subscribe} of the engine: watches the node ahead and runs {@code onChange} when it goes. */
-    private final class Waiter implements Subscription {
-
-        private final Runnable onChange;
-        private final Runnable onClosed;
-        private final ReentrantLock watchGuard = new ReentrantLock();
-        private NodeWatch watch;
-        private volatile boolean closed;
-
-        Waiter(Runnable onChange, Runnable onClosed) {
-            this.onChange = onChange;
-            this.onClosed = onClosed;
-        }
-
-        void follow(ByteSequence node, long fromRevision) {
-            watchGuard.lock();
-            try {
-                if (closed || (watch != null && watch.isLive() && watch.node().equals(node))) {
-                    return;
-                }
-                if (watch != null) {
-                    watch.close();
-                }
-                watch = NodeWatch.start(client.getWatchClient(), node, fromRevision, events, this::wake, this::wake);
-            } finally {
-                watchGuard.unlock();
-            }
-        }
-
-        void wake() {
-            if (!closed) {
-                onChange.run();
-            }
-        }
-
-        void stop() {
-            watchGuard.lock();
-            try {
-                closed = true;
-                if (watch != null) {
-                    watch.close();
-                    watch = null;
-                }
-            } finally {
-                watchGuard.unlock();
-            }
-        }
-
-        @Override
-        public void close() {
-            lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                stop();
-                waiters.remove(this);
-                if (waiters.isEmpty()) {
-                    stopKeepAlive();
-                }
-            } finally {
-                unlock();
-            }
-            onClosed.run();
         }
     }
 }

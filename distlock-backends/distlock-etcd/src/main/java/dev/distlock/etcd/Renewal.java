@@ -29,12 +29,12 @@ final class Renewal {
     boolean renew(Duration ttl) {
         // Compared with the TTL asked for at the last grant: etcd may have granted more (its minimum),
         // and a short lease would otherwise move to a fresh lease at every renewal.
-        return EtcdGateway.seconds(ttl) == slot.askedTtlSeconds ? keepAlive() : moveToNewLease(ttl);
+        return EtcdGateway.seconds(ttl) == slot.askedTtlSeconds() ? keepAlive() : moveToNewLease(ttl);
     }
 
     private boolean keepAlive() {
-        var refreshed = gateway.keepAliveOnce(slot.leaseId);
-        boolean exists = gateway.exists(slot.node, slot.createRevision);
+        var refreshed = gateway.keepAliveOnce(slot.leaseId());
+        boolean exists = gateway.exists(slot.node, slot.createRevision());
         return gateway.await(refreshed, "keep a lease alive") && exists;
     }
 
@@ -42,7 +42,7 @@ final class Renewal {
         long lease = gateway.grant(ttl);
         boolean moved;
         try {
-            moved = gateway.moveToLease(slot.node, slot.createRevision, slot.owner, lease);
+            moved = gateway.moveToLease(slot.node, slot.createRevision(), slot.owner, lease);
         } catch (RuntimeException e) {
             gateway.revokeQuietly(lease);
             throw e;
@@ -51,9 +51,8 @@ final class Renewal {
             gateway.revokeQuietly(lease);
             return false;
         }
-        gateway.revokeQuietly(slot.leaseId);
-        slot.leaseId = lease;
-        slot.askedTtlSeconds = EtcdGateway.seconds(ttl);
+        gateway.revokeQuietly(slot.leaseId());
+        slot.movedToLease(lease, EtcdGateway.seconds(ttl));
         return true;
     }
 }

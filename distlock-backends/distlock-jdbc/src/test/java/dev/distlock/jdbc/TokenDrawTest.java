@@ -50,16 +50,16 @@ class TokenDrawTest {
             String hash = JdbcKeyLayout.hash(key);
             String late = owner();
             try (Connection connection = pool.getConnection()) {
-                assertThat(backend.sql.claim(connection, hash, key, late, 1))
+                assertThat(backend.sql().claim(connection, hash, key, late, 1))
                         .as("claimed, token not yet drawn").isEqualTo(AcquireResult.granted(LockTableSql.UNDRAWN));
             }
             AcquireRequest next = new AcquireRequest(key, owner(), Duration.ofSeconds(60), false);
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.tryAcquire(next) instanceof AcquireResult.Granted);
             long nextToken = ((AcquireResult.Granted) backend.tryAcquire(next)).fencingToken();
             try (Connection connection = pool.getConnection()) {
-                assertThat(backend.sql.drawToken(connection, hash, late)).as("the late draw")
+                assertThat(backend.sql().drawToken(connection, hash, late)).as("the late draw")
                         .isInstanceOf(AcquireResult.Denied.class);
-                assertThat(backend.sql.nextToken(connection)).as("the source went on").isGreaterThan(nextToken);
+                assertThat(backend.sql().nextToken(connection)).as("the source went on").isGreaterThan(nextToken);
             }
             assertThat(backend.release(key, next.owner())).isTrue();
         }

@@ -17,6 +17,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.support.WaiterRegistry;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -51,7 +52,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private final StringRedisTemplate redis;
     private final RedisSettings settings;
     private final ReplicatedGrants grants;
-    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
     private final WaiterEntryKeeper fairQueue;
     private final ReleaseInterests interests;
     private final RedisConnectionFactory connectionFactory;

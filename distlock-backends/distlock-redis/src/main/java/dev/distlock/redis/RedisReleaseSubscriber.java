@@ -19,11 +19,12 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import dev.distlock.spi.support.DaemonThreads;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
  * the backend's own release channel, whose messages ({@link ReleaseMessage}: a lock key and the
- * fair queue's head) go to {@link ReleaseWaiters}. A release publishes there only while this
+ * fair queue's head) go to {@link WaiterRegistry}. A release publishes there only while this
  * backend has registered its interest in the key, so it hears only of keys it waits for.
  *
  * <p>Nobody waits for it to start. The first waiter starts it in the background (so that a backend
@@ -49,7 +50,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private final RedisConnectionFactory connectionFactory;
     private final String channel;
     private final Duration startTimeout;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<String> waiters;
     private final Runnable onSubscribed;
     private final ScheduledExecutorService threads;
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,7 +67,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
 
     /** {@code onSubscribed}: runs on every confirmed (re)subscription, before the waiters are woken; must not block. */
     RedisReleaseSubscriber(RedisConnectionFactory connectionFactory, String channel, Duration startTimeout,
-            ReleaseWaiters waiters, Runnable onSubscribed) {
+            WaiterRegistry<String> waiters, Runnable onSubscribed) {
         this.connectionFactory = connectionFactory;
         this.channel = channel;
         this.startTimeout = startTimeout;
@@ -134,14 +135,14 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     @Override
     public void onMessage(Message message, byte[] pattern) {
         ReleaseMessage release = ReleaseMessage.parse(message.getBody());
-        waiters.keyMayBeFree(release.key(), release.head());
+        waiters.wakeHead(release.key(), release.head());
     }
 
     @Override
     public void onChannelSubscribed(byte[] subscribed, long count) {
         // The first subscription or one after a lost connection: releases before it were not seen.
         onSubscribed.run();
-        waiters.everyKeyMayBeFree();
+        waiters.wakeAll();
         lock.lock();
         try {
             confirmed = true;
@@ -166,9 +167,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
         threads.shutdownNow();
         if (stopped != null) {
             // Off the caller's thread: destroying a subscription whose connection hangs must not hold up shutdown.
-            Thread stopper = new Thread(stopped::stop, "distlock-redis-release-subscriber-stop");
-            stopper.setDaemon(true);
-            stopper.start();
+            DaemonThreads.named("distlock-redis-release-subscriber-stop").newThread(stopped::stop).start();
         }
     }
 
@@ -255,7 +254,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
                     channel, reason, waiters.keyCount(), POLL_WITHOUT_SUBSCRIPTION.toMillis());
         }
         startInBackground();
-        waiters.everyKeyMayBeFree();
+        waiters.wakeAll();
     }
 
     private Listening newListening() {

@@ -17,6 +17,7 @@ import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.spi.RenewResult;
+import dev.distlock.spi.support.WaiterRegistry;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
     private final RedlockSettings settings;
     private final ClientResources resources;
     private final List<RedlockNode> nodes = new ArrayList<>();
-    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
 
     public RedlockLockBackend(RedlockSettings settings) {
         this.settings = settings;

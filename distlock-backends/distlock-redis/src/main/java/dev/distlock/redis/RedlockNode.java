@@ -21,6 +21,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * One independent Redis node of a {@link RedlockLockBackend}, on a plain Lettuce client. Commands
@@ -104,7 +105,7 @@ final class RedlockNode implements AutoCloseable {
      * made is tried again after a pause. Until it is live this node's releases go unheard: the
      * other nodes' releases and the engine's rare poll wake waiters meanwhile.
      */
-    void listen(String channel, ReleaseWaiters waiters) {
+    void listen(String channel, WaiterRegistry<String> waiters) {
         if (listening.compareAndSet(false, true)) {
             subscribe(channel, waiters);
         }
@@ -146,7 +147,7 @@ final class RedlockNode implements AutoCloseable {
         });
     }
 
-    private void subscribe(String channel, ReleaseWaiters waiters) {
+    private void subscribe(String channel, WaiterRegistry<String> waiters) {
         if (closed) {
             return;
         }
@@ -160,13 +161,13 @@ final class RedlockNode implements AutoCloseable {
                     connected.addListener(new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String from, String key) {
-                            waiters.keyMayBeFree(key);
+                            waiters.wake(key);
                         }
 
                         @Override
                         public void subscribed(String subscribedChannel, long count) {
                             // Live from now on, first time or after a reconnect: releases before it went unheard.
-                            waiters.everyKeyMayBeFree();
+                            waiters.wakeAll();
                         }
                     });
                     return connected.async().subscribe(channel).toCompletableFuture()

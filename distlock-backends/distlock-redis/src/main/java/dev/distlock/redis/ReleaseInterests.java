@@ -18,6 +18,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications.Subscription;
+import dev.distlock.spi.support.WaiterRegistry;
 import io.lettuce.core.cluster.RedisClusterClient;
 
 /**
@@ -36,7 +37,7 @@ final class ReleaseInterests implements AutoCloseable {
     private final RedisConnectionFactory connectionFactory;
     private final RedisSettings settings;
     private final Supplier<RedisDeployment> deployment;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<String> waiters;
     private final String subscriberId = UUID.randomUUID().toString();
     private final WaiterEntryKeeper keeper;
     private final RedisReleaseSubscriber subscriber;
@@ -45,7 +46,7 @@ final class ReleaseInterests implements AutoCloseable {
     /** {@code deployment} may throw the template's DataAccessException while Redis is down. */
     ReleaseInterests(StringRedisTemplate redis, RedisConnectionFactory connectionFactory,
             RedisConnectionFactory subscriptionFactory, RedisSettings settings, Supplier<RedisDeployment> deployment,
-            ReleaseWaiters waiters) {
+            WaiterRegistry<String> waiters) {
         this.redis = redis;
         this.connectionFactory = connectionFactory;
         this.settings = settings;
@@ -70,7 +71,7 @@ final class ReleaseInterests implements AutoCloseable {
     Subscription subscribe(String key, String owner, boolean queued, Runnable onChange) {
         ShardedReleaseSubscriber shardedSubscriber = call("subscribe to", key, deployment::get) == RedisDeployment.CLUSTER_SHARDED
                 ? shardedSubscriber() : null;
-        Subscription local = waiters.add(key, owner, queued, onChange);
+        Subscription local = waiters.add(key, queued ? owner : null, onChange);
         int slot = RedisDeployment.slotOf(key);
         try {
             if (shardedSubscriber != null) {

@@ -19,6 +19,7 @@ import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.support.WaiterRegistry;
 import dev.distlock.zookeeper.LockNodeStore.CreatedNode;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
@@ -62,7 +63,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private static final int MAX_RECREATES = 3;
 
     private final ZooKeeperKeyLayout names;
-    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final WaiterRegistry<LockId> waiters = new WaiterRegistry<>();
     private final LeaseSessions sessions;
     private final OwnedNodes nodes = new OwnedNodes();
     private final AtomicLong attempts = new AtomicLong();
@@ -155,12 +156,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
                 // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
                 nodes.remove(id, mine, session);
                 store.delete(mine.path(), mine.version());
-                if (!store.watchIfExists(parent + "/" + queue.get(0), waiters.watcherFor(id))) {
+                if (!store.watchIfExists(parent + "/" + queue.get(0), new WakeUpWatcher(id, waiters))) {
                     waiters.wake(id);
                 }
                 return AcquireResult.denied();
             }
-            if (store.watchIfExists(parent + "/" + queue.get(index - 1), waiters.watcherFor(id))) {
+            if (store.watchIfExists(parent + "/" + queue.get(index - 1), new WakeUpWatcher(id, waiters))) {
                 return AcquireResult.denied();
             }
             // Our predecessor left between the listing and the watch: the queue only shrinks ahead
@@ -200,7 +201,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
                 return false;
             }
             // Version-guarded: only the node we created, in the state we created it, is deleted. The
-            // deletion itself wakes the waiters that watch it (see ReleaseWaiters).
+            // deletion itself wakes the waiters that watch it (see WakeUpWatcher).
             return mine.session().store().delete(mine.node().path(), mine.node().version());
         } finally {
             mine.session().exit();
@@ -227,7 +228,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return waiters.subscribe(new LockId(key, owner), onChange);
+        return waiters.add(new LockId(key, owner), onChange);
     }
 
     @Override
