@@ -13,6 +13,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.options.GetOption;
+import dev.distlock.spi.support.Causes;
 
 /** Builds the jetcd {@link Client} that an {@link EtcdLockBackend} owns when it is made from settings. */
 public final class EtcdClients {
@@ -36,7 +37,7 @@ public final class EtcdClients {
                     GetOption.builder().withCountOnly(true).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
-            return Optional.of(e.getCause() != null ? e.getCause() : e);
+            return Optional.of(Causes.unwrap(e));
         } catch (TimeoutException | RuntimeException e) {
             return Optional.of(e);
         } catch (InterruptedException e) {

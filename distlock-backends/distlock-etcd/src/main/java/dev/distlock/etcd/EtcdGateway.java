@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -94,7 +92,7 @@ final class EtcdGateway {
     CompletableFuture<Boolean> keepAliveOnce(long leaseId) {
         return client.getLeaseClient().keepAliveOnce(leaseId)
                 .thenApply(response -> response.getTTL() > 0)
-                .exceptionallyCompose(error -> leaseNotFound(error)
+                .exceptionallyCompose(error -> EtcdErrors.leaseNotFound(error)
                         ? CompletableFuture.completedFuture(false)
                         : CompletableFuture.failedFuture(error));
     }
@@ -246,10 +244,5 @@ final class EtcdGateway {
 
     private static Cmp createdAt(ByteSequence node, long createRevision) {
         return new Cmp(node, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision));
-    }
-
-    private static boolean leaseNotFound(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-        return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
     }
 }

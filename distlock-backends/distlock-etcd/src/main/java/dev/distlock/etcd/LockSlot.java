@@ -259,7 +259,7 @@ final class LockSlot {
     /**
      * jetcd sends a keep-alive every third of the lease while the waiter is subscribed, so a node keeps
      * its place however long the wait; when this JVM dies the keep-alives stop and etcd drops the node
-     * after one lease. A "lease not found" answer means the node is gone: the waiter tries again.
+     * after one lease. etcd answering that the lease is not found means the node is gone: the waiter tries again.
      */
     private void startKeepAlive() {
         if (keepAlive != null || leaseId == 0) {
@@ -274,7 +274,7 @@ final class LockSlot {
             @Override
             public void onError(Throwable error) {
                 // jetcd also reports stream hiccups here and keeps going; only a missing lease is final.
-                if (error.getMessage() != null && error.getMessage().contains("lease not found")) {
+                if (EtcdErrors.leaseNotFound(error)) {
                     keepAliveEnded(lease);
                 }
             }
