@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything {@link JdbcLockBackend} needs, as plain values.
@@ -22,9 +23,9 @@ import javax.sql.DataSource;
  *                             released; default 1 hour), or null never to delete them. Safe for
  *                             fencing tokens, which come from the table's token source, not its rows
  */
-public record JdbcSettings(DataSource dataSource, String tableName, JdbcDialect dialect,
+public record JdbcSettings(DataSource dataSource, String tableName, @Nullable JdbcDialect dialect,
                                boolean initializeSchema, Duration statementTimeout,
-                               boolean releaseNotifications, Duration purgeExpiredAfter) {
+                               boolean releaseNotifications, @Nullable Duration purgeExpiredAfter) {
 
     public static final String DEFAULT_TABLE_NAME = "distlock_locks";
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);

@@ -10,7 +10,7 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
     PostgresJdbcLockBackend(JdbcSettings settings, PostgresLockTableSql sql) {
         super(settings, JdbcDialect.POSTGRESQL, sql);
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
-                networkTimeout(settings));
+                JdbcConnections.networkTimeout(settings));
     }
 
     PostgresReleaseListener listener() {

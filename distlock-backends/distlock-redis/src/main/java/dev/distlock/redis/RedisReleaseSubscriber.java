@@ -1,8 +1,6 @@
 package dev.distlock.redis;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -15,14 +13,12 @@ import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import dev.distlock.spi.support.DaemonThreads;
 import dev.distlock.spi.support.WaiterRegistry;
 
 /**
- * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
+ * The one subscription of a {@link RedisLockBackend}: a listener container ({@link ReleaseListening}) on
  * the backend's own release channel, whose messages ({@link ReleaseMessage}: a lock key and the
  * fair queue's head) go to {@link WaiterRegistry}. A release publishes there only while this
  * backend has registered its interest in the key, so it hears only of keys it waits for.
@@ -55,7 +51,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private final ScheduledExecutorService threads;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
-    private Listening current;
+    private ReleaseListening current;
     // Set once this subscriber has heard the confirmation and woken the waiters registered before it.
     private boolean confirmed;
     private boolean starting;
@@ -155,7 +151,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
 
     @Override
     public void close() {
-        Listening stopped;
+        ReleaseListening stopped;
         lock.lock();
         try {
             closed = true;
@@ -172,7 +168,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     }
 
     private void attemptStart() {
-        Listening attempt;
+        ReleaseListening attempt;
         lock.lock();
         try {
             if (closed) {
@@ -180,7 +176,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
                 return;
             }
             if (current == null) {
-                current = newListening();
+                current = ReleaseListening.on(connectionFactory, channel, this, startTimeout, RETRY_DELAY);
                 confirmed = false;
             }
             attempt = current;
@@ -255,30 +251,5 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
         }
         startInBackground();
         waiters.wakeAll();
-    }
-
-    private Listening newListening() {
-        ExecutorService dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("distlock-redis-release-dispatch"));
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connectionFactory);
-        container.setTaskExecutor(dispatcher);
-        container.setMaxSubscriptionRegistrationWaitingTime(startTimeout.toMillis());
-        container.setRecoveryInterval(RETRY_DELAY.toMillis());
-        container.addMessageListener(this, new ChannelTopic(channel));
-        container.afterPropertiesSet();
-        return new Listening(container, dispatcher);
-    }
-
-    /** One container and the thread that runs its listener. */
-    private record Listening(RedisMessageListenerContainer container, ExecutorService dispatcher) {
-
-        void stop() {
-            try {
-                container.destroy();
-            } catch (Exception e) {
-                log.debug("Stopping the release subscription failed", e);
-            }
-            dispatcher.shutdownNow();
-        }
     }
 }

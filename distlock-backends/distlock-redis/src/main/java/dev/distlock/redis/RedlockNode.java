@@ -22,6 +22,7 @@ import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.distlock.spi.support.WaiterRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One independent Redis node of a {@link RedlockLockBackend}, on a plain Lettuce client. Commands
@@ -59,7 +60,7 @@ final class RedlockNode implements AutoCloseable {
     private volatile boolean closed;
 
     /** {@code ssl}: trust and keys for a {@code rediss://} node, or null for the JDK's defaults. */
-    RedlockNode(String uri, ClientResources resources, Duration timeout, SslOptions ssl) {
+    RedlockNode(String uri, ClientResources resources, Duration timeout, @Nullable SslOptions ssl) {
         this.uri = RedisURI.create(uri);
         this.uri.setTimeout(timeout);
         this.resources = resources;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.lettuce.core.SslOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of {@link RedlockLockBackend}.
@@ -18,7 +19,7 @@ import io.lettuce.core.SslOptions;
  * @param ssl         for {@code rediss://} nodes: the trust (a CA of your own) and, where nodes demand
  *                    one, the client certificate; null for the JDK's default trust store
  */
-public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisSettings common, SslOptions ssl) {
+public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisSettings common, @Nullable SslOptions ssl) {
 
     /** Redis.io's clock drift allowance: 1% of the lease ... */
     static final double CLOCK_DRIFT_FACTOR = 0.01;

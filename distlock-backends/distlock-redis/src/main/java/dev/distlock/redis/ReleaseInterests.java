@@ -1,8 +1,8 @@
 package dev.distlock.redis;
 
-import static dev.distlock.redis.RedisLockBackend.abbreviate;
-import static dev.distlock.redis.RedisLockBackend.call;
-import static dev.distlock.redis.RedisLockBackend.millis;
+import static dev.distlock.redis.RedisCalls.abbreviate;
+import static dev.distlock.redis.RedisCalls.call;
+import static dev.distlock.redis.RedisCalls.millis;
 
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +23,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 
 /**
  * The waiting side of a {@link RedisLockBackend}: its interest in the releases of the keys its
- * waiters wait for, registered in each key's waiter set ({@link RedisLockScripts#AWAIT_RELEASE_LUA},
+ * waiters wait for, registered in each key's waiter set ({@link RedisQueueScripts#AWAIT_RELEASE_LUA},
  * kept alive by a {@link WaiterEntryKeeper}, withdrawn when the key's last local waiter leaves),
  * and the subscription that hears them: one channel of its own, {@code <release channel>:<random
  * id>} ({@link RedisReleaseSubscriber}), or on a Redis 7 Cluster one sharded channel per slot
@@ -145,7 +145,7 @@ final class ReleaseInterests implements AutoCloseable {
 
     /** A round trip: after it, a release of {@code key} publishes to this backend. */
     private void awaitRelease(String key) {
-        call("subscribe to", key, () -> redis.execute(RedisLockScripts.AWAIT_RELEASE,
+        call("subscribe to", key, () -> redis.execute(RedisQueueScripts.AWAIT_RELEASE,
                 List.of(RedisKeyLayout.of(key).waiters()), interestMember(), millis(settings.queueEntryLifetime())));
     }
 

@@ -15,6 +15,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ZooKeeper operations of the lock recipe, on Curator (which retries on connection loss per its
@@ -151,7 +152,7 @@ final class LockNodeStore {
      * fails), and a connected one has applied everything committed before it, our session's expiry
      * and the deletion of our node included, before it answers the read that follows.
      */
-    Stat statConfirmedByLeader(String path) {
+    @Nullable Stat statConfirmedByLeader(String path) {
         sync(path);
         return stat(path);
     }

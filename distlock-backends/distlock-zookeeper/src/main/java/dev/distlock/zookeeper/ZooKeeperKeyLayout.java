@@ -2,6 +2,7 @@ package dev.distlock.zookeeper;
 
 import java.util.Comparator;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the lock nodes of a key live, and what they are called.
@@ -62,13 +63,13 @@ final class ZooKeeperKeyLayout {
      * The attempt prefix of a lock node's name ({@code lock-<owner>~<attempt>-}), or null when the
      * name is not one of ours.
      */
-    static String attemptPrefixOf(String nodeName) {
+    static @Nullable String attemptPrefixOf(String nodeName) {
         int end = sequenceStart(nodeName);
         return end < 0 ? null : nodeName.substring(0, end);
     }
 
     /** The sequence ZooKeeper appended, or null when the name is not one of our lock nodes. */
-    static Integer sequence(String nodeName) {
+    static @Nullable Integer sequence(String nodeName) {
         int start = sequenceStart(nodeName);
         if (start < 0) {
             return null;
