@@ -1,5 +1,6 @@
 package dev.distlock.etcd;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public final class EtcdClients {
 
     private static ClientBuilder builder(EtcdSettings settings) {
         ClientBuilder builder = Client.builder()
-                .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .endpoints(settings.endpoints().toArray(URI[]::new))
                 .connectTimeout(settings.connectTimeout());
         if (settings.user() != null) {
             builder.user(ByteSequence.from(settings.user(), StandardCharsets.UTF_8))

@@ -22,6 +22,7 @@ import io.etcd.jetcd.options.GetOption.SortTarget;
 import io.etcd.jetcd.options.PutOption;
 
 import dev.distlock.spi.LockBackendException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backend-wide gateway to etcd: every call the backend makes to etcd goes through here, one
@@ -59,7 +60,7 @@ final class EtcdGateway {
      * @param ahead          the node just ahead of ours, or null when ours is the oldest: we hold the lock
      * @param revision       the store revision this answer was read at; watch {@code ahead} from the next one
      */
-    record Position(boolean present, long createRevision, long leaseId, ByteSequence ahead, long revision) {
+    record Position(boolean present, long createRevision, long leaseId, @Nullable ByteSequence ahead, long revision) {
 
         static Position absent(long revision) {
             return new Position(false, 0, 0, null, revision);
@@ -71,7 +72,7 @@ final class EtcdGateway {
     }
 
     /** The oldest node of a queue (the holder), or null when the lock is free, read at {@code revision}. */
-    record Head(ByteSequence key, long revision) {
+    record Head(@Nullable ByteSequence key, long revision) {
     }
 
     /** {@code ttl} in etcd's unit: whole seconds, rounded up, at least 1. */
@@ -166,7 +167,7 @@ final class EtcdGateway {
     }
 
     /** READ. Get our node: its create revision and lease, or null when it does not exist. */
-    KeyValue read(ByteSequence node) {
+    @Nullable KeyValue read(ByteSequence node) {
         List<KeyValue> kvs = await(client.getKVClient().get(node), "read a lock node").getKvs();
         return kvs.isEmpty() ? null : kvs.get(0);
     }
@@ -196,7 +197,7 @@ final class EtcdGateway {
      * WITHDRAW. delete(node), returning the deleted node (for its lease) or null. Unguarded: the node
      * is named after our owner id, so no one else's node can have this name.
      */
-    KeyValue deleteOwn(ByteSequence node) {
+    @Nullable KeyValue deleteOwn(ByteSequence node) {
         List<KeyValue> deleted = await(client.getKVClient().delete(node, DeleteOption.builder().withPrevKV(true).build()),
                 "withdraw a lock node").getPrevKvs();
         return deleted.isEmpty() ? null : deleted.get(0);

@@ -1,13 +1,11 @@
 package dev.distlock.etcd;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +29,6 @@ import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.spi.support.DaemonThreads;
-import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * Locks in etcd, in the way of etcd's {@code concurrency.Mutex}: a queue of nodes per key ordered by
@@ -62,8 +59,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
     private final List<String> endpoints;
-    private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
-    private final WaiterRegistry<LockSlot> waiters = new WaiterRegistry<>();
+    private final LockSlots slots;
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
     private final ExecutorService eventThreads = Executors.newCachedThreadPool(DaemonThreads.named("distlock-etcd-events"));
     private final Executor events = command -> {
@@ -94,6 +90,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeyLayout(keyPrefix);
         this.gateway = new EtcdGateway(client, this.requestTimeout);
+        this.slots = new LockSlots(keys, client, events);
         this.heldNodes = new HeldNodes(gateway, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
                 events);
         this.endpoints = endpoints;
@@ -193,21 +190,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public void close() {
-        List<Long> leases = new ArrayList<>();
-        for (LockSlot slot : slots.values()) {
-            slot.lock();
-            try {
-                if (slot.leaseId() != 0) {
-                    leases.add(slot.leaseId());
-                }
-                slot.shutdown();
-                slot.retire();
-            } finally {
-                slot.unlock();
-            }
-        }
-        slots.clear();
-        waiters.clear();
+        List<Long> leases = slots.shutdown();
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);
@@ -245,34 +228,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         }
     }
 
-    /** Runs {@code action} on the slot of (key, owner) under its lock; retires the slot when idle. */
     private <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
-        SlotId id = new SlotId(key, owner);
-        while (true) {
-            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters));
-            slot.lock();
-            try {
-                if (slot.isRetired()) {
-                    continue;
-                }
-                try {
-                    return action.apply(slot);
-                } finally {
-                    if (slot.idle()) {
-                        slot.retire();
-                        slots.remove(id, slot);
-                    }
-                }
-            } finally {
-                slot.unlock();
-            }
-        }
+        return slots.withSlot(key, owner, action);
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private record SlotId(String key, String owner) {
     }
 }

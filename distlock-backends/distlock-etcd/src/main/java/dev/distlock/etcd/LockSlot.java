@@ -1,22 +1,18 @@
 package dev.distlock.etcd;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * What this backend knows about one (key, owner): its node in the lock's queue, the node's lease,
- * the watch that reports the node's loss while held, the keep-alive of a waiting node and the
- * subscriptions of the waiter. Guarded by its own lock ({@link #lock()}); the backend never calls etcd
+ * the watch that reports the node's loss while held, and ({@link SlotWaiters}) what wakes its
+ * waiters. Guarded by its own lock ({@link #lock()}); the backend never calls etcd
  * for one slot from two threads at once, and watch callbacks reach the slot through an executor only.
  * A {@link ReentrantLock}, not a monitor: it is held around calls to etcd, and a virtual thread that
  * blocks inside {@code synchronized} pins its carrier thread on JDK 21 to 23.
@@ -58,15 +54,9 @@ final class LockSlot {
     /** Removed from the backend's map; a caller that still has it looks the slot up again. */
     private boolean retired;
 
-    /** The node a waiter must see deleted before trying again, and the revision it was seen at. */
-    private ByteSequence ahead;
-    private long aheadRevision;
-    /** Watches {@link #ahead} for the waiters, while there are any. */
-    private NodeWatch aheadWatch;
     private NodeWatch lossWatch;
     private HeldNodeListener heldListener;
-    private CloseableClient keepAlive;
-    private final WaiterRegistry<LockSlot> waiters;
+    private final SlotWaiters waiters;
     private final ReentrantLock guard = new ReentrantLock();
 
     private final Client client;
@@ -75,12 +65,12 @@ final class LockSlot {
     /** {@code waiters}: the backend's, by slot; this slot's waiters are those under its own identity. */
     LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events, WaiterRegistry<LockSlot> waiters) {
         this.key = key;
-        this.waiters = waiters;
         this.owner = owner;
         this.queue = keys.queue(key);
         this.node = keys.node(key, owner);
         this.client = client;
         this.events = events;
+        this.waiters = new SlotWaiters(this, waiters, client, events);
     }
 
     /** Taken around every read or change of the slot's state, including the etcd calls that change it. */
@@ -130,15 +120,15 @@ final class LockSlot {
     }
 
     boolean idle() {
-        return state == State.NONE && !waiters.hasWaiters(this);
+        return state == State.NONE && !waiters.any();
     }
 
     /** We hold the lock as of {@code position.revision()}: report the node's deletion from then on. */
     void held(EtcdGateway.Position position, long ttlSeconds, HeldNodeListener listener) {
-        stopKeepAlive();
+        waiters.stopKeepAlive();
         adopt(position, ttlSeconds);
         state = State.HELD;
-        ahead = null;
+        waiters.follow(null, 0);
         heldListener = listener;
         watchHeldNode(position.revision());
     }
@@ -161,21 +151,21 @@ final class LockSlot {
     void waiting(EtcdGateway.Position position, long ttlSeconds) {
         adopt(position, ttlSeconds);
         state = State.WAITING;
-        follow(position.ahead(), position.revision());
-        if (waiters.hasWaiters(this)) {
-            startKeepAlive();
+        waiters.follow(position.ahead(), position.revision());
+        if (waiters.any()) {
+            waiters.keepAlive(leaseId);
         }
     }
 
     /** No node of ours, but the waiter should wake when {@code holder} goes (a denied unfair attempt). */
     void denied(ByteSequence holder, long revision) {
         forget();
-        follow(holder, revision);
+        waiters.follow(holder, revision);
     }
 
     /** Our node is gone or given up: stop everything that concerned it. */
     void forget() {
-        stopKeepAlive();
+        waiters.stopKeepAlive();
         closeLossWatch();
         state = State.NONE;
         createRevision = 0;
@@ -189,35 +179,12 @@ final class LockSlot {
      * the slot's lock, so that the backend can retire an idle slot. Call under the slot's lock.
      */
     Subscription subscribe(Runnable onChange, Runnable onClosed) {
-        Subscription waiter = waiters.add(this, onChange);
-        if (ahead != null) {
-            watchAhead();
-        }
-        if (state == State.WAITING) {
-            startKeepAlive();
-        }
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
-            lock();
-            try {
-                waiter.close();
-                if (!waiters.hasWaiters(this)) {
-                    stopKeepAlive();
-                    closeAheadWatch();
-                }
-            } finally {
-                unlock();
-            }
-            onClosed.run();
-        };
+        return waiters.subscribe(onChange, onClosed, state == State.WAITING ? leaseId : 0);
     }
 
     /** Closes every watch; for the backend's close, which forgets the waiters. */
     void shutdown() {
-        closeAheadWatch();
+        waiters.shutdown();
         forget();
     }
 
@@ -225,87 +192,6 @@ final class LockSlot {
         createRevision = position.createRevision();
         leaseId = position.leaseId();
         askedTtlSeconds = ttlSeconds;
-    }
-
-    private void follow(ByteSequence node, long revision) {
-        ahead = node;
-        aheadRevision = revision;
-        if (node != null && waiters.hasWaiters(this)) {
-            watchAhead();
-        }
-    }
-
-    /** Watches the node ahead from just after the revision it was seen at, unless already watching it. */
-    private void watchAhead() {
-        if (aheadWatch != null && aheadWatch.isLive() && aheadWatch.node().equals(ahead)) {
-            return;
-        }
-        closeAheadWatch();
-        aheadWatch = NodeWatch.start(client.getWatchClient(), ahead, aheadRevision + 1, events,
-                this::wakeWaiters, this::wakeWaiters);
-    }
-
-    private void closeAheadWatch() {
-        if (aheadWatch != null) {
-            aheadWatch.close();
-            aheadWatch = null;
-        }
-    }
-
-    private void wakeWaiters() {
-        waiters.wake(this);
-    }
-
-    /**
-     * jetcd sends a keep-alive every third of the lease while the waiter is subscribed, so a node keeps
-     * its place however long the wait; when this JVM dies the keep-alives stop and etcd drops the node
-     * after one lease. etcd answering that the lease is not found means the node is gone: the waiter tries again.
-     */
-    private void startKeepAlive() {
-        if (keepAlive != null || leaseId == 0) {
-            return;
-        }
-        long lease = leaseId;
-        keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                // jetcd also reports stream hiccups here and keeps going; only a missing lease is final.
-                if (EtcdErrors.leaseNotFound(error)) {
-                    keepAliveEnded(lease);
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                keepAliveEnded(lease);
-            }
-        });
-    }
-
-    private void keepAliveEnded(long lease) {
-        events.execute(() -> {
-            lock();
-            try {
-                if (leaseId == lease && keepAlive != null) {
-                    keepAlive.close();
-                    keepAlive = null;
-                }
-            } finally {
-                unlock();
-            }
-            wakeWaiters();
-        });
-    }
-
-    private void stopKeepAlive() {
-        if (keepAlive != null) {
-            keepAlive.close();
-            keepAlive = null;
-        }
     }
 
     private void closeLossWatch() {
