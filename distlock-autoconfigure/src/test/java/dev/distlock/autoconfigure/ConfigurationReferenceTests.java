@@ -125,6 +125,9 @@ class ConfigurationReferenceTests {
 
     private static String group(String name) {
         String[] parts = name.split("\\.");
+        if (name.startsWith("management.health.")) {
+            return "Health";
+        }
         if (name.startsWith("management.")) {
             return "Actuator endpoint";
         }

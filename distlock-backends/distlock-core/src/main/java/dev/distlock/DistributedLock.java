@@ -55,4 +55,13 @@ public @interface DistributedLock {
 
     /** Grant the lock in request order; fails start-up on a backend that cannot be fair. */
     boolean fair() default false;
+
+    /**
+     * Fenced writes (distlock-fencing's {@code FencedJdbc}, {@code FencedJpa}, {@code FencedRedis})
+     * under this lock are sent only while its lease is valid: one attempted after the lease lapsed or
+     * was lost fails with {@code LeaseRequiredException} before it reaches the store, even when no
+     * newer holder has written yet. Without it, such a write is sent and the store refuses it only
+     * once a newer holder has written. Either way, a fenced write outside any lock always fails.
+     */
+    boolean fenced() default false;
 }

@@ -6,36 +6,44 @@ import org.springframework.stereotype.Service;
 import dev.distlock.DistributedLock;
 import dev.distlock.Lease;
 import dev.distlock.LockContext;
+import dev.distlock.fencing.jdbc.FencedJdbc;
 
 /**
  * Pays each order once, however many instances receive the same request at the same time. The
- * check-then-charge below is only safe because the lock serializes it per order id across
- * instances; the payments table stands in for a payment provider that records the fencing token
- * of each charge.
+ * lock serializes the check-then-charge per order id across instances; the charge itself is a
+ * fenced write, so that an instance that was paused past its lease (a GC pause, a partition) and
+ * wakes up after another one has gone on cannot charge over it: its write carries the older token
+ * and is refused with StaleLockTokenException. The charges table stands in for a payment provider.
  */
 @Service
 public class OrderService {
 
     private final JdbcClient jdbc;
+    private final FencedJdbc fenced;
 
-    public OrderService(JdbcClient jdbc) {
+    public OrderService(JdbcClient jdbc, FencedJdbc fenced) {
         this.jdbc = jdbc;
+        this.fenced = fenced;
     }
 
-    @DistributedLock(key = "#order.id", lease = "10s", waitFor = "5s")
+    @DistributedLock(key = "#order.id", lease = "10s", waitFor = "5s", fenced = true)
     public Payment pay(Order order) {
         long token = LockContext.currentLease().map(Lease::fencingToken).orElseThrow();
-        boolean charged = jdbc.sql("SELECT COUNT(*) FROM payments WHERE order_id = ?")
+        boolean known = jdbc.sql("SELECT COUNT(*) FROM charges WHERE order_id = ?")
                 .param(order.id()).query(Integer.class).single() > 0;
-        if (charged) {
-            return new Payment(order.id(), token, false);
+        if (!known) {
+            jdbc.sql("INSERT INTO charges (order_id, amount, status) VALUES (?, ?, 'PENDING')")
+                    .params(order.id(), order.amount()).update();
         }
-        jdbc.sql("INSERT INTO payments (order_id, amount, fencing_token) VALUES (?, ?, ?)")
-                .params(order.id(), order.amount(), token).update();
-        return new Payment(order.id(), token, true);
+        // UPDATE charges SET status = 'CHARGED', fence_token = <token> WHERE (...) AND fence_token <= <token>
+        int charged = fenced.update("charges")
+                .set("status = 'CHARGED'")
+                .where("order_id = ? AND status = 'PENDING'", order.id())
+                .execute();
+        return new Payment(order.id(), token, charged == 1);
     }
 
     public int chargedOrders() {
-        return jdbc.sql("SELECT COUNT(*) FROM payments").query(Integer.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM charges WHERE status = 'CHARGED'").query(Integer.class).single();
     }
 }

@@ -1,6 +1,7 @@
 package dev.distlock.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -19,7 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.distlock.StaleLockTokenException;
 import dev.distlock.engine.LockEngine;
+import dev.distlock.fencing.jdbc.FencedJdbc;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
 
@@ -39,6 +42,9 @@ class SampleApplicationTest {
 
     @Autowired
     LockEngine locks;
+
+    @Autowired
+    FencedJdbc fenced;
 
     @Test
     void locksLiveInTheEmbeddedH2DatabaseByDefault() {
@@ -63,6 +69,18 @@ class SampleApplicationTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aChargeIsFencedSoThatAHolderWithAnOlderTokenCannotWriteOverIt() {
+        Payment paid = orders.pay(new Order("order-9", BigDecimal.ONE));
+        assertThat(paid.charged()).isTrue();
+        // What an instance paused past its lease would send: the token it held before this payment's.
+        assertThatThrownBy(() -> fenced.update("charges").set("status = 'PENDING'").where("order_id = ?", "order-9")
+                .token(paid.fencingToken() - 1).execute())
+                .isInstanceOfSatisfying(StaleLockTokenException.class,
+                        e -> assertThat(e.storedToken()).isEqualTo(paid.fencingToken()));
+        assertThat(orders.pay(new Order("order-9", BigDecimal.ONE)).charged()).isFalse();
     }
 
     @Test

@@ -2,16 +2,14 @@ package dev.distlock.autoconfigure.backend;
 
 import java.util.Optional;
 
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.core.env.Environment;
-
 import dev.distlock.autoconfigure.LockBackendType;
 
 /**
  * One backend's own answer to "could you be configured here?", contributed by its configuration
  * class (as a nested {@code Candidate}) and listed once in {@link LockBackendConfigurations}. The
  * selection asks every candidate, so that no central list of client class names goes stale.
- * Every method is called while bean definitions are registered: look at definitions, never create beans.
+ * Every method is called while bean definitions are registered: look at definitions, never create beans;
+ * the {@link CandidateContext} gives them and the bound properties.
  */
 public interface LockBackendCandidate {
 
@@ -33,7 +31,7 @@ public interface LockBackendCandidate {
      * dependency of it, or its connection, e.g. a RedisConnectionFactory bean; empty when it can be
      * configured.
      */
-    Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory);
+    Optional<Missing> missing(CandidateContext context);
 
     /**
      * Whether presence alone selects this backend when {@code distlock.backend} is not set. False
@@ -51,8 +49,7 @@ public interface LockBackendCandidate {
      * what shows that the application means that endpoint, so that its module alone does not connect
      * to a default nobody configured, while {@code distlock.backend} can still name it with its defaults.
      */
-    default Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                                Environment environment) {
+    default Optional<Missing> missingConnection(CandidateContext context) {
         return Optional.empty();
     }
 

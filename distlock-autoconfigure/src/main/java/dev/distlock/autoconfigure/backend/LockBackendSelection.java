@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.StandardEnvironment;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate.Missing;
@@ -43,30 +42,25 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
      */
     public static LockBackendSelection select(Environment environment, ClassLoader classLoader,
                                               ConfigurableListableBeanFactory beanFactory) {
-        LockBackendType requested = Binder.get(environment).bind(PROPERTY, LockBackendType.class).orElse(null);
-        return select(requested, LockBackendConfigurations.candidates(), classLoader, beanFactory, environment);
+        Binder binder = Binder.get(environment);
+        LockBackendType requested = binder.bind(PROPERTY, LockBackendType.class).orElse(null);
+        return select(requested, LockBackendConfigurations.candidates(), new CandidateContext(classLoader, beanFactory, binder));
     }
 
     static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
-                                       ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-        return select(requested, candidates, classLoader, beanFactory, new StandardEnvironment());
-    }
-
-    static LockBackendSelection select(LockBackendType requested, List<LockBackendCandidate> candidates,
-                                       ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                       Environment environment) {
+                                       CandidateContext context) {
         if (requested != null) {
-            return selectRequested(requested, candidates, classLoader, beanFactory);
+            return selectRequested(requested, candidates, context);
         }
         List<LockBackendCandidate> modules = candidates.stream()
                 .filter(LockBackendCandidate::detectable)
-                .filter(candidate -> candidate.modulePresent(classLoader))
+                .filter(candidate -> candidate.modulePresent(context.classLoader()))
                 .toList();
         if (modules.isEmpty()) {
             return new LockBackendSelection(null, forType(candidates, LockBackendType.IN_MEMORY), true, null);
         }
         List<LockBackendCandidate> ready = modules.stream()
-                .filter(candidate -> detectionMissing(candidate, classLoader, beanFactory, environment).isEmpty())
+                .filter(candidate -> detectionMissing(candidate, context).isEmpty())
                 .toList();
         if (ready.size() == 1) {
             return new LockBackendSelection(null, ready.get(0), false, null);
@@ -80,7 +74,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
         }
         if (modules.size() == 1) {
             LockBackendCandidate module = modules.get(0);
-            Missing missing = detectionMissing(module, classLoader, beanFactory, environment).orElseThrow();
+            Missing missing = detectionMissing(module, context).orElseThrow();
             String type = module.type().propertyValue();
             return failed(null, new LockBackendNotAvailableException(
                     PROPERTY + " is not set and the " + type + " backend is the only lock backend module on the class path ("
@@ -91,7 +85,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
         List<String> lacks = new ArrayList<>();
         List<String> fixes = new ArrayList<>();
         for (LockBackendCandidate module : modules) {
-            Missing missing = detectionMissing(module, classLoader, beanFactory, environment).orElseThrow();
+            Missing missing = detectionMissing(module, context).orElseThrow();
             lacks.add(module.type().propertyValue() + " lacks " + missing.what());
             fixes.add(module.type().propertyValue() + ": " + missing.howToAdd());
         }
@@ -103,38 +97,37 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
     }
 
     private static LockBackendSelection selectRequested(LockBackendType requested, List<LockBackendCandidate> candidates,
-                                                        ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+                                                        CandidateContext context) {
         LockBackendCandidate candidate = forType(candidates, requested);
         if (candidate == null) {
             return failed(requested, new LockBackendNotAvailableException(
                     PROPERTY + " is '" + requested.propertyValue() + "', but this version of distlock-autoconfigure"
                             + " cannot configure the " + requested.propertyValue() + " backend yet.",
-                    "Set " + PROPERTY + " to one of the backends this version supports: " + choices(candidates, classLoader, beanFactory)
+                    "Set " + PROPERTY + " to one of the backends this version supports: " + choices(candidates, context)
                             + ", or define a LockBackend bean yourself."));
         }
-        Optional<Missing> missing = candidate.missing(classLoader, beanFactory);
+        Optional<Missing> missing = candidate.missing(context);
         if (missing.isPresent()) {
             return failed(requested, new LockBackendNotAvailableException(
                     PROPERTY + " is '" + requested.propertyValue() + "', but the " + requested.propertyValue()
                             + " backend cannot be configured: " + missing.get().what() + " is missing.",
                     missing.get().howToAddSentence() + ", or set " + PROPERTY + " to one of: "
-                            + choices(candidates, classLoader, beanFactory) + "."));
+                            + choices(candidates, context) + "."));
         }
         return new LockBackendSelection(requested, candidate, false, null);
     }
 
     /** What keeps a candidate from being chosen by detection: anything it needs when named, then its connection. */
-    private static Optional<Missing> detectionMissing(LockBackendCandidate candidate, ClassLoader classLoader,
-                                                      ConfigurableListableBeanFactory beanFactory, Environment environment) {
-        return candidate.missing(classLoader, beanFactory)
-                .or(() -> candidate.missingConnection(classLoader, beanFactory, environment));
+    private static Optional<Missing> detectionMissing(LockBackendCandidate candidate, CandidateContext context) {
+        return candidate.missing(context)
+                .or(() -> candidate.missingConnection(context));
     }
 
     /** Every supported backend, each with what it still lacks, e.g. "redis (needs a RedisConnectionFactory bean)". */
-    static String choices(List<LockBackendCandidate> candidates, ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+    static String choices(List<LockBackendCandidate> candidates, CandidateContext context) {
         return candidates.stream()
                 .map(candidate -> candidate.type().propertyValue()
-                        + candidate.missing(classLoader, beanFactory).map(missing -> " (needs " + missing.what() + ")").orElse(""))
+                        + candidate.missing(context).map(missing -> " (needs " + missing.what() + ")").orElse(""))
                 .collect(Collectors.joining(", "));
     }
 

@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import dev.distlock.etcd.EtcdSettings;
 
 /**
- * The {@code distlock.etcd.*} properties. Certificates are file system paths (PEM files, e.g. a
- * mounted secret): gRPC reads them as files, which a resource inside a jar is not. With a jetcd
+ * The {@code distlock.etcd.*} properties. TLS from a Spring Boot SSL bundle ({@code ssl-bundle}),
+ * or from PEM files given as file system paths (e.g. a mounted secret): gRPC reads them as files,
+ * which a resource inside a jar is not. With a jetcd
  * {@code Client} bean of the application's own, only {@code key-prefix} and {@code request-timeout}
  * apply: the connection is the application's.
  */
@@ -30,6 +31,12 @@ public class EtcdLockProperties {
 
     /** Password of the etcd user. */
     private String password;
+
+    /**
+     * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store, and key store where etcd
+     * demands client certificates, secure the connections; instead of the PEM file properties.
+     */
+    private String sslBundle;
 
     /** PEM file of the CA that signed the etcd servers' certificates; setting it turns TLS on. */
     private Path caCertificate;
@@ -49,11 +56,11 @@ public class EtcdLockProperties {
     /** etcd key under which every lock lives, so that locks do not mix with the application's own keys. */
     private String keyPrefix = "/distlock";
 
-    /** The settings of a backend that owns its client, validated by {@link EtcdSettings}. */
-    public EtcdSettings toSettings() {
-        List<URI> uris = endpoints.stream().map(String::trim).map(URI::create).toList();
-        return new EtcdSettings(uris, user, password, caCertificate, clientCertificate, clientKey,
-                connectTimeout, requestTimeout, keyPrefix);
+    /** The settings of a backend that owns its client, connected as {@code connection} says; validated by {@link EtcdSettings}. */
+    EtcdSettings toSettings(EtcdLockConnectionDetails connection) {
+        List<URI> uris = List.copyOf(connection.getEndpoints());
+        return new EtcdSettings(uris, connection.getUsername(), connection.getPassword(), caCertificate, clientCertificate,
+                clientKey, connectTimeout, requestTimeout, keyPrefix);
     }
 
     public List<String> getEndpoints() {
@@ -78,6 +85,14 @@ public class EtcdLockProperties {
 
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    public String getSslBundle() {
+        return sslBundle;
+    }
+
+    public void setSslBundle(String sslBundle) {
+        this.sslBundle = sslBundle;
     }
 
     public Path getCaCertificate() {

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendSelection;
@@ -68,7 +69,7 @@ public final class InMemoryLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+        public Optional<Missing> missing(CandidateContext context) {
             return Optional.empty();
         }
 

@@ -47,7 +47,7 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
         LockObservations.Execution execution = call.startExecution(lease);
         Object result;
         CompletableFuture<?> future;
-        try (LockContext.Scope bound = LockContext.bind(lease); LockObservations.Scope observed = execution.openScope()) {
+        try (LockContext.Scope bound = call.bind(lease); LockObservations.Scope observed = execution.openScope()) {
             result = invocation.proceed();
             future = result != null ? toCompletableFuture((CompletionStage<?>) result, invocation) : null;
         } catch (Throwable failure) {

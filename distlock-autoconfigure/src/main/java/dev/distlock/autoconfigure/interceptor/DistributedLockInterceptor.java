@@ -53,9 +53,9 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
             return invocation.proceed();
         }
         LockEngine locks = engine.get();
-        String fullKey = locks.fullKey(operation.hasKey()
-                ? operation.name() + ":" + keyValue(operation, invocation.getArguments(), target, targetClass)
-                : operation.name());
+        String fullKey = operation.hasKey()
+                ? locks.fullKey(operation.name(), keyValue(operation, invocation.getArguments(), target, targetClass))
+                : locks.fullKey(operation.name());
         Supplier<LockOptions> options = operation.cronSlots() == null ? operation::options
                 : () -> operation.optionsAt(schedulerClock.get().instant());
         LockedCall call = new LockedCall(locks, operation, fullKey, options, observations.get());

@@ -66,7 +66,7 @@ final class LockAnnotationParser {
         }
         LockOptions options = new LockOptions(name, lease, waitFor, holdAtLeast, annotation.autoRenew(), annotation.fair(), maxHold);
         return new LockOperation(method, description, name, key, options, onLocked, returnTypeHandler,
-                CronSlots.of(method, placeholders));
+                CronSlots.of(method, placeholders), annotation.fenced());
     }
 
     /** A scheduled run that finds its lock held elsewhere is another replica's run: skipped, not an error in every log. */

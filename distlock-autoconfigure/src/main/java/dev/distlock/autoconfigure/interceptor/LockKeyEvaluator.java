@@ -9,12 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
-import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.KotlinDetector;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.BeanResolver;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionException;
 import org.springframework.expression.spel.SpelNode;
@@ -32,16 +33,16 @@ public class LockKeyEvaluator {
     private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
 
     private final SpelExpressionParser parser = new SpelExpressionParser();
-    private final Map<Method, Expression> expressions = new ConcurrentHashMap<>();
+    private final Map<Method, KeyExpression> keys = new ConcurrentHashMap<>();
     private final ParameterNameDiscoverer parameterNames;
-    private final BeanFactory beanFactory;
+    private final @Nullable BeanResolver beans;
 
-    public LockKeyEvaluator(BeanFactory beanFactory) {
+    public LockKeyEvaluator(@Nullable BeanFactory beanFactory) {
         this(beanFactory, new DefaultParameterNameDiscoverer());
     }
 
-    public LockKeyEvaluator(BeanFactory beanFactory, ParameterNameDiscoverer parameterNames) {
-        this.beanFactory = beanFactory;
+    public LockKeyEvaluator(@Nullable BeanFactory beanFactory, ParameterNameDiscoverer parameterNames) {
+        this.beans = beanFactory != null ? new BeanFactoryResolver(beanFactory) : null;
         this.parameterNames = parameterNames;
     }
 
@@ -52,7 +53,7 @@ public class LockKeyEvaluator {
     public void validate(String expression, Method method, String description) {
         Expression parsed;
         try {
-            parsed = expression(expression, method);
+            parsed = key(expression, method).expression();
         } catch (ExpressionException e) {
             throw new InvalidLockAnnotationException(description, "'key'",
                     "'" + expression + "' is not a valid SpEL expression: " + e.getMessage(), e);
@@ -65,24 +66,29 @@ public class LockKeyEvaluator {
     }
 
     /** Evaluates the key of one call; null when the expression yields null. */
-    public Object evaluate(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {
+    public @Nullable Object evaluate(LockOperation operation, Object[] args, @Nullable Object target, @Nullable Class<?> targetClass) {
         Method method = operation.method();
-        // #root.args are the caller's arguments: a suspend function's Continuation is not one of them
-        // (MethodBasedEvaluationContext leaves it out of #p0, #a0 and the names likewise).
-        Object[] callerArgs = KotlinDetector.isSuspendingFunction(method) ? Arrays.copyOf(args, args.length - 1) : args;
-        LockExpressionRoot root = new LockExpressionRoot(method, callerArgs, target, targetClass);
-        MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args, parameterNames);
-        if (beanFactory != null) {
-            context.setBeanResolver(new BeanFactoryResolver(beanFactory));
+        KeyExpression key = key(operation.keyExpression(), method);
+        if (key.isSingleVariable()) {
+            return key.argument(args);
         }
-        return expression(operation.keyExpression(), method).getValue(context);
+        // #root.args are the caller's arguments: a suspend function's Continuation is not one of them
+        // (nor is it #p0, #a0 or a name, as in Spring's MethodBasedEvaluationContext).
+        Object[] callerArgs = KotlinDetector.isSuspendingFunction(method) ? Arrays.copyOf(args, args.length - 1) : args;
+        return key.evaluate(new LockExpressionRoot(method, callerArgs, target, targetClass), args, beans);
     }
 
-    private Expression expression(String expression, Method method) {
-        Expression cached = expressions.get(method);
+    /** Whether the key of {@code method} is one argument, taken with no evaluation. */
+    boolean isSingleVariable(String expression, Method method) {
+        return key(expression, method).isSingleVariable();
+    }
+
+    private KeyExpression key(String expression, Method method) {
+        KeyExpression cached = keys.get(method);
         if (cached == null) {
-            cached = parser.parseExpression(expression);
-            expressions.putIfAbsent(method, cached);
+            cached = new KeyExpression(parser.parseExpression(expression), parameterNames.getParameterNames(method),
+                    callerParameterCount(method));
+            keys.putIfAbsent(method, cached);
         }
         return cached;
     }

@@ -18,10 +18,11 @@ import dev.distlock.autoconfigure.scheduling.CronSlots;
  * @param keyExpression the SpEL key, or empty
  * @param cronSlots     the method's {@code @Scheduled} cron schedule, or null: then each run holds
  *                      its lock until shortly before the next fire time
+ * @param fenced        {@code fenced = true}: fenced writes under the lease require it to be valid
  */
 public record LockOperation(Method method, String description, String name, String keyExpression,
                             LockOptions options, OnLocked onLocked, ReturnTypeHandler returnTypeHandler,
-                            CronSlots cronSlots) {
+                            CronSlots cronSlots, boolean fenced) {
 
     public boolean hasKey() {
         return !keyExpression.isEmpty();

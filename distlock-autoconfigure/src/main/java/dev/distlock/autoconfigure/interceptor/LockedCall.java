@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.Lease;
+import dev.distlock.LockContext;
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.LockOptions;
 import dev.distlock.OnLocked;
@@ -58,20 +59,8 @@ public final class LockedCall {
 
     /** Asks the engine, waiting up to {@code waitFor}, on the calling thread; empty when held elsewhere. */
     public Optional<Lease> tryAcquire() {
-        LockObservations.Acquisition observation = observations.startAcquisition(operation.name(), fullKey, engine.backend().name());
-        Optional<Lease> lease;
-        try {
-            lease = engine.tryAcquireFullKey(fullKey, options);
-        } catch (RuntimeException | Error e) {
-            observation.failed(e);
-            throw e;
-        }
-        if (lease.isPresent()) {
-            observation.acquired();
-        } else {
-            observation.notAcquired();
-        }
-        return lease;
+        return observations.observeAcquisition(operation.name(), fullKey, engine.backend().name(),
+                () -> engine.tryAcquireFullKey(fullKey, options));
     }
 
     /**
@@ -100,6 +89,11 @@ public final class LockedCall {
 
     public LockNotAcquiredException notAcquired() {
         return new LockNotAcquiredException(fullKey);
+    }
+
+    /** Makes {@code lease} the thread's current one (LockContext) while the method runs, with the method's {@code fenced}. */
+    public LockContext.Scope bind(Lease lease) {
+        return LockContext.bind(lease, operation.fenced());
     }
 
     /** Starts observing the guarded call under {@code lease}; stop it when the lease is released. */

@@ -25,7 +25,7 @@ final class PlainReturnTypeHandler implements ReturnTypeHandler {
         Lease lease = acquired.get();
         LockObservations.Execution execution = call.startExecution(lease);
         Throwable failure = null;
-        try (lease; LockContext.Scope bound = LockContext.bind(lease); LockObservations.Scope observed = execution.openScope()) {
+        try (lease; LockContext.Scope bound = call.bind(lease); LockObservations.Scope observed = execution.openScope()) {
             return invocation.proceed();
         } catch (Throwable e) {
             failure = e;

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.jdbc.JdbcLockBackend;
@@ -24,7 +26,8 @@ import dev.distlock.spi.LockBackend;
 
 /**
  * The JDBC backend on the application's {@link DataSource}: chosen by {@code distlock.backend=jdbc},
- * or when distlock-jdbc is the only backend module present and a single DataSource bean exists.
+ * or when distlock-jdbc is the only backend module present and a single, primary or
+ * {@link DistributedLockDataSource @DistributedLockDataSource} DataSource bean exists.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({JdbcLockBackend.class, DataSource.class})
@@ -37,12 +40,15 @@ public final class JdbcLockBackendConfiguration {
      * Connects once at start-up (dialect detection, table creation), so that a wrong URL or missing
      * table permissions fail start-up rather than the first locked call. After the application's own
      * database initialization (Flyway, Liquibase, spring.sql.init), which may create the table itself:
-     * created first by distlock, a migration's CREATE TABLE would fail.
+     * created first by distlock, a migration's CREATE TABLE would fail. On the
+     * {@link DistributedLockDataSource @DistributedLockDataSource} when there is one, else on the
+     * application's single or primary DataSource.
      */
     @Bean
     @DependsOnDatabaseInitialization
-    JdbcLockBackend jdbcLockBackend(DataSource dataSource, JdbcLockProperties properties) {
-        DataSource target = LockDataSources.withoutTransactionProxy(dataSource);
+    JdbcLockBackend jdbcLockBackend(@DistributedLockDataSource ObjectProvider<DataSource> lockDataSource,
+                                    ObjectProvider<DataSource> dataSource, JdbcLockProperties properties) {
+        DataSource target = LockDataSources.withoutTransactionProxy(lockDataSource.getIfAvailable(dataSource::getObject));
         return JdbcLockBackend.create(JdbcSettings.builder(target)
                 .tableName(properties.getTableName())
                 .initializeSchema(initializeSchema(properties.getInitializeSchema(), target))
@@ -82,20 +88,33 @@ public final class JdbcLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.JDBC));
             }
-            String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, true, false);
+            String[] dataSources = context.beanNames(DataSource.class);
+            long qualified = Arrays.stream(dataSources).filter(name -> isLockDataSource(context.beanFactory(), name)).count();
+            if (qualified == 1) {
+                return Optional.empty();
+            }
+            if (qualified > 1) {
+                return Optional.of(new Missing("a single @DistributedLockDataSource DataSource bean (found " + qualified + ")",
+                        "put @DistributedLockDataSource on one DataSource bean only"));
+            }
             if (dataSources.length == 0) {
                 return Optional.of(new Missing("a DataSource bean", "add spring-boot-starter-jdbc and set spring.datasource.url "
                         + "(it defines a DataSource bean), or define a DataSource bean"));
             }
-            if (dataSources.length > 1 && Arrays.stream(dataSources).filter(name -> isPrimary(beanFactory, name)).count() != 1) {
+            if (dataSources.length > 1 && Arrays.stream(dataSources).filter(name -> isPrimary(context.beanFactory(), name)).count() != 1) {
                 return Optional.of(new Missing("a single or @Primary DataSource bean (found " + dataSources.length + ": "
-                        + String.join(", ", dataSources) + ")", "mark the DataSource bean for the lock table @Primary"));
+                        + String.join(", ", dataSources) + ")", "mark the DataSource bean for the lock table "
+                        + "@DistributedLockDataSource (or @Primary)"));
             }
             return Optional.empty();
+        }
+
+        private static boolean isLockDataSource(ConfigurableListableBeanFactory beanFactory, String name) {
+            return beanFactory.findAnnotationOnBean(name, DistributedLockDataSource.class, false) != null;
         }
 
         private static boolean isPrimary(ConfigurableListableBeanFactory beanFactory, String name) {

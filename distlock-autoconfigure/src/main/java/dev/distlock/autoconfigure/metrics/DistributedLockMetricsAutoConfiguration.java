@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,8 +12,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
+import dev.distlock.autoconfigure.DistributedLockAutoConfiguration;
 import dev.distlock.autoconfigure.interceptor.LockObservations;
+import dev.distlock.autoconfigure.interceptor.ObservedDistributedLocks;
+import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -22,8 +27,14 @@ import dev.distlock.spi.LockBackend;
  * optional, and a name that is not on the class path is ignored), so that their registries
  * are seen; the engine picks {@link LockMetrics} up as a {@code LockEventListener} bean, and the
  * interceptor looks {@link LockObservations} up on its first call.
+ *
+ * <p>One set of meters: {@link LockMetrics} records them from the engine's events, whichever way a
+ * lock was taken; the observations are for tracing, and {@link LockObservationMeterHandler} keeps
+ * Boot's meter handler from deriving timers from them. With observations on, the
+ * {@code DistributedLocks} bean is {@link ObservedDistributedLocks}, so that the programmatic API is
+ * observed as the annotation is.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = DistributedLockAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
@@ -56,8 +67,27 @@ public final class DistributedLockMetricsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(LockObservations.class)
-        ObservedLocks distlockObservedLocks(ObservationRegistry observationRegistry) {
-            return new ObservedLocks(observationRegistry);
+        ObservedLocks distlockObservedLocks(ObservationRegistry observationRegistry,
+                                            ObjectProvider<DistributedLockObservationConvention> convention) {
+            return new ObservedLocks(observationRegistry, convention.getIfAvailable());
+        }
+
+        @Bean
+        @Primary
+        @ConditionalOnBean(LockEngine.class)
+        @ConditionalOnMissingBean(name = "distributedLocks")
+        ObservedDistributedLocks distributedLocks(LockEngine lockEngine, LockObservations lockObservations) {
+            return new ObservedDistributedLocks(lockEngine, lockObservations);
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(MeterObservationHandler.class)
+        static class MeterHandlerConfiguration {
+
+            @Bean
+            LockObservationMeterHandler distlockObservationMeterHandler() {
+                return new LockObservationMeterHandler();
+            }
         }
     }
 }

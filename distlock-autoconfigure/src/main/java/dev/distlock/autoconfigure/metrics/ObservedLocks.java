@@ -1,65 +1,66 @@
 package dev.distlock.autoconfigure.metrics;
 
-import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import dev.distlock.autoconfigure.interceptor.LockObservations;
+import dev.distlock.autoconfigure.metrics.DistributedLockObservationContext.Outcome;
 
 /**
- * Micrometer Observations around a locked call's acquisition and around the guarded call, so that
- * a tracing bridge shows spans {@code distlock.acquire} and {@code distlock.execute} with the
- * lock name. The lock name and backend are low-cardinality key values; the full key and the
- * fencing token are high-cardinality (span attributes only, never meter tags).
+ * Micrometer Observations of a lock's acquisition and of the time it is held, so that a tracing
+ * bridge shows spans {@code distlock.acquire} and {@code distlock.execute}; names and key values come
+ * from the {@link DistributedLockObservationConvention}: the user's bean, else a global one
+ * registered with the {@link ObservationRegistry}, else {@link DefaultDistributedLockObservationConvention}.
  *
- * <p>The observations are named {@code distlock.acquisition} and {@code distlock.execution}, not
- * after their spans: a meter handler turns each observation into a timer of the observation's
- * name, and {@code distlock.acquire} is already the timer {@link LockMetrics} records with other
- * tags; one name with two tag sets is rejected by Prometheus.
+ * <p>These observations make no meters: {@link LockObservationMeterHandler} keeps Spring Boot's meter
+ * handler from deriving timers from them, because {@link LockMetrics} records the contract's meters
+ * from the engine, for every way a lock is taken.
  */
 public final class ObservedLocks implements LockObservations {
 
-    public static final String ACQUISITION = "distlock.acquisition";
-    public static final String EXECUTION = "distlock.execution";
-
     private final ObservationRegistry registry;
+    private final @Nullable DistributedLockObservationConvention convention;
 
-    public ObservedLocks(ObservationRegistry registry) {
+    /** {@code convention} null: the registry's global convention for these contexts, else the default. */
+    public ObservedLocks(ObservationRegistry registry, @Nullable DistributedLockObservationConvention convention) {
         this.registry = registry;
+        this.convention = convention;
     }
 
     @Override
     public Acquisition startAcquisition(String name, String fullKey, String backend) {
-        Observation observation = Observation.createNotStarted(ACQUISITION, registry)
-                .contextualName("distlock.acquire")
-                .lowCardinalityKeyValues(KeyValues.of("distlock.name", name, "distlock.backend", backend))
-                .highCardinalityKeyValue("distlock.key", fullKey)
-                .start();
+        DistributedLockObservationContext context = DistributedLockObservationContext.acquisition(name, fullKey, backend);
+        Observation observation = observation(context).start();
         return new Acquisition() {
             @Override
             public void acquired() {
-                observation.lowCardinalityKeyValue("distlock.outcome", "acquired").stop();
+                stop(Outcome.ACQUIRED, null);
             }
 
             @Override
             public void notAcquired() {
-                observation.lowCardinalityKeyValue("distlock.outcome", "not_acquired").stop();
+                stop(Outcome.NOT_ACQUIRED, null);
             }
 
             @Override
             public void failed(Throwable error) {
-                observation.lowCardinalityKeyValue("distlock.outcome", "error").error(error).stop();
+                stop(Outcome.ERROR, error);
+            }
+
+            private void stop(Outcome outcome, @Nullable Throwable error) {
+                context.outcome(outcome);
+                if (error != null) {
+                    observation.error(error);
+                }
+                observation.stop();
             }
         };
     }
 
     @Override
     public Execution startExecution(String name, String fullKey, String backend, long fencingToken) {
-        Observation observation = Observation.createNotStarted(EXECUTION, registry)
-                .contextualName("distlock.execute")
-                .lowCardinalityKeyValues(KeyValues.of("distlock.name", name, "distlock.backend", backend))
-                .highCardinalityKeyValues(KeyValues.of("distlock.key", fullKey, "distlock.fencing-token", Long.toString(fencingToken)))
-                .start();
+        Observation observation = observation(DistributedLockObservationContext.execution(name, fullKey, backend, fencingToken)).start();
         return new Execution() {
             @Override
             public Scope openScope() {
@@ -75,5 +76,9 @@ public final class ObservedLocks implements LockObservations {
                 observation.stop();
             }
         };
+    }
+
+    private Observation observation(DistributedLockObservationContext context) {
+        return Observation.createNotStarted(convention, DefaultDistributedLockObservationConvention.INSTANCE, () -> context, registry);
     }
 }

@@ -83,7 +83,7 @@ final class ReactiveLock {
     Publisher<Object> proceed() throws Throwable {
         Lease lease = (Lease) state.get();
         Object result;
-        try (LockContext.Scope bound = LockContext.bind(lease)) {
+        try (LockContext.Scope bound = call.bind(lease)) {
             result = invocation.proceed();
         }
         return result == null ? Mono.empty() : (Publisher<Object>) result;

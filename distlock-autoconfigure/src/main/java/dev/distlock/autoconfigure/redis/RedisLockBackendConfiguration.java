@@ -1,22 +1,23 @@
 package dev.distlock.autoconfigure.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
@@ -34,7 +35,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * The Redis backend: {@code distlock.redis.mode=single} (default) on the application's
- * {@link RedisConnectionFactory}, {@code redlock} over {@code distlock.redis.nodes}. Chosen by
+ * {@link RedisConnectionFactory}, {@code redlock} over the nodes of the {@link RedlockConnectionDetails}
+ * ({@code distlock.redis.nodes} unless the application declares its own). Chosen by
  * {@code distlock.backend=redis}, or when it is the only backend whose module and connection
  * are present.
  */
@@ -55,13 +57,21 @@ public final class RedisLockBackendConfiguration {
             + "to an SSL bundle whose trust store holds the CA that signed them (spring.ssl.bundle.pem.<name>.truststore."
             + "certificate), with a key store too where the nodes demand client certificates.";
 
+    @Bean
+    @ConditionalOnMissingBean(RedlockConnectionDetails.class)
+    @ConditionalOnProperty(name = "distlock.redis.mode", havingValue = "redlock")
+    PropertiesRedlockConnectionDetails redlockConnectionDetails(RedisLockProperties properties,
+                                                                ObjectProvider<SslBundles> sslBundles) {
+        return new PropertiesRedlockConnectionDetails(properties, sslBundles);
+    }
+
     @Bean(destroyMethod = "close")
     LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory,
-                                 ObjectProvider<SslBundles> sslBundles) {
+                                 ObjectProvider<RedlockConnectionDetails> redlockConnectionDetails) {
         RedisSettings settings = new RedisSettings(properties.getReleaseChannel(),
                 properties.getQueueEntryLifetime(), properties.getOperationTimeout());
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
-            return redlock(properties, settings, sslBundles);
+            return redlock(properties, redlockConnectionDetails.getObject(), settings);
         }
         RedisLockBackend backend = new RedisLockBackend(connectionFactory.getObject(), settings,
                 new ReplicaWait(properties.getWaitForReplicas(), properties.getWaitForReplicasTimeout()));
@@ -83,20 +93,16 @@ public final class RedisLockBackendConfiguration {
         return backend;
     }
 
-    private static LockBackend redlock(RedisLockProperties properties, RedisSettings common,
-                                       ObjectProvider<SslBundles> sslBundles) {
-        RedlockSettings settings = new RedlockSettings(properties.getNodes(), properties.getNodeTimeout(), common);
-        if (properties.getSslBundle() != null) {
-            SslBundles bundles = sslBundles.getIfAvailable();
-            if (bundles == null) {
-                throw new LockBackendNotAvailableException("distlock.redis.ssl-bundle is '" + properties.getSslBundle()
-                        + "' but there are no SSL bundles.", "Define the bundle under spring.ssl.bundle.* "
-                        + "(Spring Boot's SslAutoConfiguration), or remove distlock.redis.ssl-bundle.");
-            }
-            settings = settings.withSsl(RedlockSslOptions.from(bundles.getBundle(properties.getSslBundle())));
+    private static LockBackend redlock(RedisLockProperties properties, RedlockConnectionDetails connection,
+                                       RedisSettings common) {
+        List<String> nodes = connection.getNodes();
+        RedlockSettings settings = new RedlockSettings(nodes, properties.getNodeTimeout(), common);
+        SslBundle bundle = connection.getSslBundle();
+        if (bundle != null) {
+            settings = settings.withSsl(RedlockSslOptions.from(bundle));
         }
         RedlockLockBackend backend = new RedlockLockBackend(settings);
-        if (properties.getNodes().stream().anyMatch(node -> node.trim().startsWith("rediss:"))) {
+        if (nodes.stream().anyMatch(node -> node.trim().startsWith("rediss:"))) {
             try {
                 backend.connectionFailures(EVICTION_POLICY_READ_TIMEOUT).forEach((node, failure) ->
                         TlsStartUpCheck.refuseTlsFailure("the Redlock node " + node, failure, REDLOCK_TLS_ACTION));
@@ -134,26 +140,29 @@ public final class RedisLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.REDIS));
             }
-            Binder binder = Binder.get(beanFactory.getBean(Environment.class));
-            RedisLockProperties.Mode mode = binder.bind("distlock.redis.mode", RedisLockProperties.Mode.class)
-                    .orElse(RedisLockProperties.Mode.SINGLE);
-            if (mode == RedisLockProperties.Mode.REDLOCK) {
-                boolean nodesListed = binder.bind("distlock.redis.nodes", String[].class)
-                        .map(nodes -> nodes.length > 0).orElse(false);
-                return nodesListed ? Optional.empty()
+            RedisLockProperties properties = context.bindOrCreate(RedisLockProperties.PREFIX, RedisLockProperties.class);
+            if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
+                return !properties.getNodes().isEmpty() || context.hasBean(RedlockConnectionDetails.class) ? Optional.empty()
                         : Optional.of(new Missing("distlock.redis.nodes", "list the Redlock nodes in distlock.redis.nodes "
                                 + "(redis://host:port, an odd number of independent nodes), or set distlock.redis.mode=single"));
             }
-            if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, classLoader) || beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(CONNECTION_FACTORY_CLASS, classLoader),
-                    true, false).length == 0) {
+            if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, context.classLoader()) || !DataRedis.hasConnectionFactory(context)) {
                 return Optional.of(new Missing("a RedisConnectionFactory bean", "add spring-boot-starter-data-redis "
                         + "(it defines a RedisConnectionFactory bean from spring.data.redis.*) or define a RedisConnectionFactory bean"));
             }
             return Optional.empty();
+        }
+    }
+
+    /** Touches spring-data-redis's types only once it is known to be present. */
+    private static final class DataRedis {
+
+        static boolean hasConnectionFactory(CandidateContext context) {
+            return context.hasBean(RedisConnectionFactory.class);
         }
     }
 }

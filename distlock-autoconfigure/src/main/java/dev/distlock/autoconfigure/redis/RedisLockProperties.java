@@ -9,8 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import dev.distlock.redis.EvictionPolicyCheck;
 
 /** The {@code distlock.redis.*} properties of the Redis lock backend. */
-@ConfigurationProperties("distlock.redis")
+@ConfigurationProperties(RedisLockProperties.PREFIX)
 public class RedisLockProperties {
+
+    static final String PREFIX = "distlock.redis";
 
     /** SINGLE uses the application's RedisConnectionFactory; REDLOCK uses the independent nodes in distlock.redis.nodes. */
     private Mode mode = Mode.SINGLE;

@@ -5,19 +5,16 @@ import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
+import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.spi.LockBackend;
@@ -25,7 +22,9 @@ import dev.distlock.zookeeper.ZooKeeperLockBackend;
 
 /**
  * The ZooKeeper backend: on the application's own {@link CuratorFramework} bean if it has one (used
- * as it is and never closed by us), else on a client of its own built from {@code distlock.zookeeper.*}.
+ * as it is and never closed by us), else on a client of its own built from {@code distlock.zookeeper.*},
+ * connected as the {@link ZooKeeperLockConnectionDetails} say (the connect string unless the
+ * application declares its own).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ZooKeeperLockBackend.class, CuratorFramework.class})
@@ -36,17 +35,23 @@ public final class ZooKeeperLockBackendConfiguration {
 
     static final String CONNECT_STRING = "distlock.zookeeper.connect-string";
 
+    @Bean
+    @ConditionalOnMissingBean(ZooKeeperLockConnectionDetails.class)
+    ZooKeeperLockConnectionDetails zooKeeperLockConnectionDetails(ZooKeeperLockProperties properties) {
+        return properties::getConnectString;
+    }
+
     @Bean(destroyMethod = "close")
-    ZooKeeperLockBackend zooKeeperLockBackend(ZooKeeperLockProperties properties,
+    ZooKeeperLockBackend zooKeeperLockBackend(ZooKeeperLockProperties properties, ZooKeeperLockConnectionDetails connectionDetails,
                                               ObjectProvider<CuratorFramework> curatorFramework) {
         CuratorFramework applicationClient = curatorFramework.getIfUnique();
         if (applicationClient != null) {
             return new ZooKeeperLockBackend(applicationClient, properties.getBasePath());
         }
-        return ZooKeeperLockBackend.create(properties.toSettings());
+        return ZooKeeperLockBackend.create(properties.toSettings(connectionDetails.getConnectString()));
     }
 
-    /** Present with the distlock-zookeeper module and either a connect string or a CuratorFramework bean. */
+    /** Present with the distlock-zookeeper module and a connect string, a CuratorFramework bean or a ZooKeeperLockConnectionDetails bean. */
     public static final class Candidate implements LockBackendCandidate {
 
         // By name: the module is optional, and this class is loaded whether it is there or not.
@@ -69,34 +74,32 @@ public final class ZooKeeperLockBackendConfiguration {
         }
 
         @Override
-        public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
-            if (!modulePresent(classLoader)) {
+        public Optional<Missing> missing(CandidateContext context) {
+            if (!modulePresent(context.classLoader())) {
                 return Optional.of(Missing.module(LockBackendType.ZOOKEEPER));
             }
-            if (!ClassUtils.isPresent(CURATOR_CLASS, classLoader)) {
+            if (!ClassUtils.isPresent(CURATOR_CLASS, context.classLoader())) {
                 return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",
                         "add the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency (do not exclude it)"));
             }
-            if (Connection.hasCuratorBean(beanFactory) || hasConnectString(beanFactory)) {
+            if (Connection.hasCuratorBean(context) || context.hasBean(ZooKeeperLockConnectionDetails.class) || hasConnectString(context)) {
                 return Optional.empty();
             }
             return Optional.of(new Missing(CONNECT_STRING + " (or a CuratorFramework bean)", "set " + CONNECT_STRING
                     + " (e.g. zk1:2181,zk2:2181,zk3:2181) or define a CuratorFramework bean"));
         }
 
-        private static boolean hasConnectString(ConfigurableListableBeanFactory beanFactory) {
-            Object environment = beanFactory.containsSingleton(ConfigurableApplicationContext.ENVIRONMENT_BEAN_NAME)
-                    ? beanFactory.getSingleton(ConfigurableApplicationContext.ENVIRONMENT_BEAN_NAME) : null;
-            return environment instanceof Environment env
-                    && Binder.get(env).bind(CONNECT_STRING, String.class).map(String::isBlank).map(blank -> !blank).orElse(false);
+        private static boolean hasConnectString(CandidateContext context) {
+            String connectString = context.bindOrCreate(ZooKeeperLockProperties.PREFIX, ZooKeeperLockProperties.class).getConnectString();
+            return connectString != null && !connectString.isBlank();
         }
     }
 
     /** Touches Curator's types only once the module (and so Curator) is known to be present. */
     private static final class Connection {
 
-        static boolean hasCuratorBean(ConfigurableListableBeanFactory beanFactory) {
-            return beanFactory.getBeanNamesForType(CuratorFramework.class, true, false).length > 0;
+        static boolean hasCuratorBean(CandidateContext context) {
+            return context.hasBean(CuratorFramework.class);
         }
     }
 }

@@ -10,8 +10,10 @@ import dev.distlock.zookeeper.ZooKeeperSettings;
  * The {@code distlock.zookeeper.*} properties. When the application defines its own
  * {@code CuratorFramework} bean, only {@code base-path} applies: the client is used as it is.
  */
-@ConfigurationProperties("distlock.zookeeper")
+@ConfigurationProperties(ZooKeeperLockProperties.PREFIX)
 public class ZooKeeperLockProperties {
+
+    static final String PREFIX = "distlock.zookeeper";
 
     /** ZooKeeper servers as host:port[,host:port...], optionally followed by a chroot path. */
     private String connectString;
@@ -35,6 +37,11 @@ public class ZooKeeperLockProperties {
 
     /** Builds the settings of a backend that owns its Curator client. */
     public ZooKeeperSettings toSettings() {
+        return toSettings(connectString);
+    }
+
+    /** Builds the settings of a backend that owns its Curator client, connected to {@code connectString}. */
+    ZooKeeperSettings toSettings(String connectString) {
         return ZooKeeperSettings.builder(connectString)
                 .sessionTimeout(sessionTimeout)
                 .connectionTimeout(connectionTimeout)

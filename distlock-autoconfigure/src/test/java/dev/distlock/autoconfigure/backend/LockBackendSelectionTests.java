@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.env.Environment;
+import org.springframework.boot.context.properties.bind.Binder;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate.Missing;
@@ -32,8 +32,8 @@ class LockBackendSelectionTests {
     private static final LockBackendCandidate JDBC_WITHOUT_DATA_SOURCE = candidate(LockBackendType.JDBC, true,
             new Missing("a DataSource bean", "define a DataSource bean"));
 
-    private final ClassLoader classLoader = getClass().getClassLoader();
     private final ConfigurableListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+    private final CandidateContext context = new CandidateContext(getClass().getClassLoader(), beanFactory, new Binder());
 
     @Test
     void theSinglePresentBackendIsChosenWhenNoneIsNamed() {
@@ -83,13 +83,12 @@ class LockBackendSelectionTests {
             }
 
             @Override
-            public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            public Optional<Missing> missing(CandidateContext context) {
                 return Optional.empty();
             }
 
             @Override
-            public Optional<Missing> missingConnection(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory,
-                                                       Environment environment) {
+            public Optional<Missing> missingConnection(CandidateContext context) {
                 return Optional.of(new Missing("an endpoint", "set an endpoint"));
             }
         };
@@ -145,7 +144,7 @@ class LockBackendSelectionTests {
     }
 
     private LockBackendSelection select(LockBackendType requested, LockBackendCandidate... candidates) {
-        return LockBackendSelection.select(requested, List.of(candidates), classLoader, beanFactory);
+        return LockBackendSelection.select(requested, List.of(candidates), context);
     }
 
     private static LockBackendCandidate candidate(LockBackendType type, boolean modulePresent, Missing missing) {
@@ -166,7 +165,7 @@ class LockBackendSelectionTests {
             }
 
             @Override
-            public Optional<Missing> missing(ClassLoader classLoader, ConfigurableListableBeanFactory beanFactory) {
+            public Optional<Missing> missing(CandidateContext context) {
                 return Optional.ofNullable(missing);
             }
         };

@@ -13,12 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.etcd.jetcd.Client;
 
 import org.junit.jupiter.api.Test;
+
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -49,6 +53,8 @@ class EtcdLockBackendConfigurationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DistributedLockAutoConfiguration.class));
 
+    private static final ObjectProvider<SslBundles> NO_SSL_BUNDLES = new DefaultListableBeanFactory().getBeanProvider(SslBundles.class);
+
     @Test
     void propertiesHaveTheDefaultsOfEtcdSettings() {
         EtcdLockProperties properties = new EtcdLockProperties();
@@ -56,7 +62,7 @@ class EtcdLockBackendConfigurationTests {
         assertThat(properties.getConnectTimeout()).isEqualTo(EtcdSettings.DEFAULT_CONNECT_TIMEOUT);
         assertThat(properties.getRequestTimeout()).isEqualTo(EtcdSettings.DEFAULT_REQUEST_TIMEOUT);
         assertThat(properties.getKeyPrefix()).isEqualTo(EtcdSettings.DEFAULT_KEY_PREFIX);
-        assertThat(properties.toSettings()).isEqualTo(EtcdSettings.of("http://127.0.0.1:2379"));
+        assertThat(properties.toSettings(new PropertiesEtcdLockConnectionDetails(properties, NO_SSL_BUNDLES))).isEqualTo(EtcdSettings.of("http://127.0.0.1:2379"));
     }
 
     @Test
@@ -74,7 +80,7 @@ class EtcdLockBackendConfigurationTests {
         EtcdLockProperties properties = new Binder(new MapConfigurationPropertySource(source))
                 .bind("distlock.etcd", EtcdLockProperties.class).get();
 
-        EtcdSettings settings = properties.toSettings();
+        EtcdSettings settings = properties.toSettings(new PropertiesEtcdLockConnectionDetails(properties, NO_SSL_BUNDLES));
         assertThat(settings.endpoints()).extracting(Object::toString)
                 .containsExactly("https://etcd-1:2379", "https://etcd-2:2379");
         assertThat(settings.user()).isEqualTo("locks");

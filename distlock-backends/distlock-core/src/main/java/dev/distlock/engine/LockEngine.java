@@ -111,6 +111,11 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         return namespace + ":" + key;
     }
 
+    /** {@code <namespace>:<name>:<key>}, the full key of an annotated method's lock, built in one step. */
+    public String fullKey(String name, String key) {
+        return namespace + ":" + name + ":" + key;
+    }
+
     public String namespace() {
         return namespace;
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +24,12 @@ public final class EtcdClients {
     }
 
     public static Client create(EtcdSettings settings) {
-        return builder(settings).build();
+        return create(settings, builder -> { });
+    }
+
+    /** A client from {@code settings}, then {@code customizer} (e.g. TLS from managers rather than PEM files). */
+    public static Client create(EtcdSettings settings, Consumer<ClientBuilder> customizer) {
+        return builder(settings, customizer).build();
     }
 
     /**
@@ -33,7 +39,12 @@ public final class EtcdClients {
      * refused, comes back instead of a timeout.
      */
     public static Optional<Throwable> connectionFailure(EtcdSettings settings, Duration wait) {
-        try (Client probe = builder(settings).waitForReady(false).retryMaxAttempts(0).build()) {
+        return connectionFailure(settings, builder -> { }, wait);
+    }
+
+    /** Like {@link #connectionFailure(EtcdSettings, Duration)} for a client that {@code customizer} completes. */
+    public static Optional<Throwable> connectionFailure(EtcdSettings settings, Consumer<ClientBuilder> customizer, Duration wait) {
+        try (Client probe = builder(settings, customizer).waitForReady(false).retryMaxAttempts(0).build()) {
             probe.getKVClient().get(ByteSequence.from(settings.keyPrefix(), StandardCharsets.UTF_8),
                     GetOption.builder().withCountOnly(true).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
@@ -47,7 +58,7 @@ public final class EtcdClients {
         }
     }
 
-    private static ClientBuilder builder(EtcdSettings settings) {
+    private static ClientBuilder builder(EtcdSettings settings, Consumer<ClientBuilder> customizer) {
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(URI[]::new))
                 .connectTimeout(settings.connectTimeout());
@@ -70,6 +81,7 @@ public final class EtcdClients {
                         + e.getMessage(), e);
             }
         }
+        customizer.accept(builder);
         return builder;
     }
 }

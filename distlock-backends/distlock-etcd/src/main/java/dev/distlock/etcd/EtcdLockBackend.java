@@ -11,9 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 
@@ -73,7 +75,12 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     /** A backend with its own jetcd client, closed with it. */
     public EtcdLockBackend(EtcdSettings settings) {
-        this(EtcdClients.create(settings), true, settings.keyPrefix(), settings.requestTimeout(),
+        this(settings, builder -> { });
+    }
+
+    /** A backend with its own jetcd client, built from {@code settings} and then {@code clientCustomizer}, closed with it. */
+    public EtcdLockBackend(EtcdSettings settings, Consumer<ClientBuilder> clientCustomizer) {
+        this(EtcdClients.create(settings, clientCustomizer), true, settings.keyPrefix(), settings.requestTimeout(),
                 settings.endpoints().stream().map(Object::toString).toList());
     }
 

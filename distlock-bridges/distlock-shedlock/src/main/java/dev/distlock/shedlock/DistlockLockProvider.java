@@ -1,11 +1,14 @@
 package dev.distlock.shedlock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import net.javacrumbs.shedlock.core.ExtensibleLockProvider;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
@@ -27,9 +30,12 @@ import dev.distlock.LockOptions;
  *
  * <p>Between {@code lock} and {@code unlock} on the same thread (as ShedLock's executor calls them,
  * around the method), {@link LockContext#currentLease()} gives the lease and its fencing token.
- * {@link SimpleLock#extend} is not supported (distlock's engine has no public extension yet).
+ * {@link SimpleLock#extend} (and so ShedLock's {@code LockExtender} and {@code KeepAliveLockProvider})
+ * renews the lease to the new {@code lockAtMostFor}; the first {@code lockAtLeastFor} is kept, and an
+ * extension whose own {@code lockAtLeastFor} would end later is refused with an
+ * {@link UnsupportedOperationException}, since the engine fixes {@code holdAtLeast} at the grant.
  */
-public final class DistlockLockProvider implements LockProvider {
+public final class DistlockLockProvider implements ExtensibleLockProvider {
 
     private final DistributedLocks locks;
     /** The leases this provider handed out and that were not unlocked yet, by lock name. */
@@ -55,7 +61,7 @@ public final class DistlockLockProvider implements LockProvider {
         if (lease.isEmpty()) {
             return Optional.empty();
         }
-        HeldShedLock lock = new HeldShedLock(name, lease.get());
+        HeldShedLock lock = new HeldShedLock(name, lease.get(), configuration.getLockAtLeastFor());
         held.put(name, lock);
         return Optional.of(lock);
     }
@@ -68,29 +74,84 @@ public final class DistlockLockProvider implements LockProvider {
                 .withAutoRenew(false);
     }
 
-    /** One granted ShedLock lock: its distlock lease, current on the locking thread until unlocked. */
+    /**
+     * One granted ShedLock lock: its distlock lease, current on the locking thread until unlocked.
+     * An extension hands the lease on to a new instance and leaves this one without effect.
+     */
     private final class HeldShedLock implements SimpleLock {
 
         private final String name;
         private final Lease lease;
-        private final Thread lockingThread = Thread.currentThread();
+        private final Thread lockingThread;
         private final LockContext.Scope scope;
+        private final Duration lockAtLeastFor;
+        /** Where the lease's holdAtLeast ends, on this process's monotonic clock. */
+        private final long holdUntilNanos;
+        private volatile boolean unlocked;
+        /** Set once an extension handed the lease on to another instance. */
+        private final AtomicBoolean replaced = new AtomicBoolean();
 
-        private HeldShedLock(String name, Lease lease) {
+        private HeldShedLock(String name, Lease lease, Duration lockAtLeastFor) {
             this.name = name;
             this.lease = lease;
+            this.lockingThread = Thread.currentThread();
             this.scope = LockContext.bind(lease);
+            this.lockAtLeastFor = lockAtLeastFor;
+            this.holdUntilNanos = System.nanoTime() + lockAtLeastFor.toNanos();
         }
 
-        /** Idempotent: the lease closes once, and only this lock's own entry is removed. */
+        private HeldShedLock(HeldShedLock extended) {
+            this.name = extended.name;
+            this.lease = extended.lease;
+            this.lockingThread = extended.lockingThread;
+            this.scope = extended.scope;
+            this.lockAtLeastFor = extended.lockAtLeastFor;
+            this.holdUntilNanos = extended.holdUntilNanos;
+        }
+
+        /** Idempotent: the lease closes once, and only this lock's own entry is removed; a replaced lock unlocks nothing. */
         @Override
         public void unlock() {
+            if (replaced.get()) {
+                return;
+            }
+            unlocked = true;
             held.remove(name, this);
             // The context is the locking thread's own: another thread must not touch it.
             if (Thread.currentThread() == lockingThread) {
                 scope.close();
             }
             lease.close();
+        }
+
+        /**
+         * Renews the lease to {@code lockAtMostFor} from now (longer or shorter) and returns the lock
+         * that holds it from then on. The lease keeps the {@code lockAtLeastFor} it was locked with:
+         * an extension's own {@code lockAtLeastFor} must end within it.
+         *
+         * @return empty when the lock is no longer held (its lockAtMostFor passed, or the store refused)
+         */
+        @Override
+        public Optional<SimpleLock> extend(Duration lockAtMostFor, Duration lockAtLeastFor) {
+            if (unlocked || replaced.get()) {
+                throw new IllegalStateException("ShedLock lock '" + name + "' was unlocked or extended already; "
+                        + "extend the lock that the last extend returned");
+            }
+            new LockConfiguration(Instant.now(), name, lockAtMostFor, lockAtLeastFor); // ShedLock's own checks of the two
+            if (!lockAtLeastFor.isZero() && System.nanoTime() + lockAtLeastFor.toNanos() - holdUntilNanos > 0) {
+                throw new UnsupportedOperationException("ShedLock lock '" + name + "' cannot be extended with lockAtLeastFor "
+                        + lockAtLeastFor + ": it would end after the lockAtLeastFor it was locked with (" + this.lockAtLeastFor
+                        + " from the lock), which distlock's provider keeps; extend with lockAtLeastFor 0 or one that ends within it");
+            }
+            if (!lease.isValid() || !lease.extend(lockAtMostFor)) {
+                return Optional.empty();
+            }
+            HeldShedLock next = new HeldShedLock(this);
+            if (unlocked || !replaced.compareAndSet(false, true)) {
+                return Optional.empty(); // unlocked or extended by another thread meanwhile
+            }
+            held.replace(name, this, next);
+            return Optional.of(next);
         }
 
         @Override

@@ -14,7 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockExtender;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,8 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.LockBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -144,6 +149,82 @@ abstract class DistlockLockProviderContract {
     }
 
     @Test
+    void extendKeepsTheLockPastItsFirstLockAtMostForAndTheReturnedLockUnlocksIt() {
+        SimpleLock first = lock(provider, atMost(Duration.ofMillis(300))).orElseThrow();
+        long before = System.nanoTime();
+
+        SimpleLock extended = extend(first, Duration.ofSeconds(10), Duration.ZERO).orElseThrow();
+
+        await().atMost(BOUND).until(() -> System.nanoTime() - before > Duration.ofMillis(600).toNanos());
+        assertThat(lock(otherInstance, atMost(Duration.ofSeconds(10)))).as("held past the first lockAtMostFor").isEmpty();
+        first.unlock();
+        assertThat(lock(otherInstance, atMost(Duration.ofSeconds(10)))).as("the replaced lock unlocks nothing").isEmpty();
+
+        extended.unlock();
+        assertThat(lock(otherInstance, atMost(Duration.ofSeconds(10)))).isPresent();
+    }
+
+    @Test
+    void extendCanShortenTheLock() {
+        SimpleLock first = lock(provider, atMost(Duration.ofSeconds(30))).orElseThrow();
+
+        assertThat(extend(first, Duration.ofMillis(50), Duration.ZERO)).isPresent();
+
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(10))
+                .until(() -> lock(otherInstance, atMost(Duration.ofSeconds(10))), Optional::isPresent);
+    }
+
+    @Test
+    void aLockWhoseLockAtMostForPassedCannotBeExtended() {
+        SimpleLock first = lock(provider, atMost(Duration.ofMillis(50))).orElseThrow();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(10))
+                .until(() -> lock(otherInstance, atMost(Duration.ofSeconds(10))), Optional::isPresent);
+
+        assertThat(extend(first, Duration.ofSeconds(10), Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void anUnlockedOrReplacedLockCannotBeExtendedAgain() {
+        SimpleLock first = lock(provider, atMost(Duration.ofSeconds(10))).orElseThrow();
+        SimpleLock extended = extend(first, Duration.ofSeconds(10), Duration.ZERO).orElseThrow();
+        extended.unlock();
+
+        assertThatIllegalStateException().isThrownBy(() -> first.extend(Duration.ofSeconds(10), Duration.ZERO))
+                .withMessageContaining(name);
+        assertThatIllegalStateException().isThrownBy(() -> extended.extend(Duration.ofSeconds(10), Duration.ZERO))
+                .withMessageContaining(name);
+    }
+
+    @Test
+    void aLockAtLeastForWithinTheFirstIsKeptAndOneEndingLaterIsRefusedNamingBoth() {
+        SimpleLock first = lock(provider, configuration(Duration.ofSeconds(20), Duration.ofSeconds(10))).orElseThrow();
+
+        SimpleLock extended = extend(first, Duration.ofSeconds(20), Duration.ofSeconds(1)).orElseThrow();
+
+        assertThatThrownBy(() -> extended.extend(Duration.ofSeconds(60), Duration.ofSeconds(30)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("lockAtLeastFor").hasMessageContaining("PT30S").hasMessageContaining(name);
+        extended.unlock();
+        assertThat(lock(otherInstance, atMost(Duration.ofSeconds(10)))).as("the first lockAtLeastFor still holds").isEmpty();
+    }
+
+    @Test
+    void lockExtenderExtendsTheLockOfTheTaskRunning() throws Throwable {
+        DefaultLockingTaskExecutor executor = new DefaultLockingTaskExecutor(provider);
+        AtomicInteger otherGrants = new AtomicInteger();
+
+        executor.executeWithLock((LockingTaskExecutor.Task) () -> {
+            long before = System.nanoTime();
+            LockExtender.extendActiveLock(Duration.ofSeconds(10), Duration.ZERO);
+            await().atMost(BOUND).until(() -> System.nanoTime() - before > Duration.ofMillis(600).toNanos());
+            lock(otherInstance, atMost(Duration.ofSeconds(10))).ifPresent(lock -> otherGrants.incrementAndGet());
+        }, atMost(Duration.ofMillis(300)));
+
+        assertThat(otherGrants).as("no other instance got the lock while the extended task ran").hasValue(0);
+        assertThat(lock(otherInstance, atMost(Duration.ofSeconds(10)))).as("released when the task ended").isPresent();
+    }
+
+    @Test
     void lockingThreadSeesTheLeaseWithItsFencingTokenUntilUnlock() {
         SimpleLock first = lock(provider, atMost(Duration.ofSeconds(10))).orElseThrow();
         Lease firstLease = LockContext.currentLease().orElseThrow();
@@ -197,6 +278,12 @@ abstract class DistlockLockProviderContract {
         Optional<SimpleLock> lock = on.lock(configuration);
         lock.ifPresent(taken::add);
         return lock;
+    }
+
+    private Optional<SimpleLock> extend(SimpleLock lock, Duration lockAtMostFor, Duration lockAtLeastFor) {
+        Optional<SimpleLock> extended = lock.extend(lockAtMostFor, lockAtLeastFor);
+        extended.ifPresent(taken::add);
+        return extended;
     }
 
     private LockConfiguration atMost(Duration lockAtMostFor) {
