@@ -14,6 +14,7 @@ import dev.distlock.DistributedLocks;
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEventListener;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * For an application's tests: {@link #locksDuring} tells which locks a call took, and
@@ -58,7 +59,7 @@ public final class LockTester implements LockEventListener {
     public HeldElsewhere holdElsewhere(String key) {
         CompletableFuture<Lease> held = new CompletableFuture<>();
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
+        Thread holder = DaemonThreads.named("distlock-test-holder").newThread(() -> {
             try (Lease lease = locks.get().acquire(key, LockOptions.of(HOLD_LEASE, Duration.ofSeconds(HOLD_TIMEOUT_SECONDS))
                     .withName("LockTester.holdElsewhere"))) {
                 held.complete(lease);
@@ -66,8 +67,7 @@ public final class LockTester implements LockEventListener {
             } catch (Throwable e) {
                 held.completeExceptionally(e);
             }
-        }, "distlock-test-holder");
-        holder.setDaemon(true);
+        });
         holder.start();
         Lease lease = await(held, "holding lock '" + key + "'");
         return new HeldElsewhere(lease, release, holder);

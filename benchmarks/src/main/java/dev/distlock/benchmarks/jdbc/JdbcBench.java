@@ -27,7 +27,7 @@ import dev.distlock.benchmarks.support.DistlockAnnotationClient;
 import dev.distlock.benchmarks.support.DistlockApiClient;
 import dev.distlock.benchmarks.support.LockClient;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 
 /**
  * A fresh database on the machine's PostgreSQL or MariaDB (or, in another JVM, the one a bench created: {@link #attach}) and the JDBC clients compared on it. Every
@@ -96,7 +96,7 @@ public final class JdbcBench implements BackendBench {
 
     /** distlock's backend on a pool of its own; the table is created on first use, as initialize-schema does. */
     private JdbcLockBackend backend(String table) {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(pool()).tableName(table).initializeSchema(true).build());
+        return JdbcLockBackend.create(JdbcSettings.builder(pool()).tableName(table).initializeSchema(true).build());
     }
 
     static void execute(DataSource dataSource, String ddl) throws SQLException {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * For clients that wait: the hand-off latency. Before each measured call this thread holds the key
@@ -35,11 +36,7 @@ public abstract class HandoffWorkload extends ClientState {
     private static final long WAITER_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long STUCK_SECONDS = 30;
 
-    private final ExecutorService waiterThread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "bench-waiter");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService waiterThread = Executors.newSingleThreadExecutor(DaemonThreads.named("bench-waiter"));
     private LockClient.Held held;
     private CountDownLatch waiterHolds;
     private CountDownLatch waiterDone;

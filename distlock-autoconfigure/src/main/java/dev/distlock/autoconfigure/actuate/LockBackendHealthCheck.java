@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import dev.distlock.autoconfigure.inmemory.InMemoryLockSelection;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * The {@code distlock} health check, free of Spring Boot's health types, which differ between
@@ -32,11 +34,8 @@ import dev.distlock.spi.LockBackend;
  */
 public final class LockBackendHealthCheck {
 
-    private static final Executor CHECK_THREADS = runnable -> {
-        Thread thread = new Thread(runnable, "distlock-health-check");
-        thread.setDaemon(true);
-        thread.start();
-    };
+    private static final Executor CHECK_THREADS =
+            runnable -> DaemonThreads.named("distlock-health-check").newThread(runnable).start();
 
     private final LockBackend backend;
     private final Duration timeout;
@@ -128,7 +127,7 @@ public final class LockBackendHealthCheck {
     public record Report(boolean up, Map<String, Object> details) {
 
         public Report {
-            details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+            details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         }
     }
 }

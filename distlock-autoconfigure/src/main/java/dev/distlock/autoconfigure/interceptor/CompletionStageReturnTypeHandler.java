@@ -59,7 +59,7 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
             return result;
         }
         // The same thread calling again must wait for this lock rather than re-enter it.
-        LockedCall.detach(lease);
+        call.detach(lease);
         ReleasedFuture<Object> released = new ReleasedFuture<>(future);
         future.whenComplete((value, failure) -> {
             try {

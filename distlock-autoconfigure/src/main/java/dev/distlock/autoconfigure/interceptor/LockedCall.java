@@ -11,7 +11,6 @@ import dev.distlock.LockContext;
 import dev.distlock.LockNotAcquiredException;
 import dev.distlock.LockOptions;
 import dev.distlock.OnLocked;
-import dev.distlock.engine.EngineLease;
 import dev.distlock.engine.LockEngine;
 
 /**
@@ -71,14 +70,13 @@ public final class LockedCall {
      */
     public Optional<Lease> tryAcquireDetached() {
         Optional<Lease> lease = tryAcquire();
-        lease.ifPresent(LockedCall::detach);
+        lease.ifPresent(this::detach);
         return lease;
     }
 
-    static void detach(Lease lease) {
-        if (lease instanceof EngineLease engineLease) {
-            engineLease.detachFromThread();
-        }
+    /** The thread that acquired {@code lease} stops being its holder: async work holds it now. */
+    void detach(Lease lease) {
+        engine.detachFromThread(lease);
     }
 
     /** Throws {@link LockNotAcquiredException} for {@code onLocked = FAIL}; returns for SKIP. */

@@ -21,7 +21,7 @@ import dev.distlock.autoconfigure.backend.CandidateContext;
 import dev.distlock.autoconfigure.backend.LockBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -49,7 +49,7 @@ public final class JdbcLockBackendConfiguration {
     JdbcLockBackend jdbcLockBackend(@DistributedLockDataSource ObjectProvider<DataSource> lockDataSource,
                                     ObjectProvider<DataSource> dataSource, JdbcLockProperties properties) {
         DataSource target = LockDataSources.withoutTransactionProxy(lockDataSource.getIfAvailable(dataSource::getObject));
-        return JdbcLockBackend.create(JdbcLockSettings.builder(target)
+        return JdbcLockBackend.create(JdbcSettings.builder(target)
                 .tableName(properties.getTableName())
                 .initializeSchema(initializeSchema(properties.getInitializeSchema(), target))
                 .statementTimeout(properties.getStatementTimeout())

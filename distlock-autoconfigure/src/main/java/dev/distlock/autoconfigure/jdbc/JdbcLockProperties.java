@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code distlock.jdbc.*} properties of the JDBC backend, which locks in a table of the
  * application's DataSource. Defaults are literals so that the configuration processor puts them in
- * the IDE metadata; a test checks them against {@code JdbcLockSettings}.
+ * the IDE metadata; a test checks them against {@code JdbcSettings}.
  */
 @ConfigurationProperties("distlock.jdbc")
 public class JdbcLockProperties {

@@ -25,7 +25,7 @@ import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
 import dev.distlock.redis.RedisEvictionPolicy;
 import dev.distlock.redis.RedisEvictionPolicyException;
 import dev.distlock.redis.RedisLockBackend;
-import dev.distlock.redis.RedisLockSettings;
+import dev.distlock.redis.RedisSettings;
 import dev.distlock.redis.RedlockLockBackend;
 import dev.distlock.redis.RedlockSettings;
 import dev.distlock.redis.ReplicaWait;
@@ -68,7 +68,7 @@ public final class RedisLockBackendConfiguration {
     @Bean(destroyMethod = "close")
     LockBackend redisLockBackend(RedisLockProperties properties, ObjectProvider<RedisConnectionFactory> connectionFactory,
                                  ObjectProvider<RedlockConnectionDetails> redlockConnectionDetails) {
-        RedisLockSettings settings = new RedisLockSettings(properties.getReleaseChannel(),
+        RedisSettings settings = new RedisSettings(properties.getReleaseChannel(),
                 properties.getQueueEntryLifetime(), properties.getOperationTimeout());
         if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
             return redlock(properties, redlockConnectionDetails.getObject(), settings);
@@ -94,7 +94,7 @@ public final class RedisLockBackendConfiguration {
     }
 
     private static LockBackend redlock(RedisLockProperties properties, RedlockConnectionDetails connection,
-                                       RedisLockSettings common) {
+                                       RedisSettings common) {
         List<String> nodes = connection.getNodes();
         RedlockSettings settings = new RedlockSettings(nodes, properties.getNodeTimeout(), common);
         SslBundle bundle = connection.getSslBundle();

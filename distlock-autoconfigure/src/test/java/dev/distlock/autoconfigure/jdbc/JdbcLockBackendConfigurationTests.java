@@ -28,7 +28,7 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.spi.LockBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,13 +59,13 @@ class JdbcLockBackendConfigurationTests {
     void propertiesHaveTheDocumentedDefaults() {
         runner.run(context -> {
             JdbcLockProperties properties = context.getBean(JdbcLockProperties.class);
-            assertThat(properties.getTableName()).isEqualTo("distlock_locks").isEqualTo(JdbcLockSettings.DEFAULT_TABLE_NAME);
+            assertThat(properties.getTableName()).isEqualTo("distlock_locks").isEqualTo(JdbcSettings.DEFAULT_TABLE_NAME);
             assertThat(properties.getInitializeSchema()).isEqualTo(JdbcLockProperties.InitializeSchema.EMBEDDED);
             assertThat(properties.getStatementTimeout()).isEqualTo(Duration.ofSeconds(5))
-                    .isEqualTo(JdbcLockSettings.DEFAULT_STATEMENT_TIMEOUT);
+                    .isEqualTo(JdbcSettings.DEFAULT_STATEMENT_TIMEOUT);
             assertThat(properties.isReleaseNotifications()).isTrue();
             assertThat(properties.getPurgeExpiredAfter()).isEqualTo(Duration.ofHours(1))
-                    .isEqualTo(JdbcLockSettings.DEFAULT_PURGE_EXPIRED_AFTER);
+                    .isEqualTo(JdbcSettings.DEFAULT_PURGE_EXPIRED_AFTER);
         });
     }
 

@@ -11,7 +11,7 @@ import dev.distlock.Lease;
  * One acquisition's handle on a {@link HeldLock}. Re-entrant acquisitions get handles of their own
  * on the same grant; each handle closes once, and the grant is released with the last one.
  */
-public final class EngineLease implements Lease {
+final class EngineLease implements Lease {
 
     private final HeldLock lock;
     private final LockEngine engine;
@@ -62,10 +62,14 @@ public final class EngineLease implements Lease {
      * future: the thread stops being a holder when its last synchronous hold ends, so that calling
      * again it waits for this lock instead of re-entering it. Idempotent.
      */
-    public void detachFromThread() {
+    void detachFromThread() {
         if (!closed.get() && detached.compareAndSet(false, true)) {
             lock.detach();
         }
+    }
+
+    boolean grantedBy(LockEngine candidate) {
+        return engine == candidate;
     }
 
     @Override

@@ -72,6 +72,18 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         return tryAcquireFullKey(fullKey(key), options);
     }
 
+    /**
+     * Hands {@code lease}, granted by this engine, from the acquiring thread to async work, for a
+     * call that returned an unfinished future: the thread stops being a holder when its last
+     * synchronous hold ends, so that calling again it waits for this lock instead of re-entering it.
+     * Idempotent; a lease of another engine is left as it is.
+     */
+    public void detachFromThread(Lease lease) {
+        if (lease instanceof EngineLease engineLease && engineLease.grantedBy(this)) {
+            engineLease.detachFromThread();
+        }
+    }
+
     /** Like {@link #tryAcquire(String, LockOptions)} for a key that already carries the namespace. */
     public Optional<Lease> tryAcquireFullKey(String fullKey, LockOptions options) {
         Objects.requireNonNull(options, "options");

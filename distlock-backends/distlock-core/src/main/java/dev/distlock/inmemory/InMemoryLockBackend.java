@@ -5,11 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.distlock.spi.AcquireRequest;
@@ -20,6 +17,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.NonBlockingBackend;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * Locks within one JVM: the whole SPI (fencing, release notification, fair queues) for tests and
@@ -38,7 +36,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
     private final ReentrantLock mutex = new ReentrantLock();
     private final Map<String, Holder> holders = new HashMap<>();
     private final Map<String, Set<String>> queues = new HashMap<>();
-    private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
     private long lastToken;
 
     public InMemoryLockBackend() {
@@ -121,7 +119,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
             mutex.unlock();
         }
         if (released) {
-            notifySubscribers(key);
+            waiters.wake(key);
         }
         return released;
     }
@@ -144,7 +142,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
             mutex.unlock();
         }
         if (wasFirst) {
-            notifySubscribers(key);
+            waiters.wake(key);
         }
     }
 
@@ -155,17 +153,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
 
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        Subscriber subscriber = new Subscriber(onChange);
-        // Added inside compute: a list being removed as empty by an unsubscribe cannot swallow it.
-        subscribers.compute(key, (k, list) -> {
-            List<Subscriber> current = list != null ? list : new CopyOnWriteArrayList<>();
-            current.add(subscriber);
-            return current;
-        });
-        return () -> subscribers.computeIfPresent(key, (k, list) -> {
-            list.remove(subscriber);
-            return list.isEmpty() ? null : list;
-        });
+        return waiters.add(key, onChange);
     }
 
     /** The current holder, forgetting one whose lease ran out. Call with the mutex held. */
@@ -188,16 +176,6 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
         return !queue.isEmpty() && queue.iterator().next().equals(owner);
     }
 
-    private void notifySubscribers(String key) {
-        List<Subscriber> list = subscribers.get(key);
-        if (list != null) {
-            list.forEach(subscriber -> subscriber.onChange.run());
-        }
-    }
-
     private record Holder(String owner, long token, Instant expiresAt) {
-    }
-
-    private record Subscriber(Runnable onChange) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.distlock.etcd;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.options.GetOption;
+import dev.distlock.spi.support.Causes;
 
 /** Builds the jetcd {@link Client} that an {@link EtcdLockBackend} owns when it is made from settings. */
 public final class EtcdClients {
@@ -47,7 +49,7 @@ public final class EtcdClients {
                     GetOption.builder().withCountOnly(true).build()).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
-            return Optional.of(e.getCause() != null ? e.getCause() : e);
+            return Optional.of(Causes.unwrap(e));
         } catch (TimeoutException | RuntimeException e) {
             return Optional.of(e);
         } catch (InterruptedException e) {
@@ -58,7 +60,7 @@ public final class EtcdClients {
 
     private static ClientBuilder builder(EtcdSettings settings, Consumer<ClientBuilder> customizer) {
         ClientBuilder builder = Client.builder()
-                .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .endpoints(settings.endpoints().toArray(URI[]::new))
                 .connectTimeout(settings.connectTimeout());
         if (settings.user() != null) {
             builder.user(ByteSequence.from(settings.user(), StandardCharsets.UTF_8))

@@ -1,13 +1,11 @@
 package dev.distlock.etcd;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,11 +57,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final Client client;
     private final boolean ownsClient;
     private final Duration requestTimeout;
-    private final EtcdKeys keys;
-    private final LockQueue queue;
+    private final EtcdKeyLayout keys;
+    private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
     private final List<String> endpoints;
-    private final Map<SlotId, LockSlot> slots = new ConcurrentHashMap<>();
+    private final LockSlots slots;
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
     private final ExecutorService eventThreads = Executors.newCachedThreadPool(DaemonThreads.named("distlock-etcd-events"));
     private final Executor events = command -> {
@@ -88,7 +86,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     /** A backend on the application's client, which it never closes. */
     public EtcdLockBackend(Client client, String keyPrefix, Duration requestTimeout) {
-        this(client, false, EtcdKeys.normalizePrefix(keyPrefix == null ? EtcdSettings.DEFAULT_KEY_PREFIX : keyPrefix),
+        this(client, false, EtcdKeyLayout.normalizePrefix(keyPrefix == null ? EtcdSettings.DEFAULT_KEY_PREFIX : keyPrefix),
                 requestTimeout, List.of());
     }
 
@@ -97,9 +95,10 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
-        this.keys = new EtcdKeys(keyPrefix);
-        this.queue = new LockQueue(client, this.requestTimeout);
-        this.heldNodes = new HeldNodes(queue, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
+        this.keys = new EtcdKeyLayout(keyPrefix);
+        this.gateway = new EtcdGateway(client, this.requestTimeout);
+        this.slots = new LockSlots(keys, client, events);
+        this.heldNodes = new HeldNodes(gateway, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
                 events);
         this.endpoints = endpoints;
     }
@@ -121,17 +120,17 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        return withSlot(request.key(), request.owner(), slot -> new Acquisition(slot, request, queue, heldNodes).run());
+        return withSlot(request.key(), request.owner(), slot -> new AcquireAttempt(slot, request, gateway, heldNodes).run());
     }
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         return withSlot(key, owner, slot -> {
-            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+            if (!slot.isHeld() && !adoptHeld(slot)) {
                 return false;
             }
             // A held node's watch that ended while etcd could not be read is set up again here.
-            boolean renewed = new Renewal(slot, queue).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
+            boolean renewed = new Renewal(slot, gateway).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
             if (!renewed) {
                 slot.forget();
             }
@@ -142,20 +141,20 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     @Override
     public boolean release(String key, String owner) {
         return withSlot(key, owner, slot -> {
-            if (slot.state == LockSlot.State.WAITING) {
+            if (slot.state() == LockSlot.State.WAITING) {
                 giveUp(slot);
                 return false;
             }
-            if (slot.state != LockSlot.State.HELD && !adoptHeld(slot)) {
+            if (!slot.isHeld() && !adoptHeld(slot)) {
                 return false;
             }
-            long createRevision = slot.createRevision;
-            long leaseId = slot.leaseId;
+            long createRevision = slot.createRevision();
+            long leaseId = slot.leaseId();
             // Forget first: our own deletion must not be reported as a loss, and a failed delete
             // leaves a node that expires with its no longer renewed lease (or a retried release).
             slot.forget();
-            boolean deleted = queue.delete(slot.node, createRevision);
-            queue.revokeQuietly(leaseId);
+            boolean deleted = gateway.delete(slot.node, createRevision);
+            gateway.revokeQuietly(leaseId);
             return deleted;
         });
     }
@@ -182,7 +181,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         details.put("locksHeldOrAwaited", slots.size());
         details.put("heldWatchesRestarted", heldNodes.watchesRestarted());
         try {
-            GetResponse response = queue.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
+            GetResponse response = gateway.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
             details.put("revision", response.getHeader().getRevision());
             details.put("raftTerm", response.getHeader().getRaftTerm());
             details.put("memberId", Long.toUnsignedString(response.getHeader().getMemberId(), 16));
@@ -198,20 +197,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public void close() {
-        List<Long> leases = new ArrayList<>();
-        for (LockSlot slot : slots.values()) {
-            slot.lock();
-            try {
-                if (slot.leaseId != 0) {
-                    leases.add(slot.leaseId);
-                }
-                slot.shutdown();
-                slot.retired = true;
-            } finally {
-                slot.unlock();
-            }
-        }
-        slots.clear();
+        List<Long> leases = slots.shutdown();
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);
@@ -227,11 +213,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     /** The node of a slot this instance does not know (another backend instance acquired it): read it. */
     private boolean adoptHeld(LockSlot slot) {
-        KeyValue kv = queue.read(slot.node);
+        KeyValue kv = gateway.read(slot.node);
         if (kv == null) {
             return false;
         }
-        LockQueue.Position position = queue.position(slot.queue, slot.node, kv.getCreateRevision(), kv.getLease());
+        EtcdGateway.Position position = gateway.position(slot.queue, slot.node, kv.getCreateRevision(), kv.getLease());
         if (!position.holds()) {
             return false;
         }
@@ -243,40 +229,17 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     /** Deletes our node whatever its state: it is named after our owner id, so it is ours alone. */
     private void giveUp(LockSlot slot) {
         slot.forget();
-        KeyValue deleted = queue.deleteOwn(slot.node);
+        KeyValue deleted = gateway.deleteOwn(slot.node);
         if (deleted != null) {
-            queue.revokeQuietly(deleted.getLease());
+            gateway.revokeQuietly(deleted.getLease());
         }
     }
 
-    /** Runs {@code action} on the slot of (key, owner) under its lock; retires the slot when idle. */
     private <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
-        SlotId id = new SlotId(key, owner);
-        while (true) {
-            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events));
-            slot.lock();
-            try {
-                if (slot.retired) {
-                    continue;
-                }
-                try {
-                    return action.apply(slot);
-                } finally {
-                    if (slot.idle()) {
-                        slot.retired = true;
-                        slots.remove(id, slot);
-                    }
-                }
-            } finally {
-                slot.unlock();
-            }
-        }
+        return slots.withSlot(key, owner, action);
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private record SlotId(String key, String owner) {
     }
 }

@@ -43,7 +43,7 @@ public record EtcdSettings(List<URI> endpoints, String user, String password, Pa
         }
         connectTimeout = positive("connectTimeout", connectTimeout, DEFAULT_CONNECT_TIMEOUT);
         requestTimeout = positive("requestTimeout", requestTimeout, DEFAULT_REQUEST_TIMEOUT);
-        keyPrefix = EtcdKeys.normalizePrefix(keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix);
+        keyPrefix = EtcdKeyLayout.normalizePrefix(keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix);
     }
 
     /** Plain-text connection to {@code endpoints}, default timeouts and prefix. */

@@ -31,14 +31,14 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
 
     private enum Look { HELD, GONE, UNKNOWN }
 
-    private final LockQueue queue;
+    private final EtcdGateway gateway;
     private final Supplier<LeaseLossListener> engine;
     private final Consumer<LockSlot> retireIfIdle;
     private final Executor retryLater;
     private final AtomicLong watchesRestarted = new AtomicLong();
 
-    HeldNodes(LockQueue queue, Supplier<LeaseLossListener> engine, Consumer<LockSlot> retireIfIdle, Executor events) {
-        this.queue = queue;
+    HeldNodes(EtcdGateway gateway, Supplier<LeaseLossListener> engine, Consumer<LockSlot> retireIfIdle, Executor events) {
+        this.gateway = gateway;
         this.engine = engine;
         this.retireIfIdle = retireIfIdle;
         this.retryLater = CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS, events);
@@ -99,9 +99,9 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     }
 
     private Look look(LockSlot slot) {
-        LockQueue.Position position;
+        EtcdGateway.Position position;
         try {
-            position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+            position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
         } catch (LockBackendException e) {
             log.debug("The watch on held lock {} ended and etcd could not be read; reading again in {}: {}",
                     slot.key, RETRY_DELAY, e.getMessage());
@@ -117,6 +117,6 @@ final class HeldNodes implements LockSlot.HeldNodeListener {
     }
 
     private static boolean heldAt(LockSlot slot, long createRevision) {
-        return !slot.retired && slot.state == LockSlot.State.HELD && slot.createRevision == createRevision;
+        return !slot.isRetired() && slot.isHeld() && slot.createRevision() == createRevision;
     }
 }

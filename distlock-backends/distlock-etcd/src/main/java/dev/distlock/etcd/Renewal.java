@@ -18,42 +18,41 @@ import java.time.Duration;
 final class Renewal {
 
     private final LockSlot slot;
-    private final LockQueue queue;
+    private final EtcdGateway gateway;
 
-    Renewal(LockSlot slot, LockQueue queue) {
+    Renewal(LockSlot slot, EtcdGateway gateway) {
         this.slot = slot;
-        this.queue = queue;
+        this.gateway = gateway;
     }
 
     /** @return false when our node is gone: the lock was lost */
     boolean renew(Duration ttl) {
         // Compared with the TTL asked for at the last grant: etcd may have granted more (its minimum),
         // and a short lease would otherwise move to a fresh lease at every renewal.
-        return LockQueue.seconds(ttl) == slot.askedTtlSeconds ? keepAlive() : moveToNewLease(ttl);
+        return EtcdGateway.seconds(ttl) == slot.askedTtlSeconds() ? keepAlive() : moveToNewLease(ttl);
     }
 
     private boolean keepAlive() {
-        var refreshed = queue.keepAliveOnce(slot.leaseId);
-        boolean exists = queue.exists(slot.node, slot.createRevision);
-        return queue.await(refreshed, "keep a lease alive") && exists;
+        var refreshed = gateway.keepAliveOnce(slot.leaseId());
+        boolean exists = gateway.exists(slot.node, slot.createRevision());
+        return gateway.await(refreshed, "keep a lease alive") && exists;
     }
 
     private boolean moveToNewLease(Duration ttl) {
-        long lease = queue.grant(ttl);
+        long lease = gateway.grant(ttl);
         boolean moved;
         try {
-            moved = queue.moveToLease(slot.node, slot.createRevision, slot.owner, lease);
+            moved = gateway.moveToLease(slot.node, slot.createRevision(), slot.owner, lease);
         } catch (RuntimeException e) {
-            queue.revokeQuietly(lease);
+            gateway.revokeQuietly(lease);
             throw e;
         }
         if (!moved) {
-            queue.revokeQuietly(lease);
+            gateway.revokeQuietly(lease);
             return false;
         }
-        queue.revokeQuietly(slot.leaseId);
-        slot.leaseId = lease;
-        slot.askedTtlSeconds = LockQueue.seconds(ttl);
+        gateway.revokeQuietly(slot.leaseId());
+        slot.movedToLease(lease, EtcdGateway.seconds(ttl));
         return true;
     }
 }

@@ -64,7 +64,7 @@ class EtcdLeaseTest {
 
     /** The nodes of a lock's queue, oldest first, as etcd has them. */
     private static List<KeyValue> nodes(String key) throws Exception {
-        ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeys.escape(key) + "/",
+        ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeyLayout.escape(key) + "/",
                 StandardCharsets.UTF_8);
         return inspector.getKVClient().get(queue, GetOption.builder().isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE).build()).get(5, TimeUnit.SECONDS).getKvs();

@@ -55,7 +55,7 @@ class EtcdSettingsTest {
 
     @Test
     void keysWithSlashesCannotReachIntoAnotherKeysQueue() {
-        EtcdKeys keys = new EtcdKeys("/distlock");
+        EtcdKeyLayout keys = new EtcdKeyLayout("/distlock");
         String queueOfA = keys.queue("a").toString(StandardCharsets.UTF_8);
         assertThat(queueOfA).isEqualTo("/distlock/a/");
         assertThat(keys.queue("a/b").toString(StandardCharsets.UTF_8)).isEqualTo("/distlock/a%2Fb/").doesNotStartWith(queueOfA);

@@ -75,7 +75,7 @@ class EtcdShortLeaseTest {
     }
 
     private static List<KeyValue> nodes(String key) throws Exception {
-        ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeys.escape(key) + "/",
+        ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeyLayout.escape(key) + "/",
                 StandardCharsets.UTF_8);
         return inspector.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
                 .get(5, TimeUnit.SECONDS).getKvs();

@@ -3,6 +3,7 @@ package dev.distlock.jdbc;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ final class DialectDetector {
             log.warn("distlock-jdbc has no dialect for database '{}' {}: using portable SQL (two statements per "
                             + "first acquisition of a key, whole-second leases, no release notifications). "
                             + "Set the dialect explicitly if the database speaks one of {}.",
-                    product, metaData.getDatabaseProductVersion(), java.util.Arrays.toString(JdbcDialect.values()));
+                    product, metaData.getDatabaseProductVersion(), Arrays.toString(JdbcDialect.values()));
         } else {
             log.debug("distlock-jdbc detected {} ({}): dialect {}", product, metaData.getDatabaseProductVersion(), dialect);
         }

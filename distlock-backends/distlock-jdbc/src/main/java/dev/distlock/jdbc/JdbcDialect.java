@@ -2,7 +2,7 @@ package dev.distlock.jdbc;
 
 /**
  * The SQL flavours distlock-jdbc speaks. Detected from the connection metadata unless set in
- * {@link JdbcLockSettings}; a database not listed here gets {@link #PORTABLE}.
+ * {@link JdbcSettings}; a database not listed here gets {@link #PORTABLE}.
  */
 public enum JdbcDialect {
 

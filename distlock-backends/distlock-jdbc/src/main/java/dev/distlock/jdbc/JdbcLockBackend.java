@@ -7,18 +7,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
@@ -27,11 +17,10 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
-import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * Locks in one database table, every time read from the database clock. Create it with
- * {@link #create(JdbcLockSettings)}.
+ * {@link #create(JdbcSettings)}.
  *
  * <p>Each call takes a connection straight from the {@link DataSource} (never the caller's
  * transactional one: Spring binds that to the thread, and this class does not look there), runs in
@@ -45,40 +34,21 @@ import dev.distlock.spi.support.DaemonThreads;
  */
 public class JdbcLockBackend implements LockBackend {
 
-    private static final Logger log = LoggerFactory.getLogger(JdbcLockBackend.class);
-
-    /** Attempts for a statement that failed transiently (racing INSERT, deadlock victim). */
-    private static final int MAX_ATTEMPTS = 3;
-
-    /** After the statement timeout, so that a slow statement is cancelled by the server first, cleanly. */
-    private static final Duration NETWORK_TIMEOUT_MARGIN = Duration.ofSeconds(2);
-
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, FencingStrength.STRONG);
 
-    private final DataSource dataSource;
+    private final JdbcConnections connections;
     private final JdbcDialect dialect;
     private final String table;
-    private final int timeoutSeconds;
-    /** The socket read bound of each connection while we use it: see {@link #boundNetworkWait}. */
-    private final int networkTimeoutMillis;
-    private volatile boolean networkTimeoutSupported = true;
-    final LockTableSql sql;
-    private final ExecutorService healthProbes = Executors.newCachedThreadPool(DaemonThreads.named("distlock-jdbc-health"));
-    private final ScheduledExecutorService purger;
+    private final LockTableSql sql;
+    private final ExpiredRowPurger purger;
 
-    JdbcLockBackend(JdbcLockSettings settings, JdbcDialect dialect, LockTableSql sql) {
-        this.dataSource = settings.dataSource();
+    JdbcLockBackend(JdbcSettings settings, JdbcDialect dialect, LockTableSql sql) {
+        this.connections = new JdbcConnections(settings, dialect);
         this.dialect = dialect;
         this.table = settings.tableName();
-        this.timeoutSeconds = settings.statementTimeoutSeconds();
-        this.networkTimeoutMillis = Math.toIntExact(networkTimeout(settings).toMillis());
         this.sql = sql;
-        this.purger = settings.purgeExpiredAfter() == null ? null : startPurger(settings.purgeExpiredAfter());
-    }
-
-    /** The bound on each socket read of a connection we use: the statement timeout and a margin. */
-    static Duration networkTimeout(JdbcLockSettings settings) {
-        return Duration.ofSeconds(settings.statementTimeoutSeconds()).plus(NETWORK_TIMEOUT_MARGIN);
+        this.purger = settings.purgeExpiredAfter() == null ? null
+                : new ExpiredRowPurger(settings.purgeExpiredAfter(), this::purgeExpired);
     }
 
     /**
@@ -89,7 +59,7 @@ public class JdbcLockBackend implements LockBackend {
      *
      * @throws LockBackendException when the database cannot be reached or the table not created
      */
-    public static JdbcLockBackend create(JdbcLockSettings settings) {
+    public static JdbcLockBackend create(JdbcSettings settings) {
         JdbcDialect dialect = settings.dialect();
         if (dialect == null || settings.initializeSchema()) {
             dialect = prepare(settings);
@@ -103,7 +73,7 @@ public class JdbcLockBackend implements LockBackend {
     }
 
     /** Detects the dialect unless set, and creates the table if asked. */
-    private static JdbcDialect prepare(JdbcLockSettings settings) {
+    private static JdbcDialect prepare(JdbcSettings settings) {
         try (Connection connection = settings.dataSource().getConnection()) {
             connection.setAutoCommit(true);
             JdbcDialect dialect = settings.dialect() != null ? settings.dialect() : DialectDetector.detect(connection);
@@ -147,23 +117,23 @@ public class JdbcLockBackend implements LockBackend {
     /** {@code request.fair()} is not honoured: {@link #capabilities()} says so. */
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        String keyHash = LockKeys.hash(request.key());
-        String key = LockKeys.display(request.key());
+        String keyHash = JdbcKeyLayout.hash(request.key());
+        String key = JdbcKeyLayout.display(request.key());
         long ttlMillis = request.ttl().toMillis();
-        return withConnection("acquire", request.key(),
+        return connections.run("acquire", request.key(),
                 connection -> sql.acquire(connection, keyHash, key, request.owner(), ttlMillis));
     }
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
-        String keyHash = LockKeys.hash(key);
-        return withConnection("renew", key, connection -> sql.renew(connection, keyHash, owner, ttl.toMillis()));
+        String keyHash = JdbcKeyLayout.hash(key);
+        return connections.run("renew", key, connection -> sql.renew(connection, keyHash, owner, ttl.toMillis()));
     }
 
     @Override
     public boolean release(String key, String owner) {
-        String keyHash = LockKeys.hash(key);
-        return withConnection("release", key, connection -> sql.release(connection, keyHash, owner));
+        String keyHash = JdbcKeyLayout.hash(key);
+        return connections.run("release", key, connection -> sql.release(connection, keyHash, owner));
     }
 
     /**
@@ -174,39 +144,32 @@ public class JdbcLockBackend implements LockBackend {
      * @return the number of rows deleted
      */
     public int purgeExpired(Duration idleFor) {
-        return withConnection("purge expired locks", null, connection -> sql.purge(connection, idleFor.toMillis()));
+        return connections.run("purge expired locks", null, connection -> sql.purge(connection, idleFor.toMillis()));
     }
 
-    /** Connects and queries the table, within the statement timeout; never throws. */
+    /**
+     * Connects and queries the table on the caller's thread, the query bounded by the statement
+     * timeout; never throws. A connection that cannot be had may block longer: the health indicator
+     * bounds how long a health request waits for this answer.
+     */
     @Override
     public BackendHealth health() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("dialect", dialect.name());
         details.put("table", table);
-        Future<String> probe;
         try {
-            probe = healthProbes.submit(this::probe);
-        } catch (RuntimeException e) {
-            return BackendHealth.down("closed", details);
-        }
-        try {
-            details.put("database", probe.get(timeoutSeconds, TimeUnit.SECONDS));
+            details.put("database", probe());
             return BackendHealth.up(details);
-        } catch (TimeoutException e) {
-            probe.cancel(true);
-            return BackendHealth.down("no answer within " + timeoutSeconds + "s", details);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof LockBackendException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
+        } catch (LockBackendException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
             return BackendHealth.down(String.valueOf(cause.getMessage()), details);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return BackendHealth.down("interrupted", details);
+        } catch (RuntimeException e) {
+            return BackendHealth.down(String.valueOf(e.getMessage()), details);
         }
     }
 
     private String probe() {
-        return withConnection("run the health probe", null, connection -> {
+        return connections.run("run the health probe", null, connection -> {
             try (PreparedStatement statement = sql.prepare(connection, sql.probeSql())) {
                 statement.executeQuery().close();
             }
@@ -215,85 +178,16 @@ public class JdbcLockBackend implements LockBackend {
         });
     }
 
+    /** The dialect's statements on this backend's table; for tests that run one statement alone. */
+    LockTableSql sql() {
+        return sql;
+    }
+
     /** Stops the backend's own threads; the DataSource belongs to the application and stays open. */
     @Override
     public void close() {
-        healthProbes.shutdownNow();
         if (purger != null) {
-            purger.shutdownNow();
+            purger.close();
         }
-    }
-
-    /**
-     * Runs {@code work} on a connection of its own in autocommit, retrying transient failures (the
-     * failed statement was rolled back). Any other SQL failure means the store could not be asked.
-     */
-    final <T> T withConnection(String what, String key, SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
-                boundNetworkWait(connection);
-                boolean autoCommit = connection.getAutoCommit();
-                if (!autoCommit) {
-                    connection.setAutoCommit(true); // a fresh pooled connection: no pending work to commit
-                }
-                try {
-                    return work.run(connection);
-                } finally {
-                    if (!autoCommit) {
-                        connection.setAutoCommit(false);
-                    }
-                }
-            } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && JdbcErrors.isTransient(e)) {
-                    log.debug("distlock-jdbc: {} failed transiently (attempt {}), retrying: {}", what, attempt,
-                            e.getMessage());
-                    continue;
-                }
-                throw new LockBackendException("distlock-jdbc could not " + what + (key == null ? "" : " " + key)
-                        + " (table " + table + ", " + dialect + "): " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /**
-     * Bounds every socket read on {@code connection} while we use it. The statement timeout alone
-     * does not: its cancel request travels on a new connection, which an unreachable database (a
-     * partition, a paused server) never answers, and the calling thread would wait on its socket
-     * forever. A pool resets the timeout when the connection is returned.
-     */
-    private void boundNetworkWait(Connection connection) throws SQLException {
-        if (!networkTimeoutSupported) {
-            return;
-        }
-        try {
-            int current = connection.getNetworkTimeout();
-            if (current == 0 || current > networkTimeoutMillis) { // a shorter one of the application's stays
-                connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-            }
-        } catch (java.sql.SQLFeatureNotSupportedException | UnsupportedOperationException e) {
-            networkTimeoutSupported = false;
-            log.info("distlock-jdbc: the driver cannot bound socket reads (Connection.setNetworkTimeout): a call to an "
-                    + "unreachable database waits as long as the driver lets it; {}", e.toString());
-        }
-    }
-
-    private ScheduledExecutorService startPurger(Duration idleFor) {
-        long periodMillis = Math.max(1_000, Math.min(idleFor.toMillis() / 2, Duration.ofHours(1).toMillis()));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("distlock-jdbc-purge"));
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                int deleted = purgeExpired(idleFor);
-                log.debug("distlock-jdbc purged {} lock rows expired for more than {}", deleted, idleFor);
-            } catch (RuntimeException e) {
-                log.warn("distlock-jdbc could not purge expired lock rows: {}", e.getMessage());
-            }
-        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        return scheduler;
-    }
-
-    /** Work on one connection. */
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 }

@@ -70,7 +70,7 @@ abstract class LockTableSql {
      * One attempt to take the key, on an autocommit connection of our own: the claim, then, for a
      * new grant, the token.
      *
-     * @param keyHash   {@link LockKeys#hash} of the key: the primary key
+     * @param keyHash   {@link JdbcKeyLayout#hash} of the key: the primary key
      * @param key       the full key, stored for display
      * @param ttlMillis the lease, counted by the database from its own now
      */

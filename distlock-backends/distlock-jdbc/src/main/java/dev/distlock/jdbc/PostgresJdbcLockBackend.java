@@ -7,10 +7,10 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
 
     private final PostgresReleaseListener listener;
 
-    PostgresJdbcLockBackend(JdbcLockSettings settings, PostgresLockTableSql sql) {
+    PostgresJdbcLockBackend(JdbcSettings settings, PostgresLockTableSql sql) {
         super(settings, JdbcDialect.POSTGRESQL, sql);
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
-                networkTimeout(settings));
+                JdbcConnections.networkTimeout(settings));
     }
 
     PostgresReleaseListener listener() {
@@ -19,7 +19,7 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
 
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return listener.subscribe(LockKeys.hash(key), onChange);
+        return listener.subscribe(JdbcKeyLayout.hash(key), onChange);
     }
 
     @Override

@@ -4,9 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import dev.distlock.spi.support.DaemonThreads;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * One dedicated connection that LISTENs on the table's channel and wakes the subscribers of a key
@@ -48,7 +46,7 @@ final class PostgresReleaseListener implements AutoCloseable {
     private final String channel;
     private final Duration readyTimeout;
     private final int networkTimeoutMillis;
-    private final Map<String, Set<Runnable>> subscribers = new ConcurrentHashMap<>();
+    private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Thread thread;
@@ -78,13 +76,9 @@ final class PostgresReleaseListener implements AutoCloseable {
     }
 
     Subscription subscribe(String keyHash, Runnable onChange) {
-        Runnable once = onChange::run; // a distinct identity, so that two equal callbacks unsubscribe separately
-        subscribers.computeIfAbsent(keyHash, k -> ConcurrentHashMap.newKeySet()).add(once);
+        Subscription subscription = waiters.add(keyHash, onChange);
         awaitListening();
-        return () -> subscribers.computeIfPresent(keyHash, (k, set) -> {
-            set.remove(once);
-            return set.isEmpty() ? null : set;
-        });
+        return subscription;
     }
 
     private void awaitListening() {
@@ -128,7 +122,7 @@ final class PostgresReleaseListener implements AutoCloseable {
                 setListening(true);
                 if (reconnect) {
                     log.info("distlock-jdbc: listening on {} again", channel);
-                    wakeAll();
+                    waiters.wakeAll();
                 }
                 int quietPolls = 0;
                 while (!closed) {
@@ -136,7 +130,7 @@ final class PostgresReleaseListener implements AutoCloseable {
                     if (notifications != null && notifications.length > 0) {
                         quietPolls = 0; // bytes arrived: the connection is alive
                         for (PGNotification notification : notifications) {
-                            wake(notification.getParameter());
+                            waiters.wake(notification.getParameter());
                         }
                     } else if (++quietPolls >= QUIET_POLLS_BEFORE_PROBE) {
                         quietPolls = 0;
@@ -151,7 +145,7 @@ final class PostgresReleaseListener implements AutoCloseable {
                 log.warn("distlock-jdbc: listener connection for {} failed, reconnecting in {}: {}", channel,
                         RECONNECT_DELAY, e.getMessage());
                 reconnect = true;
-                wakeAll();
+                waiters.wakeAll();
                 if (!pause()) {
                     return;
                 }
@@ -201,25 +195,6 @@ final class PostgresReleaseListener implements AutoCloseable {
             return false;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void wake(String keyHash) {
-        Set<Runnable> callbacks = subscribers.get(keyHash);
-        if (callbacks != null) {
-            callbacks.forEach(PostgresReleaseListener::runQuietly);
-        }
-    }
-
-    private void wakeAll() {
-        subscribers.values().forEach(set -> set.forEach(PostgresReleaseListener::runQuietly));
-    }
-
-    private static void runQuietly(Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            log.warn("distlock-jdbc: a release callback failed", e);
         }
     }
 

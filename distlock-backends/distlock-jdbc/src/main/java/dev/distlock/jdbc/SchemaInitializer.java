@@ -72,7 +72,7 @@ final class SchemaInitializer {
                 + LockTableSql.tokenSourceName(table) + " (a table of the previous version, which counted tokens per "
                 + "row; this version draws them from one source and deletes a lock's row at release). Stop every "
                 + "instance of the previous version, then run on the " + dialect + " database:\n" + ddl
-                + "\nor set distlock.jdbc.initialize-schema=always (JdbcLockSettings.initializeSchema(true)) to "
+                + "\nor set distlock.jdbc.initialize-schema=always (JdbcSettings.initializeSchema(true)) to "
                 + "have it created.");
     }
 

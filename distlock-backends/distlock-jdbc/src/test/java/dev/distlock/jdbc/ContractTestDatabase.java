@@ -19,7 +19,7 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
 
     private final TestDatabase.Kind kind;
     private final String purpose;
-    private final UnaryOperator<JdbcLockSettings.Builder> settings;
+    private final UnaryOperator<JdbcSettings.Builder> settings;
     private final Consumer<HikariConfig> pool;
     private TestDatabase database;
     private HikariDataSource dataSource;
@@ -29,7 +29,7 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
     }
 
     /** @param settings applied to every backend's settings, the one that creates the table included */
-    ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcLockSettings.Builder> settings) {
+    ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcSettings.Builder> settings) {
         this(kind, purpose, settings, config -> { });
     }
 
@@ -37,7 +37,7 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
      * @param settings applied to every backend's settings, the one that creates the table included
      * @param pool     applied to the one pool every backend shares, e.g. to set session variables
      */
-    ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcLockSettings.Builder> settings,
+    ContractTestDatabase(TestDatabase.Kind kind, String purpose, UnaryOperator<JdbcSettings.Builder> settings,
                          Consumer<HikariConfig> pool) {
         this.kind = kind;
         this.purpose = purpose;
@@ -69,7 +69,7 @@ final class ContractTestDatabase implements BeforeAllCallback, AfterAllCallback 
     }
 
     private JdbcLockBackend newBackend(boolean initializeSchema) {
-        return JdbcLockBackend.create(settings.apply(JdbcLockSettings.builder(dataSource))
+        return JdbcLockBackend.create(settings.apply(JdbcSettings.builder(dataSource))
                 .initializeSchema(initializeSchema).build());
     }
 }

@@ -61,7 +61,7 @@ class DatabaseRestartTest {
         config.setConnectionTimeout(2_000);
         config.setInitializationFailTimeout(-1);
         pool = new HikariDataSource(config);
-        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(pool).initializeSchema(true)
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(pool).initializeSchema(true)
                 .statementTimeout(Duration.ofSeconds(1)).build());
         engine = LockEngine.builder(backend).namespace("restart").build();
 

@@ -153,7 +153,7 @@ abstract class JdbcLockBackendScenarios {
         assertThat(second.tryAcquire(request(key, owner()))).isInstanceOf(AcquireResult.Denied.class);
         assertThat(second.tryAcquire(request(key.replace("'", "''"), owner())))
                 .as("the escaped spelling is another key").isInstanceOf(AcquireResult.Granted.class);
-        assertThat(storedKey(LockKeys.hash(key))).isEqualTo(key);
+        assertThat(storedKey(JdbcKeyLayout.hash(key))).isEqualTo(key);
         assertThat(first.release(key, owner)).isTrue();
     }
 
@@ -225,12 +225,12 @@ abstract class JdbcLockBackendScenarios {
         insertOldRow(jdbc, table, reused, 1_000_000);
         insertOldRow(jdbc, table, idle, 7);
 
-        assertThatThrownBy(() -> JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table).build()))
+        assertThatThrownBy(() -> JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table).build()))
                 .as("without initialize-schema, start-up says what to run")
                 .isInstanceOf(LockBackendException.class).hasMessageContaining(table)
                 .hasMessageContaining(table + "_tokens").hasMessageContaining("100000"); // the DDL starts the source above the highest token
 
-        JdbcLockBackend upgraded = JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table)
+        JdbcLockBackend upgraded = JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table)
                 .initializeSchema(true).build());
         backends.add(upgraded);
         String owner = owner();
@@ -248,7 +248,7 @@ abstract class JdbcLockBackendScenarios {
             case H2 -> "DATEADD(HOUR, -1, CURRENT_TIMESTAMP)";
         };
         jdbc.update("INSERT INTO " + table + " (key_hash, lock_key, owner, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, "
-                + past + ", " + past + ")", LockKeys.hash(key), key, "old:1", token);
+                + past + ", " + past + ")", JdbcKeyLayout.hash(key), key, "old:1", token);
     }
 
     static int rowsOfKeysStartingWith(DataSource dataSource, String table, String prefix) {
@@ -296,10 +296,10 @@ abstract class JdbcLockBackendScenarios {
     @Test
     void customTableNameIsCreatedAndUsed() {
         String table = "custom_locks_" + suffix();
-        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table)
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table)
                 .initializeSchema(true).build());
         backends.add(backend);
-        JdbcLockBackend.create(JdbcLockSettings.builder(pool).tableName(table).initializeSchema(true).build()).close();
+        JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table).initializeSchema(true).build()).close();
 
         String owner = owner();
         assertThat(backend.tryAcquire(request(key("custom"), owner))).isInstanceOf(AcquireResult.Granted.class);
@@ -329,7 +329,7 @@ abstract class JdbcLockBackendScenarios {
             config.setJdbcUrl(database.kind() == TestDatabase.Kind.H2 ? "jdbc:h2:tcp://127.0.0.1:" + closedPort + "/gone"
                     : config.getJdbcUrl().replaceFirst(":\\d+/", ":" + closedPort + "/"));
         });
-        JdbcLockBackend onDown = JdbcLockBackend.create(JdbcLockSettings.builder(down)
+        JdbcLockBackend onDown = JdbcLockBackend.create(JdbcSettings.builder(down)
                 .dialect(backend(pool).dialect()).build());
         backends.add(onDown);
         assertThat(onDown.health().up()).isFalse();
@@ -360,7 +360,7 @@ abstract class JdbcLockBackendScenarios {
     }
 
     private JdbcLockBackend backend(DataSource dataSource) {
-        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(dataSource).initializeSchema(true).build());
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(dataSource).initializeSchema(true).build());
         backends.add(backend);
         return backend;
     }

@@ -73,7 +73,7 @@ class PortableSqlTimeZoneTest {
     }
 
     private JdbcLockBackend backendInTimeZone(String zone, boolean initializeSchema) {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(
+        return JdbcLockBackend.create(JdbcSettings.builder(
                         database.pool(config -> config.setConnectionInitSql("SET TIME ZONE '" + zone + "'")))
                 .dialect(JdbcDialect.PORTABLE).initializeSchema(initializeSchema).build());
     }

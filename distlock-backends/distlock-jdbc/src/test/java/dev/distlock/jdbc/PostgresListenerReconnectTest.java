@@ -35,11 +35,11 @@ class PostgresListenerReconnectTest {
     void aReleaseWakesAWaiterAfterTheListenersConnectionWasSilentlyDropped() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL, "listener_drop");
              FaultProxy oldPath = FaultProxy.to(database.port())) {
-            JdbcLockBackend holder = JdbcLockBackend.create(JdbcLockSettings.builder(database.pool())
+            JdbcLockBackend holder = JdbcLockBackend.create(JdbcSettings.builder(database.pool())
                     .initializeSchema(true).build());
             SwitchableDataSource waiterDataSource = new SwitchableDataSource(database.poolOn(oldPath.port()));
             PostgresJdbcLockBackend waiterBackend = (PostgresJdbcLockBackend) JdbcLockBackend.create(
-                    JdbcLockSettings.builder(waiterDataSource).statementTimeout(Duration.ofSeconds(1)).build());
+                    JdbcSettings.builder(waiterDataSource).statementTimeout(Duration.ofSeconds(1)).build());
             LockEngine waiter = LockEngine.builder(waiterBackend).namespace("listener-drop")
                     .waitSettings(new WaitSettings(SAFETY_POLL, SAFETY_POLL, SAFETY_POLL)).build();
             String key = waiter.fullKey("job");

@@ -17,7 +17,7 @@ class PostgresLostGrantReplyTest extends LostGrantReplyContract {
 
             @Override
             public LockBackend backendOn(int port) {
-                return JdbcLockBackend.create(JdbcLockSettings.builder(database.poolOn(port)).initializeSchema(true).build());
+                return JdbcLockBackend.create(JdbcSettings.builder(database.poolOn(port)).initializeSchema(true).build());
             }
 
             @Override

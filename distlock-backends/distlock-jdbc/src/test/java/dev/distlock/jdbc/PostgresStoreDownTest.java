@@ -31,7 +31,7 @@ class PostgresStoreDownTest extends StoreDownContract {
         return new Store() {
             @Override
             public LockBackend newBackend() {
-                return JdbcLockBackend.create(JdbcLockSettings.builder(pool).initializeSchema(true).build());
+                return JdbcLockBackend.create(JdbcSettings.builder(pool).initializeSchema(true).build());
             }
 
             @Override
@@ -60,7 +60,7 @@ class PostgresStoreDownTest extends StoreDownContract {
     void aBackendCallToAnUnreachableDatabaseEndsByItselfAfterTheStatementTimeout() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL, "unreachable");
              FaultProxy proxy = FaultProxy.to(database.port())) {
-            JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(database.poolOn(proxy.port()))
+            JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(database.poolOn(proxy.port()))
                     .initializeSchema(true).statementTimeout(Duration.ofSeconds(1)).build());
             backend.tryAcquire(new AcquireRequest("warm-up", BackendCalls.owner(), Duration.ofSeconds(10), false));
             proxy.blackhole();

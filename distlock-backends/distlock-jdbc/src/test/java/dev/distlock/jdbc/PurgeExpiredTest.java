@@ -19,7 +19,7 @@ class PurgeExpiredTest {
 
     private final TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, "purge");
     private final JdbcLockBackend backend = JdbcLockBackend.create(
-            JdbcLockSettings.builder(database.pool()).initializeSchema(true).purgeExpiredAfter(null).build());
+            JdbcSettings.builder(database.pool()).initializeSchema(true).purgeExpiredAfter(null).build());
 
     @AfterEach
     void close() throws Exception {
@@ -45,7 +45,7 @@ class PurgeExpiredTest {
 
     @Test
     void purgeIsOnByDefaultAfterAnHour() {
-        assertThat(JdbcLockSettings.builder(database.pool()).build().purgeExpiredAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(JdbcSettings.builder(database.pool()).build().purgeExpiredAfter()).isEqualTo(Duration.ofHours(1));
     }
 
     private static long token(AcquireResult result) {

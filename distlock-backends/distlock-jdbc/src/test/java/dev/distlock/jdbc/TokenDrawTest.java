@@ -47,19 +47,19 @@ class TokenDrawTest {
     void aDrawAfterAnotherOwnerTookTheExpiredClaimIsDenied(JdbcDialect dialect) throws SQLException {
         try (JdbcLockBackend backend = backend(dialect, "draw_" + suffix())) {
             String key = "draw:" + suffix();
-            String hash = LockKeys.hash(key);
+            String hash = JdbcKeyLayout.hash(key);
             String late = owner();
             try (Connection connection = pool.getConnection()) {
-                assertThat(backend.sql.claim(connection, hash, key, late, 1))
+                assertThat(backend.sql().claim(connection, hash, key, late, 1))
                         .as("claimed, token not yet drawn").isEqualTo(AcquireResult.granted(LockTableSql.UNDRAWN));
             }
             AcquireRequest next = new AcquireRequest(key, owner(), Duration.ofSeconds(60), false);
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.tryAcquire(next) instanceof AcquireResult.Granted);
             long nextToken = ((AcquireResult.Granted) backend.tryAcquire(next)).fencingToken();
             try (Connection connection = pool.getConnection()) {
-                assertThat(backend.sql.drawToken(connection, hash, late)).as("the late draw")
+                assertThat(backend.sql().drawToken(connection, hash, late)).as("the late draw")
                         .isInstanceOf(AcquireResult.Denied.class);
-                assertThat(backend.sql.nextToken(connection)).as("the source went on").isGreaterThan(nextToken);
+                assertThat(backend.sql().nextToken(connection)).as("the source went on").isGreaterThan(nextToken);
             }
             assertThat(backend.release(key, next.owner())).isTrue();
         }
@@ -74,7 +74,7 @@ class TokenDrawTest {
                 .replace("distlock_locks", table));
         String old = "old:" + suffix();
         jdbc.update("INSERT INTO " + table + " (key_hash, lock_key, owner, token, acquired_at, expires_at) VALUES "
-                + "(?, ?, 'old:1', 5000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", LockKeys.hash(old), old);
+                + "(?, ?, 'old:1', 5000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", JdbcKeyLayout.hash(old), old);
 
         try (JdbcLockBackend backend = backend(dialect, table)) {
             String prefix = "order:" + suffix() + ":";
@@ -89,7 +89,7 @@ class TokenDrawTest {
     }
 
     private static JdbcLockBackend backend(JdbcDialect dialect, String table) {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(pool).dialect(dialect).tableName(table)
+        return JdbcLockBackend.create(JdbcSettings.builder(pool).dialect(dialect).tableName(table)
                 .initializeSchema(true).build());
     }
 

@@ -24,7 +24,7 @@ class ZonelessTimesCheckTest {
 
     @Test
     void aTableWithPlainTimestampsIsZonelessAndTheShippedScriptIsNot() throws SQLException {
-        JdbcLockBackend.create(JdbcLockSettings.builder(pool).dialect(JdbcDialect.PORTABLE).initializeSchema(true)
+        JdbcLockBackend.create(JdbcSettings.builder(pool).dialect(JdbcDialect.PORTABLE).initializeSchema(true)
                 .build()).close();
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE old_locks (key_hash CHAR(64) NOT NULL PRIMARY KEY, "

@@ -5,11 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import dev.distlock.spi.support.Causes;
 
 /**
  * One of {@link RedisLockScripts}' texts, run on a plain Lettuce connection the way
@@ -35,7 +35,7 @@ record LettuceScript(String lua, String sha1, ScriptOutputType outputType) {
     <T> CompletableFuture<T> run(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(sha1, outputType, keys, args).toCompletableFuture();
         return bySha.exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Causes.unwrap(failure);
             if (cause instanceof RedisNoScriptException) {
                 return commands.<T>eval(lua, outputType, keys, args).toCompletableFuture();
             }

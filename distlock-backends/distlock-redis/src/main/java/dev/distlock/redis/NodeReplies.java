@@ -3,9 +3,12 @@ package dev.distlock.redis;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import dev.distlock.spi.support.Causes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answers of every Redlock node to one parallel call, in node order. Every call carries its
@@ -33,7 +36,7 @@ final class NodeReplies<T> {
                 Thread.currentThread().interrupt();
                 byNode.add(new Failure(e));
             } catch (ExecutionException | CompletionException e) {
-                byNode.add(new Failure(e.getCause() != null ? e.getCause() : e));
+                byNode.add(new Failure(Causes.unwrap(e)));
             }
         }
         return new NodeReplies<>(answers, byNode);
@@ -46,7 +49,7 @@ final class NodeReplies<T> {
 
     /** The answer of node {@code index}, or null when it failed or timed out. */
     @SuppressWarnings("unchecked")
-    T answer(int index) {
+    @Nullable T answer(int index) {
         return byNode.get(index) instanceof Failure ? null : (T) byNode.get(index);
     }
 
@@ -56,8 +59,8 @@ final class NodeReplies<T> {
     }
 
     /** Why node {@code index} gave no answer, or empty when it answered. */
-    java.util.Optional<Throwable> failure(int index) {
-        return byNode.get(index) instanceof Failure failure ? java.util.Optional.of(failure.cause()) : java.util.Optional.empty();
+    Optional<Throwable> failure(int index) {
+        return byNode.get(index) instanceof Failure failure ? Optional.of(failure.cause()) : Optional.empty();
     }
 
     String describeFailures() {

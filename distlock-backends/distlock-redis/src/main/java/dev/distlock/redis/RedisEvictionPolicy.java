@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.springframework.data.redis.connection.RedisConnection;
+import dev.distlock.spi.support.Causes;
 
 /**
  * What Redis may evict under memory pressure, and what that would do to locks. The fence counter
@@ -108,10 +109,7 @@ public record RedisEvictionPolicy(String policy, long maxmemory, String source) 
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }

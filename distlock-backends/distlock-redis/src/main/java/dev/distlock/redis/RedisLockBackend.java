@@ -1,13 +1,14 @@
 package dev.distlock.redis;
 
+import static dev.distlock.redis.RedisCalls.call;
+import static dev.distlock.redis.RedisCalls.millis;
+import static dev.distlock.redis.RedisCalls.toResult;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
@@ -15,11 +16,11 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
-import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
-import org.springframework.dao.DataAccessException;
+import dev.distlock.spi.support.WaiterRegistry;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Locks on one Redis deployment reached through the application's {@link RedisConnectionFactory}:
@@ -49,38 +50,38 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
     private final StringRedisTemplate redis;
-    private final RedisLockSettings settings;
+    private final RedisSettings settings;
     private final ReplicatedGrants grants;
-    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
     private final WaiterEntryKeeper fairQueue;
     private final ReleaseInterests interests;
     private final RedisConnectionFactory connectionFactory;
     // Decided on first use (a Cluster needs per-slot fence counters, and may shard releases); null until then.
-    private volatile RedisDeployment deployment;
+    private volatile @Nullable RedisDeployment deployment;
     private final EvictionPolicyGuard evictionGuard = new EvictionPolicyGuard();
     private final RedisHealthProbe healthProbe;
 
     public RedisLockBackend(RedisConnectionFactory connectionFactory) {
-        this(connectionFactory, RedisLockSettings.defaults());
+        this(connectionFactory, RedisSettings.defaults());
     }
 
-    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings) {
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisSettings settings) {
         this(connectionFactory, settings, ReplicaWait.NONE);
     }
 
     /** With {@code replicaWait} enabled, every grant waits for replicas; see {@link ReplicaWait}. */
-    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisLockSettings settings, ReplicaWait replicaWait) {
+    public RedisLockBackend(RedisConnectionFactory connectionFactory, RedisSettings settings, ReplicaWait replicaWait) {
         this(connectionFactory, connectionFactory, settings, replicaWait);
     }
 
     /** Tests: the release subscription on its own connection factory, e.g. through a fault proxy. */
     RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
-            RedisLockSettings settings) {
+            RedisSettings settings) {
         this(connectionFactory, subscriptionFactory, settings, ReplicaWait.NONE);
     }
 
     private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
-            RedisLockSettings settings, ReplicaWait replicaWait) {
+            RedisSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
         this.connectionFactory = connectionFactory;
         this.settings = settings;
@@ -115,7 +116,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         List<Long> reply = call("acquire (fair)", request.key(), () -> {
             RedisKeyLayout keys = deployment().layout(request.key());
             String suffix = deployment().channelSuffix(request.key());
-            return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.FAIR_ACQUIRE,
+            return grants.grant(request.key(), () -> redis.execute(RedisQueueScripts.FAIR_ACQUIRE,
                     List.of(keys.lock(), keys.fence(), keys.replacedFence(), keys.queue(), keys.queueDeadlines(), keys.waiters()),
                     request.owner(), lease, millis(settings.queueEntryLifetime()), suffix, request.key()), undo);
         });
@@ -138,7 +139,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     @Override
     public boolean release(String key, String owner) {
         RedisKeyLayout keys = RedisKeyLayout.of(key);
-        Long released = call("release", key, () -> redis.execute(RedisLockScripts.RELEASE_AND_WAKE,
+        Long released = call("release", key, () -> redis.execute(RedisQueueScripts.RELEASE_AND_WAKE,
                 List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner,
                 deployment().channelSuffix(key), key));
         return released != null && released == 1L;
@@ -148,7 +149,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public void withdraw(String key, String owner) {
         fairQueue.done(key, owner);
         RedisKeyLayout keys = RedisKeyLayout.of(key);
-        call("withdraw", key, () -> redis.execute(RedisLockScripts.WITHDRAW,
+        call("withdraw", key, () -> redis.execute(RedisQueueScripts.WITHDRAW,
                 List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner,
                 deployment().channelSuffix(key), key));
     }
@@ -193,45 +194,18 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
      * start-up check that tells a TLS failure, which never heals, from a Redis that is down.
      */
     public Optional<Throwable> connectionFailure(Duration wait) {
-        try {
-            healthProbe.probe(wait);
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            return Optional.of(e.getCause() != null ? e.getCause() : e);
-        } catch (TimeoutException e) {
-            return Optional.of(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of(e);
-        }
+        return healthProbe.connectionFailure(wait);
     }
 
     @Override
     public BackendHealth health() {
-        try {
-            RedisHealthProbe.Answer answer = healthProbe.probe(settings.operationTimeout());
-            evictionGuard.seen(answer.eviction());
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("mode", "single");
-            details.put("ping", String.valueOf(answer.pong()));
-            details.put("pingMillis", answer.millis());
-            details.put("maxmemoryPolicy", answer.eviction().policy());
-            details.put("maxmemory", answer.eviction().maxmemory());
-            details.put("eviction", answer.eviction().consequence());
-            details.put("releaseSubscription", interests.describe());
-            details.put("waitingKeys", waiters.keyCount());
-            details.put("fairWaiters", fairQueue.size());
-            return BackendHealth.up(details);
-        } catch (TimeoutException e) {
-            return BackendHealth.down("Redis did not answer PING within " + settings.operationTimeout(),
-                    Map.of("mode", "single"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return BackendHealth.down("Interrupted while asking Redis", Map.of("mode", "single"));
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return BackendHealth.down("Redis PING failed: " + cause, Map.of("mode", "single"));
-        }
+        return healthProbe.health(settings.operationTimeout(), evictionGuard, () -> {
+            Map<String, Object> waiting = new LinkedHashMap<>();
+            waiting.put("releaseSubscription", interests.describe());
+            waiting.put("waitingKeys", waiters.keyCount());
+            waiting.put("fairWaiters", fairQueue.size());
+            return waiting;
+        });
     }
 
     @Override
@@ -253,38 +227,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     private boolean keepQueued(String key, String owner) {
         RedisKeyLayout keys = RedisKeyLayout.of(key);
-        Long queued = redis.execute(RedisLockScripts.KEEP_QUEUED, List.of(keys.queue(), keys.queueDeadlines()),
+        Long queued = redis.execute(RedisQueueScripts.KEEP_QUEUED, List.of(keys.queue(), keys.queueDeadlines()),
                 owner, millis(settings.queueEntryLifetime()));
         return queued != null && queued == 1L;
-    }
-
-    /** Script replies {1, token} and {0, pttl}; see {@link RedisLockScripts#ACQUIRE_LUA}. */
-    static AcquireResult toResult(List<Long> reply) {
-        if (reply == null || reply.size() != 2) {
-            throw new LockBackendException("Unexpected reply from the acquire script: " + reply);
-        }
-        if (reply.get(0) == 1L) {
-            return AcquireResult.granted(reply.get(1));
-        }
-        long pttl = reply.get(1);
-        return pttl > 0 ? AcquireResult.denied(Duration.ofMillis(pttl)) : AcquireResult.denied();
-    }
-
-    /** PX takes whole milliseconds of at least 1 (0 would delete the key outright). */
-    static String millis(Duration duration) {
-        return Long.toString(Math.max(1, duration.toMillis()));
-    }
-
-    static <T> T call(String operation, String key, Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (DataAccessException e) {
-            throw new LockBackendException("Redis " + operation + " of '" + abbreviate(key) + "' failed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    static String abbreviate(String key) {
-        return key.length() <= 120 ? key : key.substring(0, 120) + "...(" + key.length() + " chars)";
     }
 }

@@ -1,8 +1,6 @@
 package dev.distlock.redis;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -15,15 +13,14 @@ import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import dev.distlock.spi.support.DaemonThreads;
+import dev.distlock.spi.support.WaiterRegistry;
 
 /**
- * The one subscription of a {@link RedisLockBackend}: a {@link RedisMessageListenerContainer} on
+ * The one subscription of a {@link RedisLockBackend}: a listener container ({@link ReleaseListening}) on
  * the backend's own release channel, whose messages ({@link ReleaseMessage}: a lock key and the
- * fair queue's head) go to {@link ReleaseWaiters}. A release publishes there only while this
+ * fair queue's head) go to {@link WaiterRegistry}. A release publishes there only while this
  * backend has registered its interest in the key, so it hears only of keys it waits for.
  *
  * <p>Nobody waits for it to start. The first waiter starts it in the background (so that a backend
@@ -49,12 +46,12 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     private final RedisConnectionFactory connectionFactory;
     private final String channel;
     private final Duration startTimeout;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<String> waiters;
     private final Runnable onSubscribed;
     private final ScheduledExecutorService threads;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
-    private Listening current;
+    private ReleaseListening current;
     // Set once this subscriber has heard the confirmation and woken the waiters registered before it.
     private boolean confirmed;
     private boolean starting;
@@ -66,7 +63,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
 
     /** {@code onSubscribed}: runs on every confirmed (re)subscription, before the waiters are woken; must not block. */
     RedisReleaseSubscriber(RedisConnectionFactory connectionFactory, String channel, Duration startTimeout,
-            ReleaseWaiters waiters, Runnable onSubscribed) {
+            WaiterRegistry<String> waiters, Runnable onSubscribed) {
         this.connectionFactory = connectionFactory;
         this.channel = channel;
         this.startTimeout = startTimeout;
@@ -134,14 +131,14 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
     @Override
     public void onMessage(Message message, byte[] pattern) {
         ReleaseMessage release = ReleaseMessage.parse(message.getBody());
-        waiters.keyMayBeFree(release.key(), release.head());
+        waiters.wakeHead(release.key(), release.head());
     }
 
     @Override
     public void onChannelSubscribed(byte[] subscribed, long count) {
         // The first subscription or one after a lost connection: releases before it were not seen.
         onSubscribed.run();
-        waiters.everyKeyMayBeFree();
+        waiters.wakeAll();
         lock.lock();
         try {
             confirmed = true;
@@ -154,7 +151,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
 
     @Override
     public void close() {
-        Listening stopped;
+        ReleaseListening stopped;
         lock.lock();
         try {
             closed = true;
@@ -166,14 +163,12 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
         threads.shutdownNow();
         if (stopped != null) {
             // Off the caller's thread: destroying a subscription whose connection hangs must not hold up shutdown.
-            Thread stopper = new Thread(stopped::stop, "distlock-redis-release-subscriber-stop");
-            stopper.setDaemon(true);
-            stopper.start();
+            DaemonThreads.named("distlock-redis-release-subscriber-stop").newThread(stopped::stop).start();
         }
     }
 
     private void attemptStart() {
-        Listening attempt;
+        ReleaseListening attempt;
         lock.lock();
         try {
             if (closed) {
@@ -181,7 +176,7 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
                 return;
             }
             if (current == null) {
-                current = newListening();
+                current = ReleaseListening.on(connectionFactory, channel, this, startTimeout, RETRY_DELAY);
                 confirmed = false;
             }
             attempt = current;
@@ -255,31 +250,6 @@ final class RedisReleaseSubscriber implements MessageListener, SubscriptionListe
                     channel, reason, waiters.keyCount(), POLL_WITHOUT_SUBSCRIPTION.toMillis());
         }
         startInBackground();
-        waiters.everyKeyMayBeFree();
-    }
-
-    private Listening newListening() {
-        ExecutorService dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("distlock-redis-release-dispatch"));
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(connectionFactory);
-        container.setTaskExecutor(dispatcher);
-        container.setMaxSubscriptionRegistrationWaitingTime(startTimeout.toMillis());
-        container.setRecoveryInterval(RETRY_DELAY.toMillis());
-        container.addMessageListener(this, new ChannelTopic(channel));
-        container.afterPropertiesSet();
-        return new Listening(container, dispatcher);
-    }
-
-    /** One container and the thread that runs its listener. */
-    private record Listening(RedisMessageListenerContainer container, ExecutorService dispatcher) {
-
-        void stop() {
-            try {
-                container.destroy();
-            } catch (Exception e) {
-                log.debug("Stopping the release subscription failed", e);
-            }
-            dispatcher.shutdownNow();
-        }
+        waiters.wakeAll();
     }
 }

@@ -21,6 +21,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.distlock.spi.support.WaiterRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One independent Redis node of a {@link RedlockLockBackend}, on a plain Lettuce client. Commands
@@ -58,7 +60,7 @@ final class RedlockNode implements AutoCloseable {
     private volatile boolean closed;
 
     /** {@code ssl}: trust and keys for a {@code rediss://} node, or null for the JDK's defaults. */
-    RedlockNode(String uri, ClientResources resources, Duration timeout, SslOptions ssl) {
+    RedlockNode(String uri, ClientResources resources, Duration timeout, @Nullable SslOptions ssl) {
         this.uri = RedisURI.create(uri);
         this.uri.setTimeout(timeout);
         this.resources = resources;
@@ -104,7 +106,7 @@ final class RedlockNode implements AutoCloseable {
      * made is tried again after a pause. Until it is live this node's releases go unheard: the
      * other nodes' releases and the engine's rare poll wake waiters meanwhile.
      */
-    void listen(String channel, ReleaseWaiters waiters) {
+    void listen(String channel, WaiterRegistry<String> waiters) {
         if (listening.compareAndSet(false, true)) {
             subscribe(channel, waiters);
         }
@@ -146,7 +148,7 @@ final class RedlockNode implements AutoCloseable {
         });
     }
 
-    private void subscribe(String channel, ReleaseWaiters waiters) {
+    private void subscribe(String channel, WaiterRegistry<String> waiters) {
         if (closed) {
             return;
         }
@@ -160,13 +162,13 @@ final class RedlockNode implements AutoCloseable {
                     connected.addListener(new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String from, String key) {
-                            waiters.keyMayBeFree(key);
+                            waiters.wake(key);
                         }
 
                         @Override
                         public void subscribed(String subscribedChannel, long count) {
                             // Live from now on, first time or after a reconnect: releases before it went unheard.
-                            waiters.everyKeyMayBeFree();
+                            waiters.wakeAll();
                         }
                     });
                     return connected.async().subscribe(channel).toCompletableFuture()

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.lettuce.core.SslOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of {@link RedlockLockBackend}.
@@ -18,7 +19,7 @@ import io.lettuce.core.SslOptions;
  * @param ssl         for {@code rediss://} nodes: the trust (a CA of your own) and, where nodes demand
  *                    one, the client certificate; null for the JDK's default trust store
  */
-public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common, SslOptions ssl) {
+public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisSettings common, @Nullable SslOptions ssl) {
 
     /** Redis.io's clock drift allowance: 1% of the lease ... */
     static final double CLOCK_DRIFT_FACTOR = 0.01;
@@ -38,20 +39,20 @@ public record RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLoc
     }
 
     /** Without {@link SslOptions}: {@code rediss://} nodes are trusted through the JDK's default trust store. */
-    public RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisLockSettings common) {
+    public RedlockSettings(List<String> nodes, Duration nodeTimeout, RedisSettings common) {
         this(nodes, nodeTimeout, common, null);
     }
 
     /** The nodes with a 100 ms node timeout and the default common settings. */
     public static RedlockSettings of(List<String> nodes) {
-        return new RedlockSettings(nodes, Duration.ofMillis(100), RedisLockSettings.defaults());
+        return new RedlockSettings(nodes, Duration.ofMillis(100), RedisSettings.defaults());
     }
 
     public RedlockSettings withNodeTimeout(Duration timeout) {
         return new RedlockSettings(nodes, timeout, common, ssl);
     }
 
-    public RedlockSettings withCommon(RedisLockSettings settings) {
+    public RedlockSettings withCommon(RedisSettings settings) {
         return new RedlockSettings(nodes, nodeTimeout, settings, ssl);
     }
 

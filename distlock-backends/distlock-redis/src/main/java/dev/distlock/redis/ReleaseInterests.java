@@ -1,8 +1,8 @@
 package dev.distlock.redis;
 
-import static dev.distlock.redis.RedisLockBackend.abbreviate;
-import static dev.distlock.redis.RedisLockBackend.call;
-import static dev.distlock.redis.RedisLockBackend.millis;
+import static dev.distlock.redis.RedisCalls.abbreviate;
+import static dev.distlock.redis.RedisCalls.call;
+import static dev.distlock.redis.RedisCalls.millis;
 
 import java.util.List;
 import java.util.UUID;
@@ -18,11 +18,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications.Subscription;
+import dev.distlock.spi.support.WaiterRegistry;
 import io.lettuce.core.cluster.RedisClusterClient;
 
 /**
  * The waiting side of a {@link RedisLockBackend}: its interest in the releases of the keys its
- * waiters wait for, registered in each key's waiter set ({@link RedisLockScripts#AWAIT_RELEASE_LUA},
+ * waiters wait for, registered in each key's waiter set ({@link RedisQueueScripts#AWAIT_RELEASE_LUA},
  * kept alive by a {@link WaiterEntryKeeper}, withdrawn when the key's last local waiter leaves),
  * and the subscription that hears them: one channel of its own, {@code <release channel>:<random
  * id>} ({@link RedisReleaseSubscriber}), or on a Redis 7 Cluster one sharded channel per slot
@@ -34,9 +35,9 @@ final class ReleaseInterests implements AutoCloseable {
 
     private final StringRedisTemplate redis;
     private final RedisConnectionFactory connectionFactory;
-    private final RedisLockSettings settings;
+    private final RedisSettings settings;
     private final Supplier<RedisDeployment> deployment;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<String> waiters;
     private final String subscriberId = UUID.randomUUID().toString();
     private final WaiterEntryKeeper keeper;
     private final RedisReleaseSubscriber subscriber;
@@ -44,8 +45,8 @@ final class ReleaseInterests implements AutoCloseable {
 
     /** {@code deployment} may throw the template's DataAccessException while Redis is down. */
     ReleaseInterests(StringRedisTemplate redis, RedisConnectionFactory connectionFactory,
-            RedisConnectionFactory subscriptionFactory, RedisLockSettings settings, Supplier<RedisDeployment> deployment,
-            ReleaseWaiters waiters) {
+            RedisConnectionFactory subscriptionFactory, RedisSettings settings, Supplier<RedisDeployment> deployment,
+            WaiterRegistry<String> waiters) {
         this.redis = redis;
         this.connectionFactory = connectionFactory;
         this.settings = settings;
@@ -70,7 +71,7 @@ final class ReleaseInterests implements AutoCloseable {
     Subscription subscribe(String key, String owner, boolean queued, Runnable onChange) {
         ShardedReleaseSubscriber shardedSubscriber = call("subscribe to", key, deployment::get) == RedisDeployment.CLUSTER_SHARDED
                 ? shardedSubscriber() : null;
-        Subscription local = waiters.add(key, owner, queued, onChange);
+        Subscription local = waiters.add(key, queued ? owner : null, onChange);
         int slot = RedisDeployment.slotOf(key);
         try {
             if (shardedSubscriber != null) {
@@ -144,7 +145,7 @@ final class ReleaseInterests implements AutoCloseable {
 
     /** A round trip: after it, a release of {@code key} publishes to this backend. */
     private void awaitRelease(String key) {
-        call("subscribe to", key, () -> redis.execute(RedisLockScripts.AWAIT_RELEASE,
+        call("subscribe to", key, () -> redis.execute(RedisQueueScripts.AWAIT_RELEASE,
                 List.of(RedisKeyLayout.of(key).waiters()), interestMember(), millis(settings.queueEntryLifetime())));
     }
 

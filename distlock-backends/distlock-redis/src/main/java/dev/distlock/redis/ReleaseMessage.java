@@ -2,16 +2,17 @@ package dev.distlock.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What a single-node release publishes ({@code wake} in {@link RedisLockScripts}):
+ * What a single-node release publishes ({@code wake} in {@link RedisQueueScripts}):
  * {@code <byte length of head>:<head><key>}, head being the fair queue's first live owner, or empty
  * when every waiter of the key may retry. The length prefix keeps any key and owner text apart.
  *
  * @param key  the lock key that may be free
  * @param head the only fair waiter that may retry, or null when every waiter of the key may
  */
-record ReleaseMessage(String key, String head) {
+record ReleaseMessage(String key, @Nullable String head) {
 
     static ReleaseMessage parse(byte[] body) {
         int colon = 0;

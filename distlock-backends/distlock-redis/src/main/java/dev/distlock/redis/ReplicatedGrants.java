@@ -62,7 +62,7 @@ final class ReplicatedGrants {
                 if (acknowledged < wait.replicas()) {
                     undo.run();
                     throw new LockBackendException("Redis WAIT: " + acknowledged + " of " + wait.replicas()
-                            + " replicas acknowledged the grant of '" + RedisLockBackend.abbreviate(key) + "' within "
+                            + " replicas acknowledged the grant of '" + RedisCalls.abbreviate(key) + "' within "
                             + wait.timeout() + "; the grant was released. Check the replicas (INFO replication), or lower "
                             + "distlock.redis.wait-for-replicas");
                 }

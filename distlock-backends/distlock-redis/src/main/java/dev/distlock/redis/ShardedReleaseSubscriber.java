@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.WaiterRegistry;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -41,7 +42,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
     private final StatefulRedisClusterPubSubConnection<byte[], byte[]> connection;
     private final String channelPrefix;
     private final Duration timeout;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<String> waiters;
     private final Runnable onResubscribed;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock: waiters per slot, and the SSUBSCRIBE of each slot that has any.
@@ -50,7 +51,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
     private boolean closed;
 
     /** {@code channelPrefix}: the release channel prefix and this backend's subscriber id. */
-    ShardedReleaseSubscriber(RedisClusterClient client, String channelPrefix, Duration timeout, ReleaseWaiters waiters,
+    ShardedReleaseSubscriber(RedisClusterClient client, String channelPrefix, Duration timeout, WaiterRegistry<String> waiters,
             Runnable onResubscribed) {
         this.channelPrefix = channelPrefix;
         this.timeout = timeout;
@@ -63,7 +64,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
             @Override
             public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
                 ReleaseMessage release = ReleaseMessage.parse(message);
-                waiters.keyMayBeFree(release.key(), release.head());
+                waiters.wakeHead(release.key(), release.head());
             }
 
             @Override
@@ -171,7 +172,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
         if (again) {
             onResubscribed.run();
         }
-        waiters.keysMayBeFree(key -> ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock()) == slot);
+        waiters.wakeAll(key -> ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock()) == slot);
     }
 
     /** Redis drops a shard channel whose slot moved to another node: subscribe again, Lettuce routes it anew. */
@@ -187,6 +188,6 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        waiters.everyKeyMayBeFree();
+        waiters.wakeAll();
     }
 }

@@ -51,10 +51,10 @@ class RedisLockBackendTest {
     }
 
     private RedisLockBackend newBackend() {
-        return newBackend(RedisLockSettings.defaults());
+        return newBackend(RedisSettings.defaults());
     }
 
-    private RedisLockBackend newBackend(RedisLockSettings settings) {
+    private RedisLockBackend newBackend(RedisSettings settings) {
         RedisLockBackend backend = new RedisLockBackend(connectionFactory, settings);
         backends.add(backend);
         return backend;
@@ -204,7 +204,7 @@ class RedisLockBackendTest {
 
     @Test
     void deadFairWaiterStopsBlockingTheQueueAfterItsEntryLifetime() {
-        RedisLockSettings shortQueue = RedisLockSettings.defaults().withQueueEntryLifetime(Duration.ofMillis(600));
+        RedisSettings shortQueue = RedisSettings.defaults().withQueueEntryLifetime(Duration.ofMillis(600));
         RedisLockBackend survivor = newBackend(shortQueue);
         RedisLockBackend dying = newBackend(shortQueue);
         String key = key();
@@ -224,7 +224,7 @@ class RedisLockBackendTest {
 
     @Test
     void liveFairWaiterKeepsItsPlaceLongerThanTheEntryLifetime() {
-        RedisLockSettings shortQueue = RedisLockSettings.defaults().withQueueEntryLifetime(Duration.ofMillis(300));
+        RedisSettings shortQueue = RedisSettings.defaults().withQueueEntryLifetime(Duration.ofMillis(300));
         RedisLockBackend backend = newBackend(shortQueue);
         String key = key();
         String holder = owner();

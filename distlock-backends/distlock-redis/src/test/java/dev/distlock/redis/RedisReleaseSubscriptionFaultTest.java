@@ -39,7 +39,7 @@ class RedisReleaseSubscriptionFaultTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
     /** The longest the old subscribe() waited for a subscription that never came. */
-    private static final RedisLockSettings LONG_START = RedisLockSettings.defaults().withOperationTimeout(Duration.ofSeconds(10));
+    private static final RedisSettings LONG_START = RedisSettings.defaults().withOperationTimeout(Duration.ofSeconds(10));
 
     private static RedisServerFixture server;
     private static LettuceConnectionFactory direct;
@@ -113,7 +113,7 @@ class RedisReleaseSubscriptionFaultTest {
 
     @Test
     void theSubscriptionStartsOnceItsConnectionWorksAgain() {
-        RedisLockSettings shortStart = RedisLockSettings.defaults().withOperationTimeout(Duration.ofMillis(500));
+        RedisSettings shortStart = RedisSettings.defaults().withOperationTimeout(Duration.ofMillis(500));
         try (RedisLockBackend backend = new RedisLockBackend(direct, throughProxy, shortStart)) {
             Subscription subscription = backend.subscribe(key(), owner(), () -> { });
 

@@ -70,7 +70,7 @@ class RedisReplicaWaitTest {
 
     @Test
     void aGrantIsReturnedOnlyOnceTheReplicaHoldsIt() {
-        try (RedisLockBackend backend = new RedisLockBackend(toPrimary, RedisLockSettings.defaults(), ONE_REPLICA)) {
+        try (RedisLockBackend backend = new RedisLockBackend(toPrimary, RedisSettings.defaults(), ONE_REPLICA)) {
             String key = key();
             String owner = owner();
 
@@ -85,7 +85,7 @@ class RedisReplicaWaitTest {
 
     @Test
     void aGrantTheReplicaDoesNotAcknowledgeIsReleasedAndTheAttemptFails() {
-        try (RedisLockBackend backend = new RedisLockBackend(toPrimary, RedisLockSettings.defaults(), ONE_REPLICA)) {
+        try (RedisLockBackend backend = new RedisLockBackend(toPrimary, RedisSettings.defaults(), ONE_REPLICA)) {
             String key = key();
             replica.server().pause();
             try {

@@ -86,7 +86,7 @@ class RedisRestartTest {
         try (RedisServerFixture server = RedisServerFixture.start()) {
             LettuceConnectionFactory factory = RedisTestConnections.factory(server);
             // Entries live a minute: the keeper's own refresh (every 20 s) comes too late to explain a wake-up.
-            RedisLockSettings settings = RedisLockSettings.defaults().withQueueEntryLifetime(Duration.ofMinutes(1));
+            RedisSettings settings = RedisSettings.defaults().withQueueEntryLifetime(Duration.ofMinutes(1));
             try (RedisLockBackend backend = new RedisLockBackend(factory, settings)) {
                 String key = "restart:" + UUID.randomUUID();
                 Semaphore woken = new Semaphore(0);

@@ -12,6 +12,7 @@ import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.Causes;
 
 /** What the store-fault contracts share: fresh keys, a first lock on a new backend, the failure they expect. */
 final class StoreFaultCalls {
@@ -34,10 +35,6 @@ final class StoreFaultCalls {
 
     /** The store could not be asked: a LockBackendException, maybe wrapped, never "held by another". */
     static void assertStoreFailure(Throwable thrown) {
-        Throwable cause = thrown;
-        while (cause != null && !(cause instanceof LockBackendException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("a LockBackendException in the chain of %s", thrown).isNotNull();
+        assertThat(Causes.find(thrown, LockBackendException.class)).as("a LockBackendException in the chain of %s", thrown).isPresent();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.DaemonThreads;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +97,7 @@ final class LeaseSession {
 
     /** Closes {@code client} on a thread of its own, waiting for it at most {@code wait}. */
     private static void closeWithin(CuratorFramework client, Duration wait) {
-        Thread closer = new Thread(client::close, "distlock-zookeeper-close");
-        closer.setDaemon(true);
+        Thread closer = DaemonThreads.named("distlock-zookeeper-close").newThread(client::close);
         closer.start();
         if (wait.isZero()) {
             return;

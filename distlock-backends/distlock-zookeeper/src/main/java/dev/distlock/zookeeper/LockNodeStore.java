@@ -15,6 +15,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ZooKeeper operations of the lock recipe, on Curator (which retries on connection loss per its
@@ -78,16 +79,16 @@ final class LockNodeStore {
 
     /**
      * The children of {@code parent}, in queue order; empty when the parent does not exist. Nodes
-     * numbered past the parent's counter limit (see {@link LockNodeNames}) cost one read each, for
+     * numbered past the parent's counter limit (see {@link ZooKeeperKeyLayout}) cost one read each, for
      * their czxid; a busy key only has them after two billion creates without once being emptied.
      */
     List<String> queue(String parent) {
         try {
             List<String> children = client.getChildren().forPath(parent);
-            children.sort(LockNodeNames.QUEUE_ORDER);
-            int first = (int) children.stream().filter(name -> !LockNodeNames.pastCounterLimit(name)
-                    && LockNodeNames.sequence(name) != null).count();
-            int end = first + (int) children.stream().filter(LockNodeNames::pastCounterLimit).count();
+            children.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
+            int first = (int) children.stream().filter(name -> !ZooKeeperKeyLayout.pastCounterLimit(name)
+                    && ZooKeeperKeyLayout.sequence(name) != null).count();
+            int end = first + (int) children.stream().filter(ZooKeeperKeyLayout::pastCounterLimit).count();
             if (end - first > 1) {
                 orderByCreation(parent, children.subList(first, end));
             }
@@ -151,7 +152,7 @@ final class LockNodeStore {
      * fails), and a connected one has applied everything committed before it, our session's expiry
      * and the deletion of our node included, before it answers the read that follows.
      */
-    Stat statConfirmedByLeader(String path) {
+    @Nullable Stat statConfirmedByLeader(String path) {
         sync(path);
         return stat(path);
     }

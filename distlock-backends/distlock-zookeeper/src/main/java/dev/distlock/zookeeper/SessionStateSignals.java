@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.distlock.spi.LeaseLossSignals.LeaseLossListener;
+import dev.distlock.spi.support.WaiterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -50,14 +51,14 @@ final class SessionStateSignals implements ConnectionStateListener {
     }
 
     private final Supplier<List<LockId>> forgetSession;
-    private final ReleaseWaiters waiters;
+    private final WaiterRegistry<LockId> waiters;
     private final Supplier<LeaseLossListener> listener;
 
     /**
      * @param forgetSession drops every owner-to-node entry of the lost session, returning their owners
      * @param listener      the engine's listener, as it is when news comes
      */
-    SessionStateSignals(Supplier<List<LockId>> forgetSession, ReleaseWaiters waiters, Supplier<LeaseLossListener> listener) {
+    SessionStateSignals(Supplier<List<LockId>> forgetSession, WaiterRegistry<LockId> waiters, Supplier<LeaseLossListener> listener) {
         this.forgetSession = forgetSession;
         this.waiters = waiters;
         this.listener = listener;

@@ -125,7 +125,7 @@ final class UnansweredCreates {
         try {
             store.sync(claimed.parent());
             for (String name : store.queue(claimed.parent())) {
-                if (claimed.prefixes().contains(LockNodeNames.attemptPrefixOf(name))) {
+                if (claimed.prefixes().contains(ZooKeeperKeyLayout.attemptPrefixOf(name))) {
                     store.delete(claimed.parent() + "/" + name, 0);
                     log.debug("Deleted {}/{}, the node of a create whose answer was lost", claimed.parent(), name);
                 }

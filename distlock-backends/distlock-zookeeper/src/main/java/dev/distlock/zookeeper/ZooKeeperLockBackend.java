@@ -1,14 +1,11 @@
 package dev.distlock.zookeeper;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
@@ -19,7 +16,7 @@ import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
-import dev.distlock.zookeeper.LockNodeStore.CreatedNode;
+import dev.distlock.spi.support.WaiterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.zookeeper.data.Stat;
@@ -58,14 +55,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
      * timeout (2/3 of the session timeout, 20 s by default), and the session expires there anyway.
      */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
-    /** Our node vanishing under us this often in one call means something is wrong, not a race. */
-    private static final int MAX_RECREATES = 3;
 
-    private final LockNodeNames names;
-    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final ZooKeeperKeyLayout names;
+    private final WaiterRegistry<LockId> waiters = new WaiterRegistry<>();
     private final LeaseSessions sessions;
     private final OwnedNodes nodes = new OwnedNodes();
-    private final AtomicLong attempts = new AtomicLong();
+    private final NodeCreates creates = new NodeCreates(nodes);
     private volatile LeaseLossListener listener = SessionStateSignals.NOBODY;
 
     /**
@@ -80,12 +75,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             throw new IllegalArgumentException("The CuratorFramework given to the ZooKeeper lock backend is "
                     + client.getState() + ": start it (client.start()) before creating the backend");
         }
-        this.names = new LockNodeNames(basePath);
+        this.names = new ZooKeeperKeyLayout(basePath);
         this.sessions = LeaseSessions.shared(client, this::signalsOf);
     }
 
     private ZooKeeperLockBackend(ZooKeeperSettings settings) {
-        this.names = new LockNodeNames(settings.basePath());
+        this.names = new ZooKeeperKeyLayout(settings.basePath());
         this.sessions = LeaseSessions.own(lease -> CuratorClients.start(settings, lease), settings.sessionTimeout(),
                 this::signalsOf);
     }
@@ -112,59 +107,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     public AcquireResult tryAcquire(AcquireRequest request) {
         LeaseSession session = sessions.enter(request.ttl(), this::holdsNodes);
         try {
-            return tryAcquire(request, session);
+            return new AcquireAttempt(request, session, names, nodes, creates, waiters).run();
         } finally {
             session.exit();
-        }
-    }
-
-    private AcquireResult tryAcquire(AcquireRequest request, LeaseSession session) {
-        LockId id = new LockId(request.key(), request.owner());
-        String parent = names.keyPath(request.key());
-        LockNodeStore store = session.store();
-        session.unanswered().deleteNow(id); // an old node of this owner would stand ahead of its new one
-        CreatedNode mine = nodes.in(session, id); // present: we queue, or this is a retry of a grant
-        int recreated = 0;
-        boolean synced = false;
-        while (true) {
-            if (mine == null) {
-                mine = createNode(id, parent, session);
-            }
-            List<String> queue = withoutStrays(store, store.queue(parent), mine, parent);
-            int index = queue.indexOf(mine.name());
-            if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
-                nodes.remove(id, mine, session);
-                mine = null;
-                if (++recreated > MAX_RECREATES) {
-                    throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
-                            + "' kept disappearing; is something deleting nodes under " + names.basePath() + "?");
-                }
-                continue;
-            }
-            if (index == 0) {
-                return AcquireResult.granted(mine.czxid());
-            }
-            if (!synced) {
-                // Before saying no, make sure the nodes ahead of us are not already gone on the
-                // leader: a release by another client may not have reached our server yet.
-                store.sync(parent);
-                synced = true;
-                continue;
-            }
-            if (!request.fair()) {
-                // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
-                nodes.remove(id, mine, session);
-                store.delete(mine.path(), mine.version());
-                if (!store.watchIfExists(parent + "/" + queue.get(0), waiters.watcherFor(id))) {
-                    waiters.wake(id);
-                }
-                return AcquireResult.denied();
-            }
-            if (store.watchIfExists(parent + "/" + queue.get(index - 1), waiters.watcherFor(id))) {
-                return AcquireResult.denied();
-            }
-            // Our predecessor left between the listing and the watch: the queue only shrinks ahead
-            // of a fair node, so looking again ends.
         }
     }
 
@@ -200,7 +145,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
                 return false;
             }
             // Version-guarded: only the node we created, in the state we created it, is deleted. The
-            // deletion itself wakes the waiters that watch it (see ReleaseWaiters).
+            // deletion itself wakes the waiters that watch it (see WakeUpWatcher).
             return mine.session().store().delete(mine.node().path(), mine.node().version());
         } finally {
             mine.session().exit();
@@ -212,7 +157,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         LockId id = new LockId(key, owner);
         try {
             for (LeaseSession session : sessions.all()) {
-                session.unanswered().deleteNow(id);
+                creates.clearUnanswered(session, id);
             }
             OwnedNodes.OwnedNode mine = nodes.remove(id);
             if (mine != null) {
@@ -227,7 +172,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
 
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return waiters.subscribe(new LockId(key, owner), onChange);
+        return waiters.add(new LockId(key, owner), onChange);
     }
 
     @Override
@@ -270,48 +215,6 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
                 log.debug("Could not delete {} on close", owned.node().path(), e);
             }
         }
-    }
-
-    private CreatedNode createNode(LockId id, String parent, LeaseSession session) {
-        String prefix = LockNodeNames.attemptPrefix(id.owner(), attempts.incrementAndGet());
-        CreatedNode created;
-        try {
-            created = session.store().createEphemeralSequential(parent, prefix, id.owner().getBytes(StandardCharsets.UTF_8));
-        } catch (LockBackendException e) {
-            // The server may have created the node and only the answer was lost: it is deleted in
-            // the background, found by its attempt prefix, whether or not this owner calls again.
-            session.unanswered().remember(id, parent, prefix);
-            throw e;
-        }
-        nodes.add(id, created, session);
-        if (Thread.currentThread().isInterrupted()) {
-            // Our caller stopped waiting (the engine's deadline) as the answer came: it will not hear
-            // of this node, so the node must not stay queued in its name. (Put first, then checked: a
-            // release sent after the caller gave up finds the node in one place or the other.)
-            nodes.remove(id, created, session);
-            session.unanswered().remember(id, parent, prefix);
-            throw new LockBackendException("ZooKeeper: the lock node " + created.path()
-                    + " was created after its caller had stopped waiting; it is deleted again");
-        }
-        return created;
-    }
-
-    /**
-     * Drops nodes that a create retried by Curator after a connection loss made twice: same attempt
-     * prefix as ours, other name. They would otherwise sit in the queue for as long as our session.
-     */
-    private static List<String> withoutStrays(LockNodeStore store, List<String> queue, CreatedNode mine, String parent) {
-        String prefix = LockNodeNames.attemptPrefixOf(mine.name());
-        List<String> strays = queue.stream()
-                .filter(name -> name.startsWith(prefix) && !name.equals(mine.name()))
-                .toList();
-        if (strays.isEmpty()) {
-            return queue;
-        }
-        strays.forEach(stray -> store.deleteInBackground(parent + "/" + stray));
-        List<String> rest = new ArrayList<>(queue);
-        rest.removeAll(strays);
-        return rest;
     }
 
     private boolean holdsNodes(LeaseSession session) {

@@ -57,7 +57,7 @@ class ZooKeeperLostCreateReplyTest {
     @Test
     void theNodeOfACreateWhoseAnswerWasLostStopsBlockingTheKeyWhileTheSessionLives() throws Exception {
         String key = "lost-create:" + UUID.randomUUID();
-        String keyPath = "/distlock/" + LockNodeNames.encode(key);
+        String keyPath = "/distlock/" + ZooKeeperKeyLayout.encode(key);
         try (FaultProxy proxy = FaultProxy.to(port());
                 CuratorFramework lossyClient = client("127.0.0.1:" + proxy.port());
                 CuratorFramework directClient = client(zookeeper.connectString());

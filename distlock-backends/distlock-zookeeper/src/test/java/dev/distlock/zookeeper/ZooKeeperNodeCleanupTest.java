@@ -99,7 +99,7 @@ class ZooKeeperNodeCleanupTest {
             holder.tryAcquire(new AcquireRequest(key, holderOwner, LEASE, true));
             assertThat(waiter.tryAcquire(new AcquireRequest(key, unfair, LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
             assertThat(waiter.tryAcquire(new AcquireRequest(key, fair, LEASE, true))).isInstanceOf(AcquireResult.Denied.class);
-            String keyPath = basePath + "/" + LockNodeNames.encode(key);
+            String keyPath = basePath + "/" + ZooKeeperKeyLayout.encode(key);
             assertThat(client.getChildren().forPath(keyPath)).as("holder and the fair waiter").hasSize(2);
 
             waiter.withdraw(key, fair);

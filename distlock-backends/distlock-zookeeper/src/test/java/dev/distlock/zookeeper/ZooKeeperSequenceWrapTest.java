@@ -55,7 +55,7 @@ class ZooKeeperSequenceWrapTest {
             String first = owner();
             String second = owner();
             long firstToken = token(holders.tryAcquire(fair(key, first)));
-            zookeeper.raiseChildVersion(basePath + "/" + LockNodeNames.encode(key), Integer.MAX_VALUE);
+            zookeeper.raiseChildVersion(basePath + "/" + ZooKeeperKeyLayout.encode(key), Integer.MAX_VALUE);
             // The next holder's node is numbered 2147483647, the last number; the parent keeps a node all along.
             assertThat(holders.tryAcquire(fair(key, second))).isInstanceOf(AcquireResult.Denied.class);
             assertThat(holders.release(key, first)).isTrue();

@@ -50,7 +50,7 @@ class ZooKeeperStaleFollowerTest {
                     .until(() -> other.tryAcquire(new AcquireRequest(key, otherOwner, LEASE, false)),
                             result -> result instanceof AcquireResult.Granted);
             assertThat(token(taken)).isGreaterThan(holderToken);
-            String keyPath = "/distlock/" + LockNodeNames.encode(key);
+            String keyPath = "/distlock/" + ZooKeeperKeyLayout.encode(key);
             assertThat(holderClient.getChildren().forPath(keyPath))
                     .as("the cut-off follower still shows the holder's node to a plain read").isNotEmpty();
 

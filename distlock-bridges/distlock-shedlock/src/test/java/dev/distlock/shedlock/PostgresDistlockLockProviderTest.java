@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.testsupport.PostgresTestDatabase;
 
@@ -19,7 +19,7 @@ class PostgresDistlockLockProviderTest extends DistlockLockProviderContract {
     static void createDatabase() {
         database = PostgresTestDatabase.create("shedlock_provider");
         pool = Pools.of(database);
-        JdbcLockBackend.create(JdbcLockSettings.builder(pool).initializeSchema(true).build()).close();
+        JdbcLockBackend.create(JdbcSettings.builder(pool).initializeSchema(true).build()).close();
     }
 
     @AfterAll
@@ -34,6 +34,6 @@ class PostgresDistlockLockProviderTest extends DistlockLockProviderContract {
 
     @Override
     protected LockBackend newBackend() {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(pool).build());
+        return JdbcLockBackend.create(JdbcSettings.builder(pool).build());
     }
 }

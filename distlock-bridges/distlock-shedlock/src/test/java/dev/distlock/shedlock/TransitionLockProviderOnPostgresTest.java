@@ -27,7 +27,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.distlock.engine.LockEngine;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.testsupport.PostgresTestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +53,7 @@ class TransitionLockProviderOnPostgresTest {
         // ShedLock's documented table for PostgreSQL.
         new JdbcTemplate(pool).execute("CREATE TABLE shedlock(name VARCHAR(64) NOT NULL, lock_until TIMESTAMP NOT NULL,"
                 + " locked_at TIMESTAMP NOT NULL, locked_by VARCHAR(255) NOT NULL, PRIMARY KEY (name))");
-        JdbcLockBackend.create(JdbcLockSettings.builder(pool).initializeSchema(true).build()).close();
+        JdbcLockBackend.create(JdbcSettings.builder(pool).initializeSchema(true).build()).close();
     }
 
     @AfterAll
@@ -159,7 +159,7 @@ class TransitionLockProviderOnPostgresTest {
     }
 
     private LockProvider distlockInstance() {
-        LockEngine engine = LockEngine.builder(JdbcLockBackend.create(JdbcLockSettings.builder(pool).build()))
+        LockEngine engine = LockEngine.builder(JdbcLockBackend.create(JdbcSettings.builder(pool).build()))
                 .shutdownTimeout(Duration.ofMillis(100)).build();
         engines.add(engine);
         return new DistlockLockProvider(engine);

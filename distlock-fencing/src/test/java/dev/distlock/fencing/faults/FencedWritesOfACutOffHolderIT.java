@@ -27,7 +27,7 @@ import dev.distlock.fencing.jdbc.FencedJdbc;
 import dev.distlock.fencing.redis.FencedRedis;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.PostgresTestDatabase;
 import dev.distlock.testsupport.RedisServerFixture;
@@ -148,7 +148,7 @@ class FencedWritesOfACutOffHolderIT {
     }
 
     private static JdbcLockBackend backend(SimpleDriverDataSource dataSource) {
-        return JdbcLockBackend.create(JdbcLockSettings.builder(dataSource).dialect(JdbcDialect.POSTGRESQL)
+        return JdbcLockBackend.create(JdbcSettings.builder(dataSource).dialect(JdbcDialect.POSTGRESQL)
                 .initializeSchema(true).releaseNotifications(false).statementTimeout(Duration.ofSeconds(1)).build());
     }
 

@@ -23,7 +23,7 @@ import dev.distlock.fencing.jdbc.FencedJdbc;
 import dev.distlock.fencing.redis.FencedRedis;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.testsupport.ChildJvm;
 import dev.distlock.testsupport.PostgresTestDatabase;
 import dev.distlock.testsupport.RedisServerFixture;
@@ -60,7 +60,7 @@ class FencedWritesOfAPausedHolderIT {
         JdbcClient.create(dataSource).sql("CREATE TABLE ledger (id text PRIMARY KEY, owner text NOT NULL, "
                 + "fence_token bigint NOT NULL DEFAULT 0)").update();
         JdbcClient.create(dataSource).sql("INSERT INTO ledger (id, owner) VALUES ('k', 'nobody')").update();
-        backend = JdbcLockBackend.create(JdbcLockSettings.builder(dataSource).dialect(JdbcDialect.POSTGRESQL)
+        backend = JdbcLockBackend.create(JdbcSettings.builder(dataSource).dialect(JdbcDialect.POSTGRESQL)
                 .initializeSchema(true).releaseNotifications(false).build());
         engine = LockEngine.builder(backend).namespace(NAMESPACE).build();
         redisServer = RedisServerFixture.start();

@@ -21,7 +21,7 @@ import dev.distlock.fencing.jdbc.FencedJdbc;
 import dev.distlock.fencing.redis.FencedRedis;
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 
 /**
  * The holder that will be paused, in a JVM of its own (started through {@code ChildJvm}): it takes
@@ -44,7 +44,7 @@ public final class StaleWriterClient {
 
     public static void main(String[] args) throws Exception {
         SimpleDriverDataSource database = new SimpleDriverDataSource(new org.postgresql.Driver(), args[0], args[1], "");
-        JdbcLockBackend backend = JdbcLockBackend.create(JdbcLockSettings.builder(database)
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(database)
                 .dialect(JdbcDialect.POSTGRESQL).releaseNotifications(false).statementTimeout(Duration.ofSeconds(1))
                 .build());
         LockEngine engine = LockEngine.builder(backend).namespace(FencedWritesOfAPausedHolderIT.NAMESPACE).build();

@@ -1,9 +1,6 @@
 package dev.distlock.spi.support;
 
-import java.util.IdentityHashMap;
 import java.util.Optional;
-import java.util.Set;
-import java.util.Collections;
 
 import javax.net.ssl.SSLException;
 
@@ -19,12 +16,6 @@ public final class TlsFailures {
 
     /** The first {@link SSLException} in {@code failure}'s cause chain (itself included), if any. */
     public static Optional<SSLException> in(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (cause instanceof SSLException ssl) {
-                return Optional.of(ssl);
-            }
-        }
-        return Optional.empty();
+        return Causes.find(failure, SSLException.class);
     }
 }

@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.distlock.jdbc.JdbcDialect;
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.SafetyBackendFactory;
@@ -24,7 +24,7 @@ public final class JdbcSafetyBackends implements SafetyBackendFactory {
             throw new IllegalArgumentException("Not a JDBC backend: " + spec);
         }
         // The dialect named, so that create() does not connect: the JVM may still be warming up.
-        return JdbcLockBackend.create(JdbcLockSettings.builder(pool(spec))
+        return JdbcLockBackend.create(JdbcSettings.builder(pool(spec))
                 .dialect(JdbcDialect.POSTGRESQL)
                 .statementTimeout(Duration.ofSeconds(1))
                 .build());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.distlock.jdbc.JdbcLockBackend;
-import dev.distlock.jdbc.JdbcLockSettings;
+import dev.distlock.jdbc.JdbcSettings;
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.PostgresTestDatabase;
 import dev.distlock.testsupport.safety.BackendSpec;
@@ -75,7 +75,7 @@ class JdbcSafetyTest {
     private static void createLockTable() {
         try (HikariDataSource pool = JdbcSafetyBackends.pool(BackendSpec.of("jdbc", Map.of("url", locks.jdbcUrl(),
                 "user", locks.user(), "connectionTimeout", "PT5S")))) {
-            JdbcLockBackend.create(JdbcLockSettings.builder(pool).initializeSchema(true).build()).close();
+            JdbcLockBackend.create(JdbcSettings.builder(pool).initializeSchema(true).build()).close();
         }
     }
 }

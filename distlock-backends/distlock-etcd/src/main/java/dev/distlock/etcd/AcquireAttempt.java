@@ -18,35 +18,35 @@ import dev.distlock.spi.AcquireResult;
  *       still holds.</li>
  * </ul>
  */
-final class Acquisition {
+final class AcquireAttempt {
 
     private final LockSlot slot;
     private final AcquireRequest request;
-    private final LockQueue queue;
+    private final EtcdGateway gateway;
     private final LockSlot.HeldNodeListener heldNodes;
 
-    Acquisition(LockSlot slot, AcquireRequest request, LockQueue queue, LockSlot.HeldNodeListener heldNodes) {
+    AcquireAttempt(LockSlot slot, AcquireRequest request, EtcdGateway gateway, LockSlot.HeldNodeListener heldNodes) {
         this.slot = slot;
         this.request = request;
-        this.queue = queue;
+        this.gateway = gateway;
         this.heldNodes = heldNodes;
     }
 
     AcquireResult run() {
-        switch (slot.state) {
+        switch (slot.state()) {
             case HELD -> {
-                LockQueue.Position position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
+                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 if (position.holds()) {
-                    return AcquireResult.granted(slot.createRevision);
+                    return AcquireResult.granted(slot.createRevision());
                 }
                 slot.forget();
             }
             case WAITING -> {
-                var refreshed = queue.keepAliveOnce(slot.leaseId);
-                LockQueue.Position position = queue.position(slot.queue, slot.node, slot.createRevision, slot.leaseId);
-                boolean leaseAlive = queue.await(refreshed, "keep a waiting lease alive");
+                var refreshed = gateway.keepAliveOnce(slot.leaseId());
+                EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
+                boolean leaseAlive = gateway.await(refreshed, "keep a waiting lease alive");
                 if (position.present() && leaseAlive) {
-                    return settle(position, slot.askedTtlSeconds);
+                    return settle(position, slot.askedTtlSeconds());
                 }
                 slot.forget();
             }
@@ -58,28 +58,28 @@ final class Acquisition {
 
     private AcquireResult enqueue() {
         if (!request.fair()) {
-            LockQueue.Head head = queue.head(slot.queue);
+            EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
                 slot.denied(head.key(), head.revision());
                 return AcquireResult.denied();
             }
         }
-        long lease = queue.grant(request.ttl());
-        LockQueue.Position position;
+        long lease = gateway.grant(request.ttl());
+        EtcdGateway.Position position;
         try {
-            position = queue.enqueue(slot.queue, slot.node, slot.owner, lease);
+            position = gateway.enqueue(slot.queue, slot.node, slot.owner, lease);
         } catch (RuntimeException e) {
             // The node may or may not exist now; without its lease it is gone soon (or at once).
-            queue.revokeQuietly(lease);
+            gateway.revokeQuietly(lease);
             throw e;
         }
         // The TTL we asked for, not the one etcd granted (raised to its minimum for short leases):
         // renewals with the same TTL then keep this lease alive instead of moving the node each time.
-        long ttlSeconds = LockQueue.seconds(request.ttl());
+        long ttlSeconds = EtcdGateway.seconds(request.ttl());
         if (position.leaseId() != lease) {
             // Our node was there already (an earlier attempt whose reply was lost): keep its lease.
             // Its TTL is unknown here; 0 makes the next renewal move it onto a lease of the asked TTL.
-            queue.revokeQuietly(lease);
+            gateway.revokeQuietly(lease);
             ttlSeconds = 0;
         }
         if (!position.present()) {
@@ -88,7 +88,7 @@ final class Acquisition {
         return settle(position, ttlSeconds);
     }
 
-    private AcquireResult settle(LockQueue.Position position, long ttlSeconds) {
+    private AcquireResult settle(EtcdGateway.Position position, long ttlSeconds) {
         if (position.holds()) {
             slot.held(position, ttlSeconds, heldNodes);
             return AcquireResult.granted(position.createRevision());
@@ -98,8 +98,8 @@ final class Acquisition {
             return AcquireResult.denied();
         }
         // Unfair, and another contender got in between our read of the head and our enqueue.
-        queue.delete(slot.node, position.createRevision());
-        queue.revokeQuietly(position.leaseId());
+        gateway.delete(slot.node, position.createRevision());
+        gateway.revokeQuietly(position.leaseId());
         slot.denied(position.ahead(), position.revision());
         return AcquireResult.denied();
     }

@@ -11,9 +11,9 @@ import java.util.Set;
 import org.apache.zookeeper.common.PathUtils;
 import org.junit.jupiter.api.Test;
 
-class LockNodeNamesTest {
+class ZooKeeperKeyLayoutTest {
 
-    private final LockNodeNames names = new LockNodeNames("/distlock");
+    private final ZooKeeperKeyLayout names = new ZooKeeperKeyLayout("/distlock");
 
     @Test
     void readableKeysStayReadable() {
@@ -41,50 +41,50 @@ class LockNodeNamesTest {
 
     @Test
     void attemptPrefixesNeverPrefixAnotherOwnersOrAttemptsNodes() {
-        String first = LockNodeNames.attemptPrefix("owner", 1);
-        assertThat(LockNodeNames.attemptPrefix("owner", 12) + "0000000003").doesNotStartWith(first);
-        assertThat(LockNodeNames.attemptPrefix("owner~1-", 1) + "0000000003").doesNotStartWith(first);
+        String first = ZooKeeperKeyLayout.attemptPrefix("owner", 1);
+        assertThat(ZooKeeperKeyLayout.attemptPrefix("owner", 12) + "0000000003").doesNotStartWith(first);
+        assertThat(ZooKeeperKeyLayout.attemptPrefix("owner~1-", 1) + "0000000003").doesNotStartWith(first);
     }
 
     @Test
     void queueOrderIsTheSequenceNotTheOwnerName() {
         List<String> queue = new ArrayList<>(List.of(
-                LockNodeNames.attemptPrefix("a", 1) + "0000000002",
-                LockNodeNames.attemptPrefix("z", 1) + "0000000001"));
-        queue.sort(LockNodeNames.QUEUE_ORDER);
+                ZooKeeperKeyLayout.attemptPrefix("a", 1) + "0000000002",
+                ZooKeeperKeyLayout.attemptPrefix("z", 1) + "0000000001"));
+        queue.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
         assertThat(queue.get(0)).endsWith("0000000001");
     }
 
     @Test
     void nodesNumberedAtOrPastTheCounterLimitComeAfterEveryNodeNumberedBelowIt() {
         // As ZooKeeper writes them (%010d of a signed int): the counter's last numbers, then the wrapped ones.
-        String below = LockNodeNames.attemptPrefix("holder", 1) + "2147483646";
-        String first = LockNodeNames.attemptPrefix("a", 1) + "0000000000";
-        String atLimit = LockNodeNames.attemptPrefix("b", 2) + "2147483647";
-        String wrapped = LockNodeNames.attemptPrefix("c", 3) + "-2147483648";
+        String below = ZooKeeperKeyLayout.attemptPrefix("holder", 1) + "2147483646";
+        String first = ZooKeeperKeyLayout.attemptPrefix("a", 1) + "0000000000";
+        String atLimit = ZooKeeperKeyLayout.attemptPrefix("b", 2) + "2147483647";
+        String wrapped = ZooKeeperKeyLayout.attemptPrefix("c", 3) + "-2147483648";
         List<String> queue = new ArrayList<>(List.of("not-a-lock-node", wrapped, atLimit, below, first));
-        queue.sort(LockNodeNames.QUEUE_ORDER);
+        queue.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
         assertThat(queue.subList(0, 2)).containsExactly(first, below);
         assertThat(queue.subList(2, 4)).as("ordered by czxid, by the store").containsExactlyInAnyOrder(atLimit, wrapped);
         assertThat(queue.get(4)).isEqualTo("not-a-lock-node");
-        assertThat(LockNodeNames.pastCounterLimit(atLimit)).isTrue();
-        assertThat(LockNodeNames.pastCounterLimit(wrapped)).isTrue();
-        assertThat(LockNodeNames.pastCounterLimit(below)).isFalse();
-        assertThat(LockNodeNames.sequence(wrapped)).isEqualTo(Integer.MIN_VALUE);
-        assertThat(LockNodeNames.attemptPrefixOf(wrapped)).isEqualTo(LockNodeNames.attemptPrefix("c", 3));
+        assertThat(ZooKeeperKeyLayout.pastCounterLimit(atLimit)).isTrue();
+        assertThat(ZooKeeperKeyLayout.pastCounterLimit(wrapped)).isTrue();
+        assertThat(ZooKeeperKeyLayout.pastCounterLimit(below)).isFalse();
+        assertThat(ZooKeeperKeyLayout.sequence(wrapped)).isEqualTo(Integer.MIN_VALUE);
+        assertThat(ZooKeeperKeyLayout.attemptPrefixOf(wrapped)).isEqualTo(ZooKeeperKeyLayout.attemptPrefix("c", 3));
     }
 
     @Test
     void ownersWithDashesKeepTheirAttemptPrefix() {
-        String name = LockNodeNames.attemptPrefix("a-b-1:2", 7) + "-0000000005";
-        assertThat(LockNodeNames.attemptPrefixOf(name)).isEqualTo(LockNodeNames.attemptPrefix("a-b-1:2", 7));
-        assertThat(LockNodeNames.sequence(name)).isEqualTo(-5);
+        String name = ZooKeeperKeyLayout.attemptPrefix("a-b-1:2", 7) + "-0000000005";
+        assertThat(ZooKeeperKeyLayout.attemptPrefixOf(name)).isEqualTo(ZooKeeperKeyLayout.attemptPrefix("a-b-1:2", 7));
+        assertThat(ZooKeeperKeyLayout.sequence(name)).isEqualTo(-5);
     }
 
     @Test
     void basePathIsNormalized() {
-        assertThat(new LockNodeNames("locks/").keyPath("k")).isEqualTo("/locks/k");
-        assertThat(new LockNodeNames("/").keyPath("k")).isEqualTo("/k");
-        assertThatThrownBy(() -> new LockNodeNames("/a//b")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ZooKeeperKeyLayout("locks/").keyPath("k")).isEqualTo("/locks/k");
+        assertThat(new ZooKeeperKeyLayout("/").keyPath("k")).isEqualTo("/k");
+        assertThatThrownBy(() -> new ZooKeeperKeyLayout("/a//b")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -10,14 +10,14 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class JdbcLockSettingsTest {
+class JdbcSettingsTest {
 
     private final JdbcDataSource dataSource = new JdbcDataSource();
 
     @ParameterizedTest
     @ValueSource(strings = {"distlock_locks", "LOCKS", "app.distlock_locks", "_x1"})
     void identifiersAreAcceptedAsTableNames(String tableName) {
-        assertThat(JdbcLockSettings.builder(dataSource).tableName(tableName).build().tableName()).isEqualTo(tableName);
+        assertThat(JdbcSettings.builder(dataSource).tableName(tableName).build().tableName()).isEqualTo(tableName);
     }
 
     @ParameterizedTest
@@ -25,7 +25,7 @@ class JdbcLockSettingsTest {
             "täble", "x23456789012345678901234567890123456789012345678901234567890abcd"})
     void anythingElseIsRejectedNamingTheProperty(String tableName) {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> JdbcLockSettings.builder(dataSource).tableName(tableName).build())
+                .isThrownBy(() -> JdbcSettings.builder(dataSource).tableName(tableName).build())
                 .withMessageContaining("distlock.jdbc.table-name");
     }
 
@@ -45,9 +45,9 @@ class JdbcLockSettingsTest {
     @ValueSource(strings = {"PT0S", "PT-1S"})
     void timesMustBePositive(String duration) {
         assertThatIllegalArgumentException().isThrownBy(
-                () -> JdbcLockSettings.builder(dataSource).statementTimeout(Duration.parse(duration)).build());
+                () -> JdbcSettings.builder(dataSource).statementTimeout(Duration.parse(duration)).build());
         assertThatIllegalArgumentException().isThrownBy(
-                () -> JdbcLockSettings.builder(dataSource).purgeExpiredAfter(Duration.parse(duration)).build());
+                () -> JdbcSettings.builder(dataSource).purgeExpiredAfter(Duration.parse(duration)).build());
     }
 
     @ParameterizedTest

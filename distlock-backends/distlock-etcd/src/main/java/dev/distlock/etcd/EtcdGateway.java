@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -24,16 +22,18 @@ import io.etcd.jetcd.options.GetOption.SortTarget;
 import io.etcd.jetcd.options.PutOption;
 
 import dev.distlock.spi.LockBackendException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The etcd side of a lock, one blocking call per method, each one round trip unless said otherwise.
+ * The backend-wide gateway to etcd: every call the backend makes to etcd goes through here, one
+ * blocking call per method, each one round trip unless said otherwise.
  * The protocol is the one of etcd's own {@code concurrency.Mutex}: every contender creates a node in
  * the lock's queue, the node with the lowest create revision holds the lock, and a waiter watches
  * only the node just ahead of it. A node's create revision is the fencing token: etcd's revision
  * grows with every write to the cluster and is never reused, so holders of one key get strictly
  * growing tokens (a new node is always created after every node that still exists).
  */
-final class LockQueue {
+final class EtcdGateway {
 
     private static final GetOption NEWEST_TWO = GetOption.builder()
             .isPrefix(true).withSortField(SortTarget.CREATE).withSortOrder(SortOrder.DESCEND)
@@ -46,7 +46,7 @@ final class LockQueue {
     private final Client client;
     private final Duration timeout;
 
-    LockQueue(Client client, Duration timeout) {
+    EtcdGateway(Client client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
     }
@@ -60,7 +60,7 @@ final class LockQueue {
      * @param ahead          the node just ahead of ours, or null when ours is the oldest: we hold the lock
      * @param revision       the store revision this answer was read at; watch {@code ahead} from the next one
      */
-    record Position(boolean present, long createRevision, long leaseId, ByteSequence ahead, long revision) {
+    record Position(boolean present, long createRevision, long leaseId, @Nullable ByteSequence ahead, long revision) {
 
         static Position absent(long revision) {
             return new Position(false, 0, 0, null, revision);
@@ -72,7 +72,7 @@ final class LockQueue {
     }
 
     /** The oldest node of a queue (the holder), or null when the lock is free, read at {@code revision}. */
-    record Head(ByteSequence key, long revision) {
+    record Head(@Nullable ByteSequence key, long revision) {
     }
 
     /** {@code ttl} in etcd's unit: whole seconds, rounded up, at least 1. */
@@ -93,7 +93,7 @@ final class LockQueue {
     CompletableFuture<Boolean> keepAliveOnce(long leaseId) {
         return client.getLeaseClient().keepAliveOnce(leaseId)
                 .thenApply(response -> response.getTTL() > 0)
-                .exceptionallyCompose(error -> leaseNotFound(error)
+                .exceptionallyCompose(error -> EtcdErrors.leaseNotFound(error)
                         ? CompletableFuture.completedFuture(false)
                         : CompletableFuture.failedFuture(error));
     }
@@ -116,7 +116,7 @@ final class LockQueue {
     Position enqueue(ByteSequence queue, ByteSequence node, String owner, long leaseId) {
         TxnResponse response = await(client.getKVClient().txn()
                 .If(absent(node))
-                .Then(Op.put(node, EtcdKeys.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()),
+                .Then(Op.put(node, EtcdKeyLayout.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()),
                         Op.get(queue, NEWEST_TWO))
                 .Else(Op.get(node, GetOption.DEFAULT))
                 .commit(), "enqueue");
@@ -167,7 +167,7 @@ final class LockQueue {
     }
 
     /** READ. Get our node: its create revision and lease, or null when it does not exist. */
-    KeyValue read(ByteSequence node) {
+    @Nullable KeyValue read(ByteSequence node) {
         List<KeyValue> kvs = await(client.getKVClient().get(node), "read a lock node").getKvs();
         return kvs.isEmpty() ? null : kvs.get(0);
     }
@@ -197,7 +197,7 @@ final class LockQueue {
      * WITHDRAW. delete(node), returning the deleted node (for its lease) or null. Unguarded: the node
      * is named after our owner id, so no one else's node can have this name.
      */
-    KeyValue deleteOwn(ByteSequence node) {
+    @Nullable KeyValue deleteOwn(ByteSequence node) {
         List<KeyValue> deleted = await(client.getKVClient().delete(node, DeleteOption.builder().withPrevKV(true).build()),
                 "withdraw a lock node").getPrevKvs();
         return deleted.isEmpty() ? null : deleted.get(0);
@@ -211,7 +211,7 @@ final class LockQueue {
     boolean moveToLease(ByteSequence node, long createRevision, String owner, long leaseId) {
         return await(client.getKVClient().txn()
                 .If(createdAt(node, createRevision))
-                .Then(Op.put(node, EtcdKeys.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()))
+                .Then(Op.put(node, EtcdKeyLayout.bytes(owner), PutOption.builder().withLeaseId(leaseId).build()))
                 .commit(), "move a lock to a new lease").isSucceeded();
     }
 
@@ -245,10 +245,5 @@ final class LockQueue {
 
     private static Cmp createdAt(ByteSequence node, long createRevision) {
         return new Cmp(node, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision));
-    }
-
-    private static boolean leaseNotFound(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-        return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
     }
 }

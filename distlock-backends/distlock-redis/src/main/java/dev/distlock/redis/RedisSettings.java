@@ -17,31 +17,31 @@ import java.util.Objects;
  *                           attempt to start the release subscription (which nobody waits for),
  *                           and in Redlock mode on each node's answer
  */
-public record RedisLockSettings(String releaseChannel, Duration queueEntryLifetime, Duration operationTimeout) {
+public record RedisSettings(String releaseChannel, Duration queueEntryLifetime, Duration operationTimeout) {
 
     public static final String DEFAULT_RELEASE_CHANNEL = "distlock:released";
 
-    public RedisLockSettings {
+    public RedisSettings {
         Objects.requireNonNull(releaseChannel, "releaseChannel");
         requirePositive(queueEntryLifetime, "queueEntryLifetime");
         requirePositive(operationTimeout, "operationTimeout");
     }
 
     /** Channel {@value #DEFAULT_RELEASE_CHANNEL}, queue entries live 10 s, operations bounded by 2 s. */
-    public static RedisLockSettings defaults() {
-        return new RedisLockSettings(DEFAULT_RELEASE_CHANNEL, Duration.ofSeconds(10), Duration.ofSeconds(2));
+    public static RedisSettings defaults() {
+        return new RedisSettings(DEFAULT_RELEASE_CHANNEL, Duration.ofSeconds(10), Duration.ofSeconds(2));
     }
 
-    public RedisLockSettings withReleaseChannel(String channel) {
-        return new RedisLockSettings(channel, queueEntryLifetime, operationTimeout);
+    public RedisSettings withReleaseChannel(String channel) {
+        return new RedisSettings(channel, queueEntryLifetime, operationTimeout);
     }
 
-    public RedisLockSettings withQueueEntryLifetime(Duration lifetime) {
-        return new RedisLockSettings(releaseChannel, lifetime, operationTimeout);
+    public RedisSettings withQueueEntryLifetime(Duration lifetime) {
+        return new RedisSettings(releaseChannel, lifetime, operationTimeout);
     }
 
-    public RedisLockSettings withOperationTimeout(Duration timeout) {
-        return new RedisLockSettings(releaseChannel, queueEntryLifetime, timeout);
+    public RedisSettings withOperationTimeout(Duration timeout) {
+        return new RedisSettings(releaseChannel, queueEntryLifetime, timeout);
     }
 
     private static void requirePositive(Duration duration, String name) {

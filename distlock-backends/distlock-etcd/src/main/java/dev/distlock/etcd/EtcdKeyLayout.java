@@ -12,11 +12,11 @@ import io.etcd.jetcd.ByteSequence;
  * the text readable in {@code etcdctl get --prefix} while no key's queue is a prefix of another's
  * ({@code a/} never starts {@code a%2Fb/}). Keys are stored as UTF-8; a few KiB are fine for etcd.
  */
-final class EtcdKeys {
+final class EtcdKeyLayout {
 
     private final String prefix;
 
-    EtcdKeys(String prefix) {
+    EtcdKeyLayout(String prefix) {
         this.prefix = prefix;
     }
 

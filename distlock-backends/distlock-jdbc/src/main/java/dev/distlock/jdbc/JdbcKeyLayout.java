@@ -20,9 +20,9 @@ import java.util.HexFormat;
  * A DBA finds a key's row with e.g. {@code encode(sha256(convert_to(key, 'UTF8')), 'hex')} on
  * PostgreSQL or {@code SHA2(key, 256)} on MySQL.
  */
-final class LockKeys {
+final class JdbcKeyLayout {
 
-    private LockKeys() {
+    private JdbcKeyLayout() {
     }
 
     /** SHA-256 of the UTF-8 bytes of {@code key}, lowercase hex; rejects malformed UTF-16 (lone surrogates). */

@@ -2,6 +2,7 @@ package dev.distlock.zookeeper;
 
 import java.util.Comparator;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the lock nodes of a key live, and what they are called.
@@ -26,7 +27,7 @@ import java.util.Objects;
  * ({@code 2147483647} or negative); those are ordered among themselves by their creation
  * transaction id, the czxid, which the store reads for them (see {@link LockNodeStore#queue}).
  */
-final class LockNodeNames {
+final class ZooKeeperKeyLayout {
 
     private static final String NODE_PREFIX = "lock-";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -36,11 +37,11 @@ final class LockNodeNames {
      * nodes past the counter's limit (equal here, in their listing order: the store orders them by
      * czxid), then names that are not lock nodes of ours, so that they never look like a holder.
      */
-    static final Comparator<String> QUEUE_ORDER = LockNodeNames::compareInQueue;
+    static final Comparator<String> QUEUE_ORDER = ZooKeeperKeyLayout::compareInQueue;
 
     private final String basePath;
 
-    LockNodeNames(String basePath) {
+    ZooKeeperKeyLayout(String basePath) {
         this.basePath = normalizeBasePath(basePath);
     }
 
@@ -62,13 +63,13 @@ final class LockNodeNames {
      * The attempt prefix of a lock node's name ({@code lock-<owner>~<attempt>-}), or null when the
      * name is not one of ours.
      */
-    static String attemptPrefixOf(String nodeName) {
+    static @Nullable String attemptPrefixOf(String nodeName) {
         int end = sequenceStart(nodeName);
         return end < 0 ? null : nodeName.substring(0, end);
     }
 
     /** The sequence ZooKeeper appended, or null when the name is not one of our lock nodes. */
-    static Integer sequence(String nodeName) {
+    static @Nullable Integer sequence(String nodeName) {
         int start = sequenceStart(nodeName);
         if (start < 0) {
             return null;

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything {@link JdbcLockBackend} needs, as plain values.
@@ -22,9 +23,9 @@ import javax.sql.DataSource;
  *                             released; default 1 hour), or null never to delete them. Safe for
  *                             fencing tokens, which come from the table's token source, not its rows
  */
-public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDialect dialect,
+public record JdbcSettings(DataSource dataSource, String tableName, @Nullable JdbcDialect dialect,
                                boolean initializeSchema, Duration statementTimeout,
-                               boolean releaseNotifications, Duration purgeExpiredAfter) {
+                               boolean releaseNotifications, @Nullable Duration purgeExpiredAfter) {
 
     public static final String DEFAULT_TABLE_NAME = "distlock_locks";
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
@@ -33,7 +34,7 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
     /** An SQL identifier, optionally qualified by a schema: it is spliced into SQL, so nothing else passes. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
-    public JdbcLockSettings {
+    public JdbcSettings {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(tableName, "tableName");
         Objects.requireNonNull(statementTimeout, "statementTimeout");
@@ -59,7 +60,7 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
         return (int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
     }
 
-    /** Builds {@link JdbcLockSettings} with the defaults: table distlock_locks, detected dialect, no DDL, purge after 1 h. */
+    /** Builds {@link JdbcSettings} with the defaults: table distlock_locks, detected dialect, no DDL, purge after 1 h. */
     public static final class Builder {
         private final DataSource dataSource;
         private String tableName = DEFAULT_TABLE_NAME;
@@ -103,8 +104,8 @@ public record JdbcLockSettings(DataSource dataSource, String tableName, JdbcDial
             return this;
         }
 
-        public JdbcLockSettings build() {
-            return new JdbcLockSettings(dataSource, tableName, dialect, initializeSchema, statementTimeout,
+        public JdbcSettings build() {
+            return new JdbcSettings(dataSource, tableName, dialect, initializeSchema, statementTimeout,
                     releaseNotifications, purgeExpiredAfter);
         }
     }
