@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final ConcurrentMap<String, HeldLock> held = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
 
-    private LockEngine(Builder builder) {
+    LockEngine(LockEngineBuilder builder) {
         this.backend = builder.backend;
         this.namespace = builder.namespace;
         this.clock = builder.clock;
@@ -63,8 +62,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         calls.warmUp();
     }
 
-    public static Builder builder(LockBackend backend) {
-        return new Builder(backend);
+    public static LockEngineBuilder builder(LockBackend backend) {
+        return new LockEngineBuilder(backend);
     }
 
     @Override
@@ -238,107 +237,6 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private static void requireUsableKey(String key) {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("Lock key must not be null or blank");
-        }
-    }
-
-    /** Configures a {@link LockEngine}. */
-    public static final class Builder {
-
-        private final LockBackend backend;
-        private String namespace = "distlock";
-        private Clock clock = Clock.systemUTC();
-        private NanoClock nanoClock = NanoClock.SYSTEM;
-        private ScheduledExecutorService scheduler = SharedScheduler.get();
-        private WaitSettings waitSettings = WaitSettings.DEFAULT;
-        private LeaseLossPolicy leaseLossPolicy = LeaseLossPolicy.LOG;
-        private LockEventListener events = LockEventListener.NONE;
-        private Duration operationTimeout = Duration.ofSeconds(1);
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private Duration firstConnectionTimeout = Duration.ofSeconds(10);
-
-        private Builder(LockBackend backend) {
-            this.backend = Objects.requireNonNull(backend, "backend");
-        }
-
-        /** Prefix of every key, so that applications sharing a store do not share locks by accident. */
-        public Builder namespace(String namespace) {
-            if (namespace == null || namespace.isBlank()) {
-                throw new IllegalArgumentException("namespace must not be blank");
-            }
-            this.namespace = namespace;
-            return this;
-        }
-
-        /** The wall clock, for the times shown to people ({@code acquiredAt}, {@code expiresAt}); never for validity. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The monotonic clock a holder judges its leases by. */
-        public Builder nanoClock(NanoClock nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-            return this;
-        }
-
-        public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-            return this;
-        }
-
-        public Builder waitSettings(WaitSettings waitSettings) {
-            this.waitSettings = Objects.requireNonNull(waitSettings, "waitSettings");
-            return this;
-        }
-
-        public Builder leaseLossPolicy(LeaseLossPolicy leaseLossPolicy) {
-            this.leaseLossPolicy = Objects.requireNonNull(leaseLossPolicy, "leaseLossPolicy");
-            return this;
-        }
-
-        public Builder events(LockEventListener events) {
-            this.events = Objects.requireNonNull(events, "events");
-            return this;
-        }
-
-        /**
-         * The longest the engine waits for any one store call (a renewal: at most a third of its
-         * lease); an unanswered call fails as if the store were unreachable. Default 1 s.
-         */
-        public Builder operationTimeout(Duration operationTimeout) {
-            this.operationTimeout = requirePositive("operationTimeout", operationTimeout);
-            return this;
-        }
-
-        /**
-         * Replaces the operation timeout until the store has answered once: the first calls may be
-         * opening the client's connection. Default 10 s.
-         */
-        public Builder firstConnectionTimeout(Duration firstConnectionTimeout) {
-            this.firstConnectionTimeout = requirePositive("firstConnectionTimeout", firstConnectionTimeout);
-            return this;
-        }
-
-        /** How long {@link LockEngine#close()} waits for running methods to release their locks. Default 10 s. */
-        public Builder shutdownTimeout(Duration shutdownTimeout) {
-            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-            if (shutdownTimeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout must not be negative, was " + shutdownTimeout);
-            }
-            this.shutdownTimeout = shutdownTimeout;
-            return this;
-        }
-
-        public LockEngine build() {
-            return new LockEngine(this);
-        }
-
-        private static Duration requirePositive(String what, Duration value) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + value);
-            }
-            return value;
         }
     }
 }
