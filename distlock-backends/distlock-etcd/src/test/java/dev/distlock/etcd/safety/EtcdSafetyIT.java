@@ -3,20 +3,20 @@ package dev.distlock.etcd.safety;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import dev.distlock.testsupport.EtcdClusterFixture;
 import dev.distlock.testsupport.FaultProxy;
+import dev.distlock.testsupport.safety.BackendSafetyScenarios;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.NodeFault;
 import dev.distlock.testsupport.safety.SafetyHarness;
-import dev.distlock.testsupport.safety.SafetyReport;
 import dev.distlock.testsupport.safety.Scenario;
 
 /**
@@ -24,7 +24,7 @@ import dev.distlock.testsupport.safety.Scenario;
  * proxy. The request timeout (300 ms) is under a third of the 1 s lease, so that a renewal against a
  * cut link fails before the lease could run out.
  */
-class EtcdSafetyIT {
+class EtcdSafetyIT extends BackendSafetyScenarios {
 
     private static EtcdClusterFixture cluster;
     private static FaultProxy proxy;
@@ -44,31 +44,28 @@ class EtcdSafetyIT {
 
     @AfterAll
     static void stop() {
-        System.out.println(SafetyReport.table());
         proxy.close();
         cluster.close();
     }
 
-    @Test
-    void killedHolderFreesItsKeyWithinTheLease() {
-        harness.run(Scenario.killHolder());
+    @Override
+    protected SafetyHarness harness() {
+        return harness;
     }
 
-    /** Issue 5: the paused holder finds its lease lost, its late write is rejected, the next holder has a higher token. */
-    @Test
-    void pausedHolderFindsItsLeaseLostAndItsLateWriteRejected() {
-        harness.run(Scenario.pauseHolder());
+    /**
+     * Issue 5, by the fault proxy: as the paused holder, the cut one finds its lease lost, its late
+     * write is rejected, the next holder has a higher token.
+     */
+    @Override
+    protected Optional<Scenario> connectionCut() {
+        return Optional.of(Scenario.cutConnection(proxy));
     }
 
-    /** Issue 5, by the fault proxy: the same with the holder's connection cut instead of its JVM stopped. */
-    @Test
-    void holderCutFromEtcdLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnection(proxy));
-    }
-
-    @Test
-    void theLeaderKilledAndRestartedKeepsLocksExclusive() {
-        harness.run(Scenario.nodeRestart(new NodeFault() {
+    /** The leader. */
+    @Override
+    protected Optional<NodeFault> nodeToRestart() {
+        return Optional.of(new NodeFault() {
             private int member;
 
             @Override
@@ -86,7 +83,7 @@ class EtcdSafetyIT {
             public void up() {
                 cluster.restart(member);
             }
-        }));
+        });
     }
 
     /** The member that names itself leader. */

@@ -3,6 +3,7 @@ package dev.distlock.jdbc.safety;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,9 +15,9 @@ import dev.distlock.jdbc.JdbcLockBackend;
 import dev.distlock.jdbc.JdbcLockSettings;
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.PostgresTestDatabase;
+import dev.distlock.testsupport.safety.BackendSafetyScenarios;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.SafetyHarness;
-import dev.distlock.testsupport.safety.SafetyReport;
 import dev.distlock.testsupport.safety.Scenario;
 
 /**
@@ -24,7 +25,7 @@ import dev.distlock.testsupport.safety.Scenario;
  * apart from the harness's resource); client 0 reaches it through a fault proxy. The pool's
  * connection timeout (250 ms) is under a third of the 1 s lease.
  */
-class JdbcSafetyIT {
+class JdbcSafetyIT extends BackendSafetyScenarios {
 
     private static PostgresTestDatabase locks;
     private static FaultProxy proxy;
@@ -45,24 +46,18 @@ class JdbcSafetyIT {
 
     @AfterAll
     static void stop() {
-        System.out.println(SafetyReport.table());
         proxy.close();
         locks.close();
     }
 
-    @Test
-    void killedHolderFreesItsKeyWithinTheLease() {
-        harness.run(Scenario.killHolder());
+    @Override
+    protected SafetyHarness harness() {
+        return harness;
     }
 
-    @Test
-    void pausedHolderFindsItsLeaseLostAndItsLateWriteRejected() {
-        harness.run(Scenario.pauseHolder());
-    }
-
-    @Test
-    void holderCutFromTheDatabaseLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnectionRenewalsFail(proxy));
+    @Override
+    protected Optional<Scenario> connectionCut() {
+        return Optional.of(Scenario.cutConnectionRenewalsFail(proxy));
     }
 
     /** Expiry is read on the database clock: clients an hour ahead and behind change nothing. */

@@ -2,16 +2,16 @@ package dev.distlock.redis.safety;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.RedisServerFixture;
+import dev.distlock.testsupport.safety.BackendSafetyScenarios;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.SafetyHarness;
-import dev.distlock.testsupport.safety.SafetyReport;
 import dev.distlock.testsupport.safety.Scenario;
 
 /**
@@ -19,7 +19,7 @@ import dev.distlock.testsupport.safety.Scenario;
  * fault proxy. The command timeout (spring.data.redis.timeout) is 250 ms, under a third of the
  * 1 s lease, so that a renewal against a cut link fails before the lease could run out.
  */
-class RedisSafetyIT {
+class RedisSafetyIT extends BackendSafetyScenarios {
 
     private static RedisServerFixture server;
     private static FaultProxy proxy;
@@ -38,24 +38,18 @@ class RedisSafetyIT {
 
     @AfterAll
     static void stop() {
-        System.out.println(SafetyReport.table());
         proxy.close();
         server.close();
     }
 
-    @Test
-    void killedHolderFreesItsKeyWithinTheLease() {
-        harness.run(Scenario.killHolder());
-    }
-
-    @Test
-    void pausedHolderFindsItsLeaseLostAndItsLateWriteRejected() {
-        harness.run(Scenario.pauseHolder());
+    @Override
+    protected SafetyHarness harness() {
+        return harness;
     }
 
     /** Issue 3: renewals fail, the lease is reported lost at expiry, the next holder has a higher token. */
-    @Test
-    void holderCutFromRedisLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnectionRenewalsFail(proxy));
+    @Override
+    protected Optional<Scenario> connectionCut() {
+        return Optional.of(Scenario.cutConnectionRenewalsFail(proxy));
     }
 }

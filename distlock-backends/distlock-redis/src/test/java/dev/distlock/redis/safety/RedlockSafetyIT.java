@@ -3,25 +3,24 @@ package dev.distlock.redis.safety;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import dev.distlock.testsupport.RedisServerFixture;
+import dev.distlock.testsupport.safety.BackendSafetyScenarios;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.NodeFault;
 import dev.distlock.testsupport.safety.SafetyHarness;
-import dev.distlock.testsupport.safety.SafetyReport;
-import dev.distlock.testsupport.safety.Scenario;
 
 /**
  * The safety harness on Redlock over three redis-server nodes without persistence. One node
  * restarted at a time is safe: every majority still shares a node that remembers the holder and the
  * fence. Two faults together are not: see {@link RedlockRestartWithoutPersistenceIT}.
  */
-class RedlockSafetyIT {
+class RedlockSafetyIT extends BackendSafetyScenarios {
 
     private static final List<RedisServerFixture> nodes = new ArrayList<>();
     private static SafetyHarness harness;
@@ -38,23 +37,18 @@ class RedlockSafetyIT {
 
     @AfterAll
     static void stop() {
-        System.out.println(SafetyReport.table());
         nodes.forEach(RedisServerFixture::close);
     }
 
-    @Test
-    void killedHolderFreesItsKeyWithinTheLease() {
-        harness.run(Scenario.killHolder());
+    @Override
+    protected SafetyHarness harness() {
+        return harness;
     }
 
-    @Test
-    void pausedHolderFindsItsLeaseLostAndItsLateWriteRejected() {
-        harness.run(Scenario.pauseHolder());
-    }
-
-    @Test
-    void aNodeKilledAndRestartedWithoutPersistenceKeepsLocksExclusive() {
-        harness.run(Scenario.nodeRestart(new NodeFault() {
+    /** One node at a time, without persistence. */
+    @Override
+    protected Optional<NodeFault> nodeToRestart() {
+        return Optional.of(new NodeFault() {
             private int next;
             private RedisServerFixture node;
 
@@ -73,6 +67,6 @@ class RedlockSafetyIT {
             public void up() {
                 node.restart();
             }
-        }));
+        });
     }
 }

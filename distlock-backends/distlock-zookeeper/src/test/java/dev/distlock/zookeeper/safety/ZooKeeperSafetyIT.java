@@ -3,18 +3,18 @@ package dev.distlock.zookeeper.safety;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.curator.test.InstanceSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
+import dev.distlock.testsupport.safety.BackendSafetyScenarios;
 import dev.distlock.testsupport.safety.BackendSpec;
 import dev.distlock.testsupport.safety.NodeFault;
 import dev.distlock.testsupport.safety.SafetyHarness;
-import dev.distlock.testsupport.safety.SafetyReport;
 import dev.distlock.testsupport.safety.Scenario;
 
 /**
@@ -25,7 +25,7 @@ import dev.distlock.testsupport.safety.Scenario;
  * timeout (500 ms) is under a third of the lease, so that a check against a cut link fails before
  * the lease could run out.
  */
-class ZooKeeperSafetyIT {
+class ZooKeeperSafetyIT extends BackendSafetyScenarios {
 
     private static final Duration LEASE = Duration.ofSeconds(2);
 
@@ -49,29 +49,24 @@ class ZooKeeperSafetyIT {
 
     @AfterAll
     static void stop() {
-        System.out.println(SafetyReport.table());
         proxy.close();
         ensemble.close();
     }
 
-    @Test
-    void killedHolderFreesItsKeyWithinTheLease() {
-        harness.run(Scenario.killHolder());
+    @Override
+    protected SafetyHarness harness() {
+        return harness;
     }
 
-    @Test
-    void pausedHolderFindsItsLeaseLostAndItsLateWriteRejected() {
-        harness.run(Scenario.pauseHolder());
+    @Override
+    protected Optional<Scenario> connectionCut() {
+        return Optional.of(Scenario.cutConnection(proxy));
     }
 
-    @Test
-    void holderCutFromZooKeeperLosesItsLeaseAndItsLateWriteIsRejected() {
-        harness.run(Scenario.cutConnection(proxy));
-    }
-
-    @Test
-    void aServerKilledAndRestartedKeepsLocksExclusive() {
-        harness.run(Scenario.nodeRestart(new NodeFault() {
+    /** One server at a time. */
+    @Override
+    protected Optional<NodeFault> nodeToRestart() {
+        return Optional.of(new NodeFault() {
             private int next;
             private InstanceSpec killed;
 
@@ -89,6 +84,6 @@ class ZooKeeperSafetyIT {
             public void up() {
                 ensemble.restart(killed);
             }
-        }));
+        });
     }
 }
