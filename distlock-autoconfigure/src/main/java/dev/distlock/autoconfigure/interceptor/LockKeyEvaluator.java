@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -65,7 +66,8 @@ public class LockKeyEvaluator {
     }
 
     /** Evaluates the key of one call; null when the expression yields null. */
-    public Object evaluate(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {
+    public @Nullable Object evaluate(LockOperation operation, @Nullable Object[] args, @Nullable Object target,
+                                     @Nullable Class<?> targetClass) {
         Method method = operation.method();
         // #root.args are the caller's arguments: a suspend function's Continuation is not one of them
         // (MethodBasedEvaluationContext leaves it out of #p0, #a0 and the names likewise).

@@ -1,5 +1,7 @@
 package dev.distlock.autoconfigure.interceptor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Observes the two phases of a locked call, for tracing: the acquisition and the guarded call.
  * Nothing by default; the Micrometer implementation lives in {@code dev.distlock.autoconfigure.metrics}.
@@ -49,7 +51,7 @@ public interface LockObservations {
         }
 
         /** Ends the observation; {@code error} is null when the call succeeded. */
-        default void stop(Throwable error) {
+        default void stop(@Nullable Throwable error) {
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +136,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         releases.cancelDelayed();
     }
 
-    private Lease reenter(HeldLock lock, Thread thread) {
+    private @Nullable Lease reenter(HeldLock lock, Thread thread) {
         if (!lock.isHeldAt(nanoTime())) {
             throw new LockNotAcquiredException(lock.key, "Lock '" + lock.key
                     + "' was lost while an outer call of this thread held it; not re-entering", null);
