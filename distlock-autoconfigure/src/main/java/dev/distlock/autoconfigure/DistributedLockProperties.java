@@ -2,6 +2,7 @@ package dev.distlock.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
 
@@ -21,13 +22,13 @@ public class DistributedLockProperties {
     private boolean enabled = true;
 
     /** The lock store; when unset, the backend whose module is present (failing start-up if it cannot connect), in-memory only when none is. */
-    private LockBackendType backend;
+    private @Nullable LockBackendType backend;
 
     /**
      * Prefix of every lock key, so that applications sharing a store do not share locks by accident;
      * when unset, spring.application.name, and "distlock" when that is unset too.
      */
-    private String namespace;
+    private @Nullable String namespace;
 
     /** How long a lock is held without renewal when @DistributedLock leaves lease empty. */
     private Duration defaultLease = Duration.ofSeconds(30);
@@ -60,27 +61,27 @@ public class DistributedLockProperties {
         this.enabled = enabled;
     }
 
-    public LockBackendType getBackend() {
+    public @Nullable LockBackendType getBackend() {
         return backend;
     }
 
-    public void setBackend(LockBackendType backend) {
+    public void setBackend(@Nullable LockBackendType backend) {
         this.backend = backend;
     }
 
-    public String getNamespace() {
+    public @Nullable String getNamespace() {
         return namespace;
     }
 
     /** The namespace locks use: the configured one, else the application's name, else "distlock". */
-    public String namespaceOr(String applicationName) {
+    public String namespaceOr(@Nullable String applicationName) {
         if (StringUtils.hasText(namespace)) {
             return namespace;
         }
         return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAMESPACE;
     }
 
-    public void setNamespace(String namespace) {
+    public void setNamespace(@Nullable String namespace) {
         this.namespace = namespace;
     }
 

@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.backend;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -16,7 +17,7 @@ import dev.distlock.autoconfigure.LockBackendType;
 public final class LockBackendFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     @Override
-    public FailureAnalysis analyze(Throwable failure) {
+    public @Nullable FailureAnalysis analyze(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof LockBackendNotAvailableException notAvailable) {
                 return new FailureAnalysis(notAvailable.description(), notAvailable.action(), notAvailable);

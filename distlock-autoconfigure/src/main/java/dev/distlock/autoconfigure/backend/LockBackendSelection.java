@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -29,8 +30,8 @@ import dev.distlock.autoconfigure.backend.LockBackendCandidate.Missing;
  * @param chosen    the backend to configure, or null when none can be (see {@link #failure()})
  * @param fallback  in-memory was chosen because no backend module is present and nothing was asked for
  */
-public record LockBackendSelection(LockBackendType requested, LockBackendCandidate chosen, boolean fallback,
-                                   LockBackendNotAvailableException failure) {
+public record LockBackendSelection(@Nullable LockBackendType requested, @Nullable LockBackendCandidate chosen, boolean fallback,
+                                   @Nullable LockBackendNotAvailableException failure) {
 
     static final String PROPERTY = "distlock.backend";
     private static final String IN_MEMORY_ON_PURPOSE = "set " + PROPERTY + "=in-memory to use locks local to this JVM on purpose";
@@ -135,7 +136,7 @@ public record LockBackendSelection(LockBackendType requested, LockBackendCandida
         return candidates.stream().map(candidate -> candidate.type().propertyValue()).collect(Collectors.joining(", "));
     }
 
-    private static LockBackendCandidate forType(List<LockBackendCandidate> candidates, LockBackendType type) {
+    private static @Nullable LockBackendCandidate forType(List<LockBackendCandidate> candidates, LockBackendType type) {
         return candidates.stream().filter(candidate -> candidate.type() == type).findFirst().orElse(null);
     }
 

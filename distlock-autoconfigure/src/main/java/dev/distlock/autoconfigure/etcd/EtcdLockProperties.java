@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.distlock.etcd.EtcdSettings;
@@ -27,10 +28,10 @@ public class EtcdLockProperties {
     private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
 
     /** User name when etcd authentication is on; set together with password. */
-    private String user;
+    private @Nullable String user;
 
     /** Password of the etcd user. */
-    private String password;
+    private @Nullable String password;
 
     /**
      * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store, and key store where etcd
@@ -39,13 +40,13 @@ public class EtcdLockProperties {
     private String sslBundle;
 
     /** PEM file of the CA that signed the etcd servers' certificates; setting it turns TLS on. */
-    private Path caCertificate;
+    private @Nullable Path caCertificate;
 
     /** PEM client certificate for mutual TLS; set together with client-key. */
-    private Path clientCertificate;
+    private @Nullable Path clientCertificate;
 
     /** PEM (PKCS#8) private key of the client certificate. */
-    private Path clientKey;
+    private @Nullable Path clientKey;
 
     /** How long a connection attempt to one etcd endpoint may take. */
     private Duration connectTimeout = Duration.ofSeconds(5);
@@ -71,51 +72,51 @@ public class EtcdLockProperties {
         this.endpoints = endpoints;
     }
 
-    public String getUser() {
+    public @Nullable String getUser() {
         return user;
     }
 
-    public void setUser(String user) {
+    public void setUser(@Nullable String user) {
         this.user = user;
     }
 
-    public String getPassword() {
+    public @Nullable String getPassword() {
         return password;
     }
 
-    public void setPassword(String password) {
+    public void setPassword(@Nullable String password) {
         this.password = password;
     }
 
-    public String getSslBundle() {
+    public @Nullable String getSslBundle() {
         return sslBundle;
     }
 
-    public void setSslBundle(String sslBundle) {
+    public void setSslBundle(@Nullable String sslBundle) {
         this.sslBundle = sslBundle;
     }
 
-    public Path getCaCertificate() {
+    public @Nullable Path getCaCertificate() {
         return caCertificate;
     }
 
-    public void setCaCertificate(Path caCertificate) {
+    public void setCaCertificate(@Nullable Path caCertificate) {
         this.caCertificate = caCertificate;
     }
 
-    public Path getClientCertificate() {
+    public @Nullable Path getClientCertificate() {
         return clientCertificate;
     }
 
-    public void setClientCertificate(Path clientCertificate) {
+    public void setClientCertificate(@Nullable Path clientCertificate) {
         this.clientCertificate = clientCertificate;
     }
 
-    public Path getClientKey() {
+    public @Nullable Path getClientKey() {
         return clientKey;
     }
 
-    public void setClientKey(Path clientKey) {
+    public void setClientKey(@Nullable Path clientKey) {
         this.clientKey = clientKey;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 
 import dev.distlock.Lease;
@@ -28,7 +29,7 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
     }
 
     @Override
-    public String unsupportedReason(Class<?> returnType) {
+    public @Nullable String unsupportedReason(Class<?> returnType) {
         if (returnType == CompletableFuture.class || returnType == CompletionStage.class) {
             return null;
         }
@@ -37,7 +38,7 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable {
+    public @Nullable Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable {
         Optional<Lease> acquired = call.tryAcquire();
         if (acquired.isEmpty()) {
             call.lockedElsewhere();
@@ -88,7 +89,7 @@ final class CompletionStageReturnTypeHandler implements ReturnTypeHandler {
         }
     }
 
-    private static void release(Lease lease, LockObservations.Execution execution, Throwable failure) {
+    private static void release(Lease lease, LockObservations.Execution execution, @Nullable Throwable failure) {
         try {
             lease.close();
         } finally {

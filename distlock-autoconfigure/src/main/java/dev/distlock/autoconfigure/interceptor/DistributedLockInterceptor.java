@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 
 import dev.distlock.LockOptions;
@@ -45,7 +46,7 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation) throws Throwable {
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
         Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : null;
         LockOperation operation = operations.getOperation(invocation.getMethod(), targetClass);

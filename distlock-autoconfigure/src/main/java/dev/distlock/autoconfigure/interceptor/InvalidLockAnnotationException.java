@@ -1,5 +1,7 @@
 package dev.distlock.autoconfigure.interceptor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code @DistributedLock} that cannot work as written, found when its bean is created. The
  * message names the bean (when known), the method as {@code Class.method(ParamTypes)}, the
@@ -7,7 +9,7 @@ package dev.distlock.autoconfigure.interceptor;
  */
 public class InvalidLockAnnotationException extends IllegalStateException {
 
-    private final String beanName;
+    private final @Nullable String beanName;
     private final String method;
     private final String attribute;
     private final String problem;
@@ -16,11 +18,12 @@ public class InvalidLockAnnotationException extends IllegalStateException {
         this(null, method, attribute, problem, null);
     }
 
-    public InvalidLockAnnotationException(String method, String attribute, String problem, Throwable cause) {
+    public InvalidLockAnnotationException(String method, String attribute, String problem, @Nullable Throwable cause) {
         this(null, method, attribute, problem, cause);
     }
 
-    private InvalidLockAnnotationException(String beanName, String method, String attribute, String problem, Throwable cause) {
+    private InvalidLockAnnotationException(@Nullable String beanName, String method, String attribute, String problem,
+                                           @Nullable Throwable cause) {
         super("Invalid @DistributedLock on " + method + (beanName != null ? " of bean '" + beanName + "'" : "")
                 + ", attribute " + attribute + ": " + problem, cause);
         this.beanName = beanName;
@@ -35,7 +38,7 @@ public class InvalidLockAnnotationException extends IllegalStateException {
     }
 
     /** The bean declaring the method, or null when found before the bean name was known. */
-    public String beanName() {
+    public @Nullable String beanName() {
         return beanName;
     }
 

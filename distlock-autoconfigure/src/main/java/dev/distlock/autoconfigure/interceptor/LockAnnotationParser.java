@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
@@ -36,7 +37,7 @@ final class LockAnnotationParser {
         this.returnTypes = returnTypes;
     }
 
-    LockOperation parse(DistributedLock annotation, Method method, Class<?> targetClass) {
+    LockOperation parse(DistributedLock annotation, Method method, @Nullable Class<?> targetClass) {
         String description = MethodDescriptions.describe(method, targetClass);
         checkInterceptable(method, description);
         OnLocked onLocked = onLocked(annotation.onLocked(), method);
@@ -103,7 +104,8 @@ final class LockAnnotationParser {
         return handler;
     }
 
-    private Duration duration(String value, String attribute, String description, Duration configured, String property) {
+    private Duration duration(String value, String attribute, String description, @Nullable Duration configured,
+                              @Nullable String property) {
         if (value.isBlank()) {
             if (configured == null) {
                 throw new InvalidLockAnnotationException(description, attribute, property + " is not set");

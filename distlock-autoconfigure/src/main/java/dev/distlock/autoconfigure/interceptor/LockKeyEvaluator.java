@@ -66,7 +66,8 @@ public class LockKeyEvaluator {
     }
 
     /** Evaluates the key of one call; null when the expression yields null. */
-    public @Nullable Object evaluate(LockOperation operation, Object[] args, @Nullable Object target, @Nullable Class<?> targetClass) {
+    public @Nullable Object evaluate(LockOperation operation, @Nullable Object[] args, @Nullable Object target,
+                                     @Nullable Class<?> targetClass) {
         Method method = operation.method();
         KeyExpression key = key(operation.keyExpression(), method);
         if (key.isSingleVariable()) {

@@ -3,6 +3,8 @@ package dev.distlock.autoconfigure.interceptor;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.Lease;
 
 /**
@@ -73,7 +75,7 @@ public interface LockObservations {
         }
 
         /** Ends the observation; {@code error} is null when the call succeeded. */
-        default void stop(Throwable error) {
+        default void stop(@Nullable Throwable error) {
         }
     }
 

@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.LockOptions;
 import dev.distlock.OnLocked;
 import dev.distlock.autoconfigure.scheduling.CronSlots;
@@ -22,7 +24,7 @@ import dev.distlock.autoconfigure.scheduling.CronSlots;
  */
 public record LockOperation(Method method, String description, String name, String keyExpression,
                             LockOptions options, OnLocked onLocked, ReturnTypeHandler returnTypeHandler,
-                            CronSlots cronSlots, boolean fenced) {
+                            @Nullable CronSlots cronSlots, boolean fenced) {
 
     public boolean hasKey() {
         return !keyExpression.isEmpty();

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -39,7 +40,7 @@ public class LockOperationSource {
      * The operation for calls of {@code method} on an instance of {@code targetClass}, or null when
      * it is not annotated. Throws {@link InvalidLockAnnotationException} when the annotation is invalid.
      */
-    public LockOperation getOperation(Method method, Class<?> targetClass) {
+    public @Nullable LockOperation getOperation(Method method, @Nullable Class<?> targetClass) {
         MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
         Object cached = operations.get(cacheKey);
         if (cached == null) {
@@ -50,7 +51,7 @@ public class LockOperationSource {
         return cached == NOT_ANNOTATED ? null : (LockOperation) cached;
     }
 
-    private LockOperation find(Method method, Class<?> targetClass) {
+    private @Nullable LockOperation find(Method method, @Nullable Class<?> targetClass) {
         if (method.getDeclaringClass() == Object.class) {
             return null;
         }

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.KotlinDetector;
 import org.springframework.util.ClassUtils;
 
@@ -17,7 +18,7 @@ final class MethodDescriptions {
     private MethodDescriptions() {
     }
 
-    static String describe(Method method, Class<?> targetClass) {
+    static String describe(Method method, @Nullable Class<?> targetClass) {
         Class<?> owner = targetClass != null ? ClassUtils.getUserClass(targetClass) : method.getDeclaringClass();
         boolean suspending = KotlinDetector.isSuspendingFunction(method);
         Class<?>[] parameters = method.getParameterTypes();

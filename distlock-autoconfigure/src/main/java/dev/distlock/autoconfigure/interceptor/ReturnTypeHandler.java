@@ -3,6 +3,7 @@ package dev.distlock.autoconfigure.interceptor;
 import java.lang.reflect.Method;
 
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a locked call is run and released for one kind of return type: a plain value is done when
@@ -26,12 +27,12 @@ public interface ReturnTypeHandler {
      * Why such methods cannot be locked, to fail start-up with; null when they can. A strategy
      * that rejects is still chosen, so that the type is not mistaken for a plain value.
      */
-    default String unsupportedReason(Class<?> returnType) {
+    default @Nullable String unsupportedReason(Class<?> returnType) {
         return null;
     }
 
     /** {@link #unsupportedReason(Class)} for {@code method}'s declared return type, unless the strategy needs more. */
-    default String unsupportedReason(Method method) {
+    default @Nullable String unsupportedReason(Method method) {
         return unsupportedReason(method.getReturnType());
     }
 
@@ -39,7 +40,7 @@ public interface ReturnTypeHandler {
      * Why {@code onLocked = SKIP} cannot work for {@code method}, to fail start-up with: the empty
      * value SKIP returns does not fit what the method returns. Null when it can.
      */
-    default String skipUnsupportedReason(Method method) {
+    default @Nullable String skipUnsupportedReason(Method method) {
         Class<?> returnType = method.getReturnType();
         if (returnType.isPrimitive() && returnType != void.class) {
             return "SKIP returns null when the lock is held elsewhere, which a method returning " + returnType
@@ -54,5 +55,5 @@ public interface ReturnTypeHandler {
      * is complete. When the lock is held elsewhere, {@link LockedCall#lockedElsewhere()} throws for
      * FAIL, and for SKIP the strategy returns its type's empty value without running the method.
      */
-    Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable;
+    @Nullable Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable;
 }

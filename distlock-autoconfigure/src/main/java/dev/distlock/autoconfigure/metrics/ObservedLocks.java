@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.metrics;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +70,7 @@ public final class ObservedLocks implements LockObservations {
             }
 
             @Override
-            public void stop(Throwable error) {
+            public void stop(@Nullable Throwable error) {
                 if (error != null) {
                     observation.error(error);
                 }

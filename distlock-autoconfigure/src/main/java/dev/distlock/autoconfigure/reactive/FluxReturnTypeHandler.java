@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.reactive;
 
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Flux;
 
@@ -23,7 +24,7 @@ public final class FluxReturnTypeHandler implements ReturnTypeHandler {
     }
 
     @Override
-    public String unsupportedReason(Class<?> returnType) {
+    public @Nullable String unsupportedReason(Class<?> returnType) {
         return returnType == Flux.class ? null : returnType.getName() + " is a Flux subclass distlock cannot return "
                 + "(the locked call returns a new Flux); declare Flux as the return type";
     }

@@ -1,6 +1,7 @@
 package dev.distlock.autoconfigure.reactive;
 
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Mono;
 
@@ -24,7 +25,7 @@ public final class MonoReturnTypeHandler implements ReturnTypeHandler {
     }
 
     @Override
-    public String unsupportedReason(Class<?> returnType) {
+    public @Nullable String unsupportedReason(Class<?> returnType) {
         return returnType == Mono.class ? null : returnType.getName() + " is a Mono subclass distlock cannot return "
                 + "(the locked call returns a new Mono); declare Mono as the return type";
     }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 
 import org.springframework.aop.ProxyMethodInvocation;
@@ -94,11 +95,11 @@ final class ReactiveLock {
     }
 
     /** For Mono/Flux.usingWhen: completes once the lock is released (at once when it was never granted). */
-    Mono<Void> release(Throwable error) {
+    Mono<Void> release(@Nullable Throwable error) {
         return Mono.<Void>fromRunnable(() -> releaseBlocking(error)).subscribeOn(RELEASES);
     }
 
-    private void releaseBlocking(Throwable error) {
+    private void releaseBlocking(@Nullable Throwable error) {
         Object previous = state.getAndSet(RELEASED);
         if (previous instanceof Lease lease) {
             try {

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodParameter;
 
@@ -39,7 +40,7 @@ public final class SuspendingFlowReturnTypeHandler implements ReturnTypeHandler 
     }
 
     @Override
-    public String skipUnsupportedReason(Method method) {
+    public @Nullable String skipUnsupportedReason(Method method) {
         return null;
     }
 

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.Nullness;
@@ -42,7 +43,7 @@ public final class SuspendingFunctionReturnTypeHandler implements ReturnTypeHand
     }
 
     @Override
-    public String skipUnsupportedReason(Method method) {
+    public @Nullable String skipUnsupportedReason(Method method) {
         if (Nullness.forMethodReturnType(method) != Nullness.NON_NULL) {
             return null;
         }
@@ -56,7 +57,7 @@ public final class SuspendingFunctionReturnTypeHandler implements ReturnTypeHand
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation, LockedCall call) {
+    public @Nullable Object invoke(MethodInvocation invocation, LockedCall call) {
         return mono.invoke(invocation, call);
     }
 }

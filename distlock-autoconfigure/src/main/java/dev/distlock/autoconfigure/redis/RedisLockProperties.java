@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.distlock.redis.EvictionPolicyCheck;
@@ -24,7 +25,7 @@ public class RedisLockProperties {
      * Redlock: name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store, and key store
      * where nodes demand a client certificate, the rediss:// nodes are reached with; else the JDK's trust store.
      */
-    private String sslBundle;
+    private @Nullable String sslBundle;
 
     /** Redlock: how long one node may take to answer one attempt; keep it far below the lease. */
     private Duration nodeTimeout = Duration.ofMillis(100);
@@ -77,11 +78,11 @@ public class RedisLockProperties {
         this.nodes = nodes;
     }
 
-    public String getSslBundle() {
+    public @Nullable String getSslBundle() {
         return sslBundle;
     }
 
-    public void setSslBundle(String sslBundle) {
+    public void setSslBundle(@Nullable String sslBundle) {
         this.sslBundle = sslBundle;
     }
 

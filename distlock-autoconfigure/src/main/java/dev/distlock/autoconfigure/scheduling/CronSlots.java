@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TimeZone;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -134,7 +135,7 @@ public final class CronSlots {
 
     /** One {@code @Scheduled} cron expression with its own zone. */
     private record Schedule(CronExpression expression, ZoneId zone) {
-        Instant nextAfter(Instant time) {
+        @Nullable Instant nextAfter(Instant time) {
             ZonedDateTime next = expression.next(ZonedDateTime.ofInstant(time, zone));
             return next != null ? next.toInstant() : null;
         }

@@ -2,6 +2,7 @@ package dev.distlock.autoconfigure.zookeeper;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.distlock.zookeeper.ZooKeeperSettings;
@@ -16,7 +17,7 @@ public class ZooKeeperLockProperties {
     static final String PREFIX = "distlock.zookeeper";
 
     /** ZooKeeper servers as host:port[,host:port...], optionally followed by a chroot path. */
-    private String connectString;
+    private @Nullable String connectString;
 
     /** Session timeout of the session opened at start-up (health checks, and locks whose lease equals it); every other lease length gets a session whose timeout is that lease. */
     private Duration sessionTimeout = ZooKeeperSettings.DEFAULT_SESSION_TIMEOUT;
@@ -28,10 +29,10 @@ public class ZooKeeperLockProperties {
     private String basePath = ZooKeeperSettings.DEFAULT_BASE_PATH;
 
     /** Credentials for ZooKeeper's digest authentication, as user:password. */
-    private String digestAuth;
+    private @Nullable String digestAuth;
 
     /** ACL of the lock nodes: open, creator-all or creator-all-world-read; by default open without digest-auth, creator-all-world-read with it. */
-    private ZooKeeperSettings.NodeAcl nodeAcl;
+    private ZooKeeperSettings.@Nullable NodeAcl nodeAcl;
 
     private final Retry retry = new Retry();
 
@@ -52,11 +53,11 @@ public class ZooKeeperLockProperties {
                 .build();
     }
 
-    public String getConnectString() {
+    public @Nullable String getConnectString() {
         return connectString;
     }
 
-    public void setConnectString(String connectString) {
+    public void setConnectString(@Nullable String connectString) {
         this.connectString = connectString;
     }
 
@@ -84,19 +85,19 @@ public class ZooKeeperLockProperties {
         this.basePath = basePath;
     }
 
-    public String getDigestAuth() {
+    public @Nullable String getDigestAuth() {
         return digestAuth;
     }
 
-    public void setDigestAuth(String digestAuth) {
+    public void setDigestAuth(@Nullable String digestAuth) {
         this.digestAuth = digestAuth;
     }
 
-    public ZooKeeperSettings.NodeAcl getNodeAcl() {
+    public ZooKeeperSettings.@Nullable NodeAcl getNodeAcl() {
         return nodeAcl;
     }
 
-    public void setNodeAcl(ZooKeeperSettings.NodeAcl nodeAcl) {
+    public void setNodeAcl(ZooKeeperSettings.@Nullable NodeAcl nodeAcl) {
         this.nodeAcl = nodeAcl;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class AcquireLoop {
      * @param beforeWaiting called once, when the first attempt was denied and there is time to wait
      * @return the grant, or null when the lock stayed held past {@code waitFor}
      */
-    Grant acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
+    @Nullable Grant acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
         long deadline = clock.nanoTime() + waitFor.toNanos();
         Grant grant = null;
         boolean unanswered = true;
@@ -65,7 +66,7 @@ final class AcquireLoop {
     }
 
     /** The waiting part, so that an uncontended acquisition allocates none of its state. */
-    private Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
+    private @Nullable Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
             throws InterruptedException {
         Semaphore wakeUp = new Semaphore(0);
         Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
@@ -101,7 +102,7 @@ final class AcquireLoop {
     }
 
     /** Without a subscription the waiter polls: slower to hear of a release, never wrong. */
-    private ReleaseNotifications.Subscription subscribe(AcquireRequest request, Semaphore wakeUp) throws InterruptedException {
+    private ReleaseNotifications.@Nullable Subscription subscribe(AcquireRequest request, Semaphore wakeUp) throws InterruptedException {
         if (!(backend instanceof ReleaseNotifications notifications)) {
             return null;
         }

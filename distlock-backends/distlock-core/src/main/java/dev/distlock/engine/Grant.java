@@ -2,6 +2,8 @@ package dev.distlock.engine;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.spi.AcquireResult;
 
 /**
@@ -11,7 +13,7 @@ import dev.distlock.spi.AcquireResult;
  * @param sentAtNanos  when the attempt that was granted was sent ({@link NanoClock}): the lease starts then
  * @param validity     how long from then the store says the lease holds; null for the requested TTL
  */
-record Grant(long fencingToken, long sentAtNanos, Duration validity) {
+record Grant(long fencingToken, long sentAtNanos, @Nullable Duration validity) {
 
     static Grant of(AcquireResult.Granted granted, long sentAtNanos) {
         return new Grant(granted.fencingToken(), sentAtNanos, granted.validity());

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.LockOptions;
 
 /**
@@ -38,18 +40,18 @@ final class HeldLock {
     private volatile long leaseNanos;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private final AtomicLong renewals = new AtomicLong();
-    private volatile ScheduledFuture<?> watchdog;
+    private volatile @Nullable ScheduledFuture<?> watchdog;
     private volatile CompletableFuture<?> renewalInFlight = NO_RENEWAL;
     private volatile CompletableFuture<?> renewalSettled = NO_RENEWAL;
     // Guarded by this: the holds and who may re-enter.
-    private Thread holder;
+    private @Nullable Thread holder;
     private int syncHolds = 1;
     private int detachedHolds;
     private boolean ended;
 
     /** @param validity how long the store says the grant holds from {@code grantedAtNanos}; null for the lease */
     HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt,
-             long grantedAtNanos, Duration validity, Thread holder) {
+             long grantedAtNanos, @Nullable Duration validity, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
@@ -153,7 +155,7 @@ final class HeldLock {
      * A renewal sent at {@code sentAtNanos} for {@code requested} was granted: the lease runs from then,
      * for {@code validity} (null: what was requested). Ignored once released or lost.
      */
-    void renewedFrom(long sentAtNanos, Duration validity, Duration requested) {
+    void renewedFrom(long sentAtNanos, @Nullable Duration validity, Duration requested) {
         if (isHeld()) {
             expiresAtNanos = sentAtNanos + Math.min(requested.toNanos(), validNanos(validity));
             renewals.incrementAndGet();
@@ -226,7 +228,7 @@ final class HeldLock {
     }
 
     /** What the store said the lease holds, never more than the lease this holder asked for. */
-    private long validNanos(Duration validity) {
+    private long validNanos(@Nullable Duration validity) {
         long lease = leaseNanos;
         return validity == null ? lease : Math.min(lease, Math.max(0, validity.toNanos()));
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         releases.cancelDelayed();
     }
 
-    private Lease reenter(HeldLock lock, Thread thread) {
+    private @Nullable Lease reenter(HeldLock lock, Thread thread) {
         if (!lock.isHeldAt(nanoTime())) {
             throw new LockNotAcquiredException(lock.key, "Lock '" + lock.key
                     + "' was lost while an outer call of this thread held it; not re-entering", null);

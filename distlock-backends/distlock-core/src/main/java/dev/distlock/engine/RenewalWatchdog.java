@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +142,7 @@ final class RenewalWatchdog {
     }
 
     /** The lease, or under {@code maxHold} only what is left until the cap (the lease then ends there); null at the cap. */
-    private static Duration leaseToAskFor(HeldLock lock, long now) {
+    private static @Nullable Duration leaseToAskFor(HeldLock lock, long now) {
         Duration lease = lock.options.lease();
         if (!lock.options.capsHold()) {
             return lease;
@@ -153,7 +154,7 @@ final class RenewalWatchdog {
         return min(lease, Duration.ofNanos(untilCap));
     }
 
-    private void renewed(HeldLock lock, long sent, Duration requested, RenewResult result, Throwable error) {
+    private void renewed(HeldLock lock, long sent, Duration requested, @Nullable RenewResult result, @Nullable Throwable error) {
         if (error == null) {
             engine.events().renewed(lock.options.name(), lock.key, result.extended());
             if (result.extended()) {

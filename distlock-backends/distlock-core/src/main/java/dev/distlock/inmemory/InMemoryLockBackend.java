@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
@@ -157,7 +159,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
     }
 
     /** The current holder, forgetting one whose lease ran out. Call with the mutex held. */
-    private Holder liveHolder(String key, Instant now) {
+    private @Nullable Holder liveHolder(String key, Instant now) {
         Holder holder = holders.get(key);
         if (holder != null && !now.isBefore(holder.expiresAt)) {
             holders.remove(key);

@@ -2,6 +2,8 @@ package dev.distlock.spi;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /** The answer to one {@link LockBackend#tryAcquire(AcquireRequest)}. */
 public sealed interface AcquireResult {
 
@@ -34,7 +36,7 @@ public sealed interface AcquireResult {
      * @param validity     how long the lease holds, counted from when the attempt was sent; null for
      *                     the requested TTL. The engine never counts a lease longer than the TTL.
      */
-    record Granted(long fencingToken, Duration validity) implements AcquireResult {
+    record Granted(long fencingToken, @Nullable Duration validity) implements AcquireResult {
 
         public Granted(long fencingToken) {
             this(fencingToken, null);
@@ -47,7 +49,7 @@ public sealed interface AcquireResult {
      * @param holderRemaining how long the holder's lease has left, or null when unknown; lets a
      *                        waiter retry right at expiry instead of at its next poll
      */
-    record Denied(Duration holderRemaining) implements AcquireResult {
+    record Denied(@Nullable Duration holderRemaining) implements AcquireResult {
         static final Denied UNKNOWN = new Denied(null);
     }
 }

@@ -2,6 +2,8 @@ package dev.distlock.spi;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The answer to one {@link LockBackend#renewWithValidity(String, String, Duration)}.
  *
@@ -9,7 +11,7 @@ import java.time.Duration;
  * @param validity how long the extended lease holds, counted from when the renewal was sent; null for
  *                 the requested TTL. The engine never counts a lease longer than the TTL.
  */
-public record RenewResult(boolean extended, Duration validity) {
+public record RenewResult(boolean extended, @Nullable Duration validity) {
 
     private static final RenewResult EXTENDED = new RenewResult(true, null);
     private static final RenewResult REFUSED = new RenewResult(false, null);

@@ -23,6 +23,7 @@ import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
@@ -31,14 +32,17 @@ import dev.distlock.engine.WaitSettings;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
-import dev.distlock.spi.ReleaseNotifications;
 
 /**
  * The contract every backend passes, against a real server. A backend's test extends this class
  * and hands it {@link #newBackend()}: each call must return an independent instance on the same
  * store, as a separate JVM would have. Tests use fresh random keys, so one server serves them all.
+ * A test of an ability that not every backend has ({@link ProvesCapability}) shows as skipped where
+ * the backend does not claim it, and the class fails where the backend claims it but the test did
+ * not run ({@link CapabilityGate}).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(CapabilityGate.class)
 public abstract class LockBackendContract {
 
     /** Lease for tests that wait for an abandoned lock to expire: short, but far above a round trip. */
@@ -225,12 +229,11 @@ public abstract class LockBackendContract {
         }
     }
 
+    /** Backends without notifications are served by the engine's back-off polling: skipped there. */
     @Test
+    @ProvesCapability(ContractCapability.RELEASE_NOTIFICATIONS)
     void waiterIsWokenByReleaseWithoutPolling() throws Exception {
         LockBackend holderBackend = backend();
-        if (!(holderBackend instanceof ReleaseNotifications)) {
-            return; // the engine's back-off polling serves such backends; nothing to prove here
-        }
         String key = key("notified");
         String holder = owner();
         token(holderBackend.tryAcquire(request(key, holder, LONG_LEASE)));
@@ -250,11 +253,9 @@ public abstract class LockBackendContract {
     }
 
     @Test
+    @ProvesCapability(ContractCapability.FAIR)
     void fairBackendsGrantInRequestOrder() {
         LockBackend holderBackend = backend();
-        if (!holderBackend.capabilities().fair()) {
-            return;
-        }
         LockBackend firstBackend = backend();
         LockBackend secondBackend = backend();
         LockBackend thirdBackend = backend();
@@ -334,6 +335,13 @@ public abstract class LockBackendContract {
         assertThat(second.tryAcquire(request(key, owner(), LONG_LEASE))).isInstanceOf(AcquireResult.Denied.class);
         assertThat(first.release(key, owner)).isTrue();
         assertThat(token(second.tryAcquire(request(key, owner(), LONG_LEASE)))).isGreaterThan(token);
+    }
+
+    /** Whether this backend claims {@code capability}: asked of a fresh instance, closed again. */
+    final boolean claims(ContractCapability capability) {
+        try (LockBackend probe = newBackend()) {
+            return capability.claimedBy(probe);
+        }
     }
 
     protected final LockBackend backend() {

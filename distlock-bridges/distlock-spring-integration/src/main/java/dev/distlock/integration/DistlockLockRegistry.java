@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.DistributedLock;
 import org.springframework.integration.support.locks.RenewableLockRegistry;
 
@@ -86,7 +87,7 @@ public final class DistlockLockRegistry implements RenewableLockRegistry<Distrib
         return locks;
     }
 
-    ThreadHold holdOfCurrentThread(String key) {
+    @Nullable ThreadHold holdOfCurrentThread(String key) {
         return holds.get(new ThreadHoldKey(key, Thread.currentThread()));
     }
 

@@ -1,0 +1,92 @@
+package dev.distlock.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.testsupport.EtcdServerFixture;
+
+/**
+ * How long a waiter takes to hold the lock after the holder releases it: the delete, the watch event,
+ * the waiter's retry. Measured and printed, never asserted (timing depends on the machine).
+ */
+class EtcdHandOffIT {
+
+    private static final int ROUNDS = 30;
+    private static EtcdServerFixture etcd;
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdServerFixture.start();
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        etcd.close();
+    }
+
+    @ParameterizedTest(name = "fair={0}")
+    @ValueSource(booleans = {true, false})
+    void waiterHoldsTheLockSoonAfterTheRelease(boolean fair) throws Exception {
+        List<Long> handOffMicros = new ArrayList<>();
+        try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend waiter = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
+            for (int round = 0; round < ROUNDS; round++) {
+                String key = "handoff:" + UUID.randomUUID();
+                assertThat(holder.tryAcquire(new AcquireRequest(key, "h:" + round, Duration.ofSeconds(30), fair)))
+                        .isInstanceOf(AcquireResult.Granted.class);
+                CountDownLatch denied = new CountDownLatch(1);
+                CompletableFuture<Long> grantedAt = CompletableFuture.supplyAsync(() -> waitFor(waiter, key, "w:" + 1, fair, denied));
+                assertThat(denied.await(10, TimeUnit.SECONDS)).isTrue();
+                long releasedAt = System.nanoTime();
+                assertThat(holder.release(key, "h:" + round)).isTrue();
+                handOffMicros.add(TimeUnit.NANOSECONDS.toMicros(grantedAt.get(10, TimeUnit.SECONDS) - releasedAt));
+                assertThat(waiter.release(key, "w:1")).isTrue();
+            }
+        }
+        Collections.sort(handOffMicros);
+        System.out.printf("etcd hand-off (fair=%s, %d rounds, release call start to waiter granted): "
+                        + "median %.1f ms, p90 %.1f ms, max %.1f ms%n", fair, ROUNDS,
+                handOffMicros.get(ROUNDS / 2) / 1000.0, handOffMicros.get(ROUNDS * 9 / 10) / 1000.0,
+                handOffMicros.get(ROUNDS - 1) / 1000.0);
+    }
+
+    /** Subscribes, is denied, waits for the watch only (no polling), retries; the time it was granted. */
+    private static long waitFor(EtcdLockBackend waiter, String key, String owner, boolean fair, CountDownLatch denied) {
+        Semaphore changed = new Semaphore(0);
+        try (var subscription = waiter.subscribe(key, owner, changed::release)) {
+            AcquireRequest request = new AcquireRequest(key, owner, Duration.ofSeconds(30), fair);
+            boolean first = true;
+            while (true) {
+                if (waiter.tryAcquire(request) instanceof AcquireResult.Granted) {
+                    return System.nanoTime();
+                }
+                if (first) {
+                    denied.countDown();
+                    first = false;
+                }
+                if (!changed.tryAcquire(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("No watch event for " + key + " within 10 s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.distlock.zookeeper;
+
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.testsupport.ZooKeeperServerFixture;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A busy key whose parent is never emptied: ZooKeeper numbers its lock nodes with the parent's
+ * signed 32-bit child counter, which every create raises (a denied unfair attempt spends one), and
+ * once it reached {@link Integer#MAX_VALUE} every later node is numbered 2147483647 too (or, for
+ * creates in flight together, wraps to negative numbers). The queue must still put the holder
+ * first. The server's counter is raised to the limit by a test hook rather than by two billion
+ * requests.
+ */
+class ZooKeeperSequenceWrapIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private static ZooKeeperServerFixture zookeeper;
+    private static CuratorFramework client;
+
+    @BeforeAll
+    static void startServer() {
+        zookeeper = ZooKeeperServerFixture.single();
+        client = CuratorFrameworkFactory.newClient(zookeeper.connectString(), Math.toIntExact(LEASE.toMillis()), 5_000,
+                new RetryOneTime(100)); // its session timeout is the crash-recovery time of its locks: the lease
+        client.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        zookeeper.close();
+    }
+
+    @Test
+    void theHolderStaysTheOnlyHolderOnceTheKeysSequenceCounterHasReachedItsLimit() {
+        String basePath = "/wrap-" + UUID.randomUUID();
+        String key = "app:busy";
+        try (ZooKeeperLockBackend holders = new ZooKeeperLockBackend(client, basePath);
+                ZooKeeperLockBackend contenders = new ZooKeeperLockBackend(client, basePath)) {
+            String first = owner();
+            String second = owner();
+            long firstToken = token(holders.tryAcquire(fair(key, first)));
+            zookeeper.raiseChildVersion(basePath + "/" + ZooKeeperKeyLayout.encode(key), Integer.MAX_VALUE);
+            // The next holder's node is numbered 2147483647, the last number; the parent keeps a node all along.
+            assertThat(holders.tryAcquire(fair(key, second))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(holders.release(key, first)).isTrue();
+            long secondToken = token(holders.tryAcquire(fair(key, second)));
+            assertThat(secondToken).isGreaterThan(firstToken);
+
+            // Every contender's node is numbered 2147483647 as well: the name no longer tells who came first.
+            for (int attempt = 1; attempt <= 20; attempt++) {
+                assertThat(contenders.tryAcquire(new AcquireRequest(key, owner(), LEASE, false)))
+                        .as("unfair attempt %d while the holder's node has the counter's last number", attempt)
+                        .isInstanceOf(AcquireResult.Denied.class);
+            }
+            // A fair waiter numbered past the limit queues behind the holder, and gets the key after it.
+            String third = owner();
+            assertThat(contenders.tryAcquire(fair(key, third))).as("fair waiter past the limit")
+                    .isInstanceOf(AcquireResult.Denied.class);
+            assertThat(holders.renew(key, second, LEASE)).isTrue();
+            assertThat(holders.release(key, second)).isTrue();
+            assertThat(token(contenders.tryAcquire(fair(key, third)))).isGreaterThan(secondToken);
+            assertThat(contenders.release(key, third)).isTrue();
+        }
+    }
+
+    private static AcquireRequest fair(String key, String owner) {
+        return new AcquireRequest(key, owner, LEASE, true);
+    }
+}
