@@ -31,6 +31,8 @@ final class JdbcConnections {
     private final DataSource dataSource;
     /** Names the store in failures: the table and the dialect. */
     private final String store;
+    private final String table;
+    private final JdbcDialect dialect;
     /** The socket read bound of each connection while we use it: see {@link #boundNetworkWait}. */
     private final int networkTimeoutMillis;
     private volatile boolean networkTimeoutSupported = true;
@@ -38,6 +40,8 @@ final class JdbcConnections {
     JdbcConnections(JdbcSettings settings, JdbcDialect dialect) {
         this.dataSource = settings.dataSource();
         this.store = "table " + settings.tableName() + ", " + dialect;
+        this.table = settings.tableName();
+        this.dialect = dialect;
         this.networkTimeoutMillis = Math.toIntExact(networkTimeout(settings).toMillis());
     }
 
@@ -73,8 +77,9 @@ final class JdbcConnections {
                             e.getMessage());
                     continue;
                 }
+                String fix = JdbcErrors.isMissingTable(e) ? "; " + JdbcErrors.missingTableFix(table, dialect) : "";
                 throw new LockBackendException("distlock-jdbc could not " + what + (key == null ? "" : " " + key)
-                        + " (" + store + "): " + e.getMessage(), e);
+                        + " (" + store + "): " + e.getMessage() + fix, e);
             }
         }
     }

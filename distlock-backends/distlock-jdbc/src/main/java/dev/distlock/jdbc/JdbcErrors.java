@@ -22,6 +22,26 @@ final class JdbcErrors {
         return isDuplicateKey(e) || sqlStateStartsWith(e, "40") || "90131".equals(e.getSQLState());
     }
 
+    /**
+     * The table is not there: PostgreSQL's undefined_table (42P01), the standard 42S02 of MySQL and
+     * MariaDB, H2's 42S02 and its own 4210x codes.
+     */
+    static boolean isMissingTable(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if ("42P01".equals(state) || "42S02".equals(state) || "42102".equals(state) || "42104".equals(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What to do about a missing lock table, for messages: its DDL and the property that runs it. */
+    static String missingTableFix(String table, JdbcDialect dialect) {
+        return "lock table " + table + " does not exist: create it with " + dialect.schemaResource()
+                + " (or set distlock.jdbc.initialize-schema=always)";
+    }
+
     private static boolean sqlStateStartsWith(SQLException e, String prefix) {
         for (SQLException next = e; next != null; next = next.getNextException()) {
             String state = next.getSQLState();

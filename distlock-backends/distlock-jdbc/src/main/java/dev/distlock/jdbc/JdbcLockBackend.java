@@ -161,6 +161,9 @@ public class JdbcLockBackend implements LockBackend {
             details.put("database", probe());
             return BackendHealth.up(details);
         } catch (LockBackendException e) {
+            if (e.getCause() instanceof SQLException sql && JdbcErrors.isMissingTable(sql)) {
+                return BackendHealth.down(JdbcErrors.missingTableFix(table, dialect), details);
+            }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return BackendHealth.down(String.valueOf(cause.getMessage()), details);
         } catch (RuntimeException e) {

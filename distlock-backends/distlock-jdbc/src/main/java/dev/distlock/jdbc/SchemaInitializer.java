@@ -64,8 +64,14 @@ final class SchemaInitializer {
      */
     static void requireTokenSource(Connection connection, JdbcDialect dialect, LockTableSql sql, String table,
                                    int timeoutSeconds) throws SQLException {
-        if (tokenSourceExists(connection, sql) || !tableExists(connection, sql, timeoutSeconds)) {
-            return; // no table at all: as before, the DBA has yet to run the script, and the first call says so
+        if (tokenSourceExists(connection, sql)) {
+            return;
+        }
+        if (!tableExists(connection, sql, timeoutSeconds)) {
+            // The application still starts (its DBA or a migration may create the table later), but
+            // says now what each lock call will say until then.
+            log.warn("distlock-jdbc, {} database: {}; every lock fails until then", dialect, JdbcErrors.missingTableFix(table, dialect));
+            return;
         }
         String ddl = String.join(";\n", sql.createTokenSource(maxToken(connection, sql))) + ";";
         throw new LockBackendException("distlock-jdbc: lock table " + table + " has no token source "

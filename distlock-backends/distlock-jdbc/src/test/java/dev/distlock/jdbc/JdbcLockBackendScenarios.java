@@ -80,6 +80,20 @@ abstract class JdbcLockBackendScenarios {
     }
 
     @Test
+    void aMissingLockTableIsNamedWithItsScriptAndThePropertyThatCreatesIt() {
+        String table = "locks_nobody_created";
+        JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table).initializeSchema(false).build());
+        backends.add(backend);
+        String fix = "does not exist: create it with " + backend.dialect().schemaResource()
+                + " (or set distlock.jdbc.initialize-schema=always)";
+
+        assertThatThrownBy(() -> backend.tryAcquire(request(key("no-table"), owner())))
+                .isInstanceOf(LockBackendException.class).hasMessageContaining(table).hasMessageContaining(fix);
+        assertThat(backend.health().up()).isFalse();
+        assertThat(backend.health().reason()).contains(table).contains(fix);
+    }
+
+    @Test
     void lockTakenInsideACallerTransactionIsVisibleAtOnceAndSurvivesItsRollback() {
         JdbcLockBackend holder = backend(pool);
         JdbcLockBackend other = backend(pool);
