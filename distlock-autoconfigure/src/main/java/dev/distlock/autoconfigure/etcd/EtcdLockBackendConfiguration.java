@@ -20,7 +20,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.CandidateContext;
-import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.ModuleBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
 import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
@@ -87,9 +87,7 @@ public final class EtcdLockBackendConfiguration {
      * (localhost) that nobody configured: the module alone fails start-up saying so. Named by
      * {@code distlock.backend=etcd}, the module is enough and the default endpoint applies.
      */
-    public static final class Candidate implements LockBackendCandidate {
-
-        static final String MODULE = "the dev.distlock:distlock-etcd module";
+    public static final class Candidate extends ModuleBackendCandidate {
 
         /**
          * By name: these classes may be absent when this candidate is asked, and the class loader to
@@ -99,29 +97,14 @@ public final class EtcdLockBackendConfiguration {
         static final String CLIENT_CLASS = "io.etcd.jetcd.Client";
         static final String ENDPOINTS_PROPERTY = "distlock.etcd.endpoints";
 
-        @Override
-        public LockBackendType type() {
-            return LockBackendType.ETCD;
+        public Candidate() {
+            super(LockBackendType.ETCD, EtcdLockBackendConfiguration.class, BACKEND_CLASS);
         }
 
         @Override
-        public Class<?> configurationClass() {
-            return EtcdLockBackendConfiguration.class;
-        }
-
-        @Override
-        public boolean modulePresent(ClassLoader classLoader) {
-            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
-        }
-
-        @Override
-        public Optional<Missing> missing(CandidateContext context) {
-            if (!modulePresent(context.classLoader())) {
-                return Optional.of(Missing.module(LockBackendType.ETCD));
-            }
+        protected Optional<Missing> missingBesidesModule(CandidateContext context) {
             if (!ClassUtils.isPresent(CLIENT_CLASS, context.classLoader())) {
-                return Optional.of(new Missing(MODULE + "'s io.etcd:jetcd-core dependency",
-                        "add " + MODULE + "'s io.etcd:jetcd-core dependency (do not exclude it)"));
+                return Optional.of(moduleDependency("io.etcd:jetcd-core"));
             }
             return Optional.empty();
         }

@@ -14,11 +14,10 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.CandidateContext;
-import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.ModuleBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.jdbc.JdbcLockBackend;
 import dev.distlock.jdbc.JdbcSettings;
@@ -67,31 +66,17 @@ public final class JdbcLockBackendConfiguration {
     }
 
     /** Present when the distlock-jdbc module is on the classpath and one DataSource bean (or one primary) is defined. */
-    public static final class Candidate implements LockBackendCandidate {
+    public static final class Candidate extends ModuleBackendCandidate {
 
         /** By name: this class is loaded whether or not distlock-jdbc is present (a test checks the name). */
         static final String BACKEND_CLASS = "dev.distlock.jdbc.JdbcLockBackend";
 
-        @Override
-        public LockBackendType type() {
-            return LockBackendType.JDBC;
+        public Candidate() {
+            super(LockBackendType.JDBC, JdbcLockBackendConfiguration.class, BACKEND_CLASS);
         }
 
         @Override
-        public Class<?> configurationClass() {
-            return JdbcLockBackendConfiguration.class;
-        }
-
-        @Override
-        public boolean modulePresent(ClassLoader classLoader) {
-            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
-        }
-
-        @Override
-        public Optional<Missing> missing(CandidateContext context) {
-            if (!modulePresent(context.classLoader())) {
-                return Optional.of(Missing.module(LockBackendType.JDBC));
-            }
+        protected Optional<Missing> missingBesidesModule(CandidateContext context) {
             String[] dataSources = context.beanNames(DataSource.class);
             long qualified = Arrays.stream(dataSources).filter(name -> isLockDataSource(context.beanFactory(), name)).count();
             if (qualified == 1) {

@@ -18,7 +18,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.CandidateContext;
-import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.ModuleBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.autoconfigure.backend.LockBackendNotAvailableException;
 import dev.distlock.autoconfigure.backend.TlsStartUpCheck;
@@ -118,32 +118,18 @@ public final class RedisLockBackendConfiguration {
      * Present when distlock-redis is on the class path and, in single mode, a RedisConnectionFactory
      * bean is defined (spring-boot-starter-data-redis defines one); in Redlock mode, when nodes are listed.
      */
-    public static final class Candidate implements LockBackendCandidate {
+    public static final class Candidate extends ModuleBackendCandidate {
 
         /** {@link RedisLockBackend}'s name, checked without loading it: the module is optional. */
         static final String BACKEND_CLASS = "dev.distlock.redis.RedisLockBackend";
         static final String CONNECTION_FACTORY_CLASS = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
-        @Override
-        public LockBackendType type() {
-            return LockBackendType.REDIS;
+        public Candidate() {
+            super(LockBackendType.REDIS, RedisLockBackendConfiguration.class, BACKEND_CLASS);
         }
 
         @Override
-        public Class<?> configurationClass() {
-            return RedisLockBackendConfiguration.class;
-        }
-
-        @Override
-        public boolean modulePresent(ClassLoader classLoader) {
-            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
-        }
-
-        @Override
-        public Optional<Missing> missing(CandidateContext context) {
-            if (!modulePresent(context.classLoader())) {
-                return Optional.of(Missing.module(LockBackendType.REDIS));
-            }
+        protected Optional<Missing> missingBesidesModule(CandidateContext context) {
             RedisLockProperties properties = context.bindOrCreate(RedisLockProperties.PREFIX, RedisLockProperties.class);
             if (properties.getMode() == RedisLockProperties.Mode.REDLOCK) {
                 return !properties.getNodes().isEmpty() || context.hasBean(RedlockConnectionDetails.class) ? Optional.empty()

@@ -15,7 +15,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.distlock.autoconfigure.LockBackendType;
 import dev.distlock.autoconfigure.backend.CandidateContext;
-import dev.distlock.autoconfigure.backend.LockBackendCandidate;
+import dev.distlock.autoconfigure.backend.ModuleBackendCandidate;
 import dev.distlock.autoconfigure.backend.LockBackendCondition;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.zookeeper.ZooKeeperLockBackend;
@@ -52,35 +52,20 @@ public final class ZooKeeperLockBackendConfiguration {
     }
 
     /** Present with the distlock-zookeeper module and a connect string, a CuratorFramework bean or a ZooKeeperLockConnectionDetails bean. */
-    public static final class Candidate implements LockBackendCandidate {
+    public static final class Candidate extends ModuleBackendCandidate {
 
         // By name: the module is optional, and this class is loaded whether it is there or not.
         static final String BACKEND_CLASS = "dev.distlock.zookeeper.ZooKeeperLockBackend";
         static final String CURATOR_CLASS = "org.apache.curator.framework.CuratorFramework";
 
-        @Override
-        public LockBackendType type() {
-            return LockBackendType.ZOOKEEPER;
+        public Candidate() {
+            super(LockBackendType.ZOOKEEPER, ZooKeeperLockBackendConfiguration.class, BACKEND_CLASS);
         }
 
         @Override
-        public Class<?> configurationClass() {
-            return ZooKeeperLockBackendConfiguration.class;
-        }
-
-        @Override
-        public boolean modulePresent(ClassLoader classLoader) {
-            return ClassUtils.isPresent(BACKEND_CLASS, classLoader);
-        }
-
-        @Override
-        public Optional<Missing> missing(CandidateContext context) {
-            if (!modulePresent(context.classLoader())) {
-                return Optional.of(Missing.module(LockBackendType.ZOOKEEPER));
-            }
+        protected Optional<Missing> missingBesidesModule(CandidateContext context) {
             if (!ClassUtils.isPresent(CURATOR_CLASS, context.classLoader())) {
-                return Optional.of(new Missing("the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency",
-                        "add the dev.distlock:distlock-zookeeper module's org.apache.curator:curator-framework dependency (do not exclude it)"));
+                return Optional.of(moduleDependency("org.apache.curator:curator-framework"));
             }
             if (Connection.hasCuratorBean(context) || context.hasBean(ZooKeeperLockConnectionDetails.class) || hasConnectString(context)) {
                 return Optional.empty();
