@@ -1,6 +1,7 @@
 package dev.distlock.jdbc;
 
 import java.sql.SQLException;
+import java.util.function.Predicate;
 
 /** Reads SQLSTATEs the way every driver reports them, without a vendor error-code table. */
 final class JdbcErrors {
@@ -27,13 +28,8 @@ final class JdbcErrors {
      * MariaDB, H2's 42S02 and its own 4210x codes.
      */
     static boolean isMissingTable(SQLException e) {
-        for (SQLException next = e; next != null; next = next.getNextException()) {
-            String state = next.getSQLState();
-            if ("42P01".equals(state) || "42S02".equals(state) || "42102".equals(state) || "42104".equals(state)) {
-                return true;
-            }
-        }
-        return false;
+        return anySqlState(e, state -> state.equals("42P01") || state.equals("42S02") || state.equals("42102")
+                || state.equals("42104"));
     }
 
     /** What to do about a missing lock table, for messages: its DDL and the property that runs it. */
@@ -43,9 +39,14 @@ final class JdbcErrors {
     }
 
     private static boolean sqlStateStartsWith(SQLException e, String prefix) {
+        return anySqlState(e, state -> state.startsWith(prefix));
+    }
+
+    /** Whether {@code e}, or one chained to it as its next exception, has a SQLSTATE that {@code matches}. */
+    private static boolean anySqlState(SQLException e, Predicate<String> matches) {
         for (SQLException next = e; next != null; next = next.getNextException()) {
             String state = next.getSQLState();
-            if (state != null && state.startsWith(prefix)) {
+            if (state != null && matches.test(state)) {
                 return true;
             }
         }
