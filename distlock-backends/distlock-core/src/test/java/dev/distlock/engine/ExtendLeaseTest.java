@@ -86,7 +86,9 @@ class ExtendLeaseTest {
 
     @Test
     void anExtensionWaitsForARenewalInFlightSoThatTheRenewalCannotLandAfterIt() throws Exception {
-        try (Lease lease = engine.acquire("import", LockOptions.of(Duration.ofMillis(300), Duration.ZERO))) {
+        // 3 s: the renewal is sent after 1 s, and the lease must outlast its hang, the unblocking and
+        // the extension; with 300 ms a slow moment of the JVM let it run out first
+        try (Lease lease = engine.acquire("import", LockOptions.of(Duration.ofSeconds(3), Duration.ZERO))) {
             backend.hangNextRenewal.set(true);
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.renewCalls.get() >= 1);
             Thread extending = Thread.currentThread();
