@@ -165,7 +165,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         long startedNanos = nanoTime();
         Grant grant;
         try {
-            grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair()), options.waitFor(),
+            grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew()), options.waitFor(),
                     () -> waiters.put(owner, new WaiterInfo(key, options.name(), clock.instant(), thread.getName())));
         } catch (RuntimeException e) {
             events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), e);

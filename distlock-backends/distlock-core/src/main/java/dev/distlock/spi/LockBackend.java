@@ -1,6 +1,8 @@
 package dev.distlock.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a store must do for distlock: grant, renew and release one key for one owner. Everything
@@ -42,6 +44,26 @@ public interface LockBackend extends AutoCloseable {
      */
     default RenewResult renewWithValidity(String key, String owner, Duration ttl) {
         return RenewResult.of(renew(key, owner, ttl));
+    }
+
+    /**
+     * Renews many leases in as few store calls as the store allows (a pipeline, a multi-key script,
+     * one keep-alive of a lease they share); the renewal watchdog sends every lease due in one sweep
+     * through here. Each answer means what {@link #renewWithValidity(String, String, Duration)}'s
+     * does, and its validity counts from when the batch was sent.
+     *
+     * <p>By default one {@code renewWithValidity} per lease, in order.
+     *
+     * @return one answer per request, in the order of {@code requests}
+     * @throws LockBackendException when the store could not be asked; the engine then treats every
+     *         lease of the batch as not renewed (retried until it runs out), none as refused
+     */
+    default List<RenewResult> renewAll(List<RenewRequest> requests) {
+        List<RenewResult> results = new ArrayList<>(requests.size());
+        for (RenewRequest request : requests) {
+            results.add(renewWithValidity(request.key(), request.owner(), request.ttl()));
+        }
+        return results;
     }
 
     /**

@@ -27,10 +27,12 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 
 /**
  * The first part of the backend contract: one holder at a time (across threads, instances and the
- * {@code Lock} view), expiry of an abandoned lock, owner-checked release and renewal, idempotent
+ * {@code Lock} view), expiry of an abandoned lock, owner-checked release and renewal (one by one and in batches), idempotent
  * grants and growing fencing tokens. {@link LockBackendContract} adds waiting, fairness, keys and
  * {@code holdAtLeast}.
  */
@@ -166,6 +168,34 @@ public abstract class ExclusionContract extends ContractSupport {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> other.tryAcquire(request(key, owner(), LONG_LEASE)) instanceof AcquireResult.Denied);
         assertThat(holder.release(key, owner)).isTrue();
+    }
+
+    @Test
+    void renewAllAnswersEachLeaseInOrderAndKeepsTheHeldOnes() {
+        LockBackend holder = backend();
+        LockBackend other = backend();
+        String owner = owner();
+        String held = key("batch-held");
+        String heldToo = key("batch-held-too");
+        String othersKey = key("batch-others");
+        String free = key("batch-free");
+        token(holder.tryAcquire(request(held, owner, SHORT_LEASE)));
+        token(holder.tryAcquire(request(heldToo, owner, SHORT_LEASE)));
+        token(other.tryAcquire(request(othersKey, owner(), LONG_LEASE)));
+        Duration renewed = renewalLease(SHORT_LEASE, LONG_LEASE);
+
+        List<RenewResult> answers = holder.renewAll(List.of(new RenewRequest(held, owner, renewed),
+                new RenewRequest(othersKey, owner, renewed), new RenewRequest(free, owner, renewed),
+                new RenewRequest(heldToo, owner, renewed)));
+
+        assertThat(answers).extracting(RenewResult::extended).containsExactly(true, false, false, true);
+        await().during(SHORT_LEASE.multipliedBy(3)).atMost(SHORT_LEASE.multipliedBy(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> other.tryAcquire(request(held, owner(), LONG_LEASE)) instanceof AcquireResult.Denied
+                        && other.tryAcquire(request(heldToo, owner(), LONG_LEASE)) instanceof AcquireResult.Denied);
+        assertThat(holder.renewAll(List.of())).isEmpty();
+        assertThat(holder.release(held, owner)).isTrue();
+        assertThat(holder.release(heldToo, owner)).isTrue();
     }
 
     @Test
