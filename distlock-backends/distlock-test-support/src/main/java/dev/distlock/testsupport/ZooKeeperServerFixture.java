@@ -17,6 +17,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.server.DataNode;
 import org.apache.zookeeper.server.DataTree;
+import org.apache.zookeeper.server.ServerCnxn;
 
 /**
  * A real ZooKeeper for tests, in the test JVM through Curator's test server: one node
@@ -159,8 +160,35 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
         }
     }
 
-    /** curator-test keeps its server behind package-private accessors: this is the one place that reaches in. */
+    /**
+     * Test hook into the single server: the requests it has received so far on the connections of
+     * session {@code sessionId} (each ZooKeeper call is one request and one round trip; pings count
+     * too, but a client sends one only after a third of its session timeout without a request).
+     * Counting before and after an operation tells how many round trips it took.
+     */
+    public long requestsReceivedFrom(long sessionId) {
+        if (server == null) {
+            throw new IllegalStateException("requestsReceivedFrom is for a single server (ZooKeeperServerFixture.single())");
+        }
+        try {
+            long received = 0;
+            for (ServerCnxn connection : embeddedOf(server).getServerCnxnFactory().getConnections()) {
+                if (connection.getSessionId() == sessionId) {
+                    received += connection.getPacketsReceived();
+                }
+            }
+            return received;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Could not read the request count of session " + Long.toHexString(sessionId), e);
+        }
+    }
+
     private static DataTree dataTreeOf(TestingServer server) throws ReflectiveOperationException {
+        return embeddedOf(server).getServerCnxnFactory().getZooKeeperServer().getZKDatabase().getDataTree();
+    }
+
+    /** curator-test keeps its server behind package-private accessors: this is the one place that reaches in. */
+    private static ZooKeeperServerEmbeddedAdapter embeddedOf(TestingServer server) throws ReflectiveOperationException {
         Method testingServer = TestingServer.class.getDeclaredMethod("getTestingZooKeeperServer");
         testingServer.setAccessible(true);
         Method main = TestingZooKeeperServer.class.getDeclaredMethod("getMain");
@@ -170,7 +198,7 @@ public final class ZooKeeperServerFixture implements AutoCloseable {
             throw new IllegalStateException("Unexpected in-process ZooKeeper server " + face.getClass().getName()
                     + ": the test hook knows curator-test's ZooKeeperServerEmbeddedAdapter only");
         }
-        return embedded.getServerCnxnFactory().getZooKeeperServer().getZKDatabase().getDataTree();
+        return embedded;
     }
 
     @Override

@@ -7,82 +7,183 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.support.WaiterRegistry;
 import dev.distlock.zookeeper.LockNodeStore.CreatedNode;
+import dev.distlock.zookeeper.LockNodeStore.HolderNode;
+import dev.distlock.zookeeper.OwnedNodes.OwnedNode;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One {@code tryAcquire}, the recipe: our node (created, or the one we queue with) holds when it is
- * first in the key's queue. Before saying no it syncs with the leader once, since a release by
- * another client may not have reached our server yet. A denied fair node stays and watches its
- * predecessor; a denied unfair one is deleted at once and watches the holder.
+ * One {@code tryAcquire}. Whoever holds a key, fair or not, holds it through the key's one holder
+ * node, a plain EPHEMERAL node that only one session can create: that is the mutual exclusion, for
+ * unfair and fair requests alike.
+ * <ul>
+ *   <li>Unfair: create the holder node (one round trip); when it exists, read it with a watch (one
+ *       more), whose firing at its deletion wakes us. Nothing is left behind on a denial.</li>
+ *   <li>Fair: a new request first looks at the key's queue (after a sync with the leader, so that a
+ *       waiter queued through another server is seen) and creates the holder node at once only when
+ *       nobody waits; otherwise it queues with a sequential node. The head of the queue creates the
+ *       holder node; the others watch the node just ahead of theirs.</li>
+ * </ul>
  */
 final class AcquireAttempt {
 
     /** Our node vanishing under us this often in one call means something is wrong, not a race. */
     private static final int MAX_RECREATES = 3;
+    /** Holder node seen gone as often as it was seen there: our server lags; the caller comes back. */
+    private static final int MAX_LOOKS = 3;
 
     private final AcquireRequest request;
+    private final LockId id;
     private final LeaseSession session;
+    private final LockNodeStore store;
     private final ZooKeeperKeyLayout names;
     private final OwnedNodes nodes;
     private final NodeCreates creates;
     private final WaiterRegistry<LockId> waiters;
+    private final String holderPath;
 
     AcquireAttempt(AcquireRequest request, LeaseSession session, ZooKeeperKeyLayout names, OwnedNodes nodes,
                    NodeCreates creates, WaiterRegistry<LockId> waiters) {
         this.request = request;
+        this.id = new LockId(request.key(), request.owner());
         this.session = session;
+        this.store = session.store();
         this.names = names;
         this.nodes = nodes;
         this.creates = creates;
         this.waiters = waiters;
+        this.holderPath = names.keyPath(request.key());
     }
 
     AcquireResult run() {
-        LockId id = new LockId(request.key(), request.owner());
-        String parent = names.keyPath(request.key());
-        LockNodeStore store = session.store();
+        OwnedNode mine = nodes.in(session, id);
+        if (mine != null && mine.holds()) {
+            AcquireResult again = grantedAgain(mine);
+            if (again != null) {
+                return again;
+            }
+            mine = null;
+        }
         creates.clearUnanswered(session, id);
-        CreatedNode mine = nodes.in(session, id); // present: we queue, or this is a retry of a grant
+        return request.fair() ? fair(mine == null ? null : mine.queued()) : unfair();
+    }
+
+    /** A retry of a grant: the same grant while our node is still there (a lost answer is not a new grant). */
+    private @Nullable AcquireResult grantedAgain(OwnedNode mine) {
+        CreatedNode holder = mine.holder();
+        Stat stat = store.stat(holder.path());
+        if (stat != null && stat.getCzxid() == holder.czxid()) {
+            return AcquireResult.granted(holder.czxid());
+        }
+        nodes.remove(id, mine); // our node is gone (session expired, or deleted by hand)
+        return null;
+    }
+
+    private AcquireResult unfair() {
+        for (int look = 1; ; look++) {
+            CreatedNode held = creates.createHolder(id, holderPath, session, null);
+            if (held != null) {
+                return AcquireResult.granted(held.czxid());
+            }
+            AcquireResult denied = deniedByHolder(null);
+            if (denied != null) {
+                return denied;
+            }
+            if (look == MAX_LOOKS) {
+                return askToComeBack();
+            }
+        }
+    }
+
+    private AcquireResult fair(@Nullable CreatedNode queued) {
+        String queuePath = names.queuePath(request.key());
+        boolean holderSeen = false;
+        if (queued == null) {
+            // Request order is the order of the queue: a new request takes a free key at once only if
+            // nobody waits in line, as the leader sees it.
+            store.sync(queuePath);
+            if (store.queue(queuePath).isEmpty()) {
+                CreatedNode held = creates.createHolder(id, holderPath, session, null);
+                if (held != null) {
+                    return AcquireResult.granted(held.czxid());
+                }
+                holderSeen = true;
+            }
+            queued = creates.createQueued(id, queuePath, session);
+        }
         int recreated = 0;
+        int looks = 0;
         boolean synced = false;
         while (true) {
-            if (mine == null) {
-                mine = creates.create(id, parent, session);
-            }
-            List<String> queue = NodeCreates.withoutStrays(store, store.queue(parent), mine, parent);
-            int index = queue.indexOf(mine.name());
+            List<String> queue = NodeCreates.withoutStrays(store, store.queue(queuePath), queued, queuePath);
+            int index = queue.indexOf(queued.name());
             if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
-                nodes.remove(id, mine, session);
-                mine = null;
+                nodes.remove(id);
                 if (++recreated > MAX_RECREATES) {
                     throw new LockBackendException("ZooKeeper: the lock node for '" + request.key()
                             + "' kept disappearing; is something deleting nodes under " + names.basePath() + "?");
                 }
+                queued = creates.createQueued(id, queuePath, session);
                 continue;
             }
             if (index == 0) {
-                return AcquireResult.granted(mine.czxid());
+                // First in line: the key is ours once its holder (fair or not) has gone.
+                if (!holderSeen) {
+                    CreatedNode held = creates.createHolder(id, holderPath, session, queued);
+                    if (held != null) {
+                        return AcquireResult.granted(held.czxid());
+                    }
+                }
+                AcquireResult denied = deniedByHolder(queued);
+                if (denied != null) {
+                    return denied;
+                }
+                holderSeen = false;
+                if (++looks == MAX_LOOKS) {
+                    return askToComeBack();
+                }
+                continue;
             }
             if (!synced) {
                 // Before saying no, make sure the nodes ahead of us are not already gone on the
                 // leader: a release by another client may not have reached our server yet.
-                store.sync(parent);
+                store.sync(queuePath);
                 synced = true;
                 continue;
             }
-            if (!request.fair()) {
-                // Unfair: do not queue. Watch the holder, and ask the caller to come back if it left already.
-                nodes.remove(id, mine, session);
-                store.delete(mine.path(), mine.version());
-                if (!store.watchIfExists(parent + "/" + queue.get(0), new WakeUpWatcher(id, waiters))) {
-                    waiters.wake(id);
-                }
-                return AcquireResult.denied();
-            }
-            if (store.watchIfExists(parent + "/" + queue.get(index - 1), new WakeUpWatcher(id, waiters))) {
+            if (store.watchIfExists(queuePath + "/" + queue.get(index - 1), new WakeUpWatcher(id, waiters))) {
                 return AcquireResult.denied();
             }
             // Our predecessor left between the listing and the watch: the queue only shrinks ahead
             // of a fair node, so looking again ends.
         }
+    }
+
+    /**
+     * The holder node exists (our create failed on it): watch it for its deletion.
+     *
+     * @return denied, granted when the node is our own (a create of ours that Curator retried after
+     *         a lost connection made it), or null when it is gone already (try again)
+     */
+    private @Nullable AcquireResult deniedByHolder(@Nullable CreatedNode queued) {
+        HolderNode holder = store.watchHolder(holderPath, new WakeUpWatcher(id, waiters));
+        if (holder == null) {
+            return null;
+        }
+        if (holder.isOf(request.owner(), store.sessionId())) {
+            CreatedNode ours = holder.asCreated();
+            nodes.holding(id, ours, queued, session);
+            return AcquireResult.granted(ours.czxid());
+        }
+        return AcquireResult.denied();
+    }
+
+    /**
+     * The leader said the holder node exists, our server says it does not: it has not caught up
+     * yet. No watch could be left, so the caller is woken to try again.
+     */
+    private AcquireResult askToComeBack() {
+        waiters.wake(id);
+        return AcquireResult.denied();
     }
 }

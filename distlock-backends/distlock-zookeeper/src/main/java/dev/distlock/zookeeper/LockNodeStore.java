@@ -1,5 +1,7 @@
 package dev.distlock.zookeeper;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackendException;
+import org.apache.curator.RetryLoop;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
@@ -46,12 +51,128 @@ final class LockNodeStore {
         }
     }
 
-    /** A node just created, with what its Stat told us. */
-    record CreatedNode(String path, String name, long czxid, int version) {
+    /** A node just created, with what its Stat told us: {@code session} is the one it is ephemeral in. */
+    record CreatedNode(String path, String name, long czxid, int version, long session) {
+
+        static CreatedNode of(String path, Stat stat) {
+            return new CreatedNode(path, path.substring(path.lastIndexOf('/') + 1), stat.getCzxid(), stat.getVersion(),
+                    stat.getEphemeralOwner());
+        }
+    }
+
+    /** A key's holder node as read: its data (the holder's owner id) and Stat. */
+    record HolderNode(String path, byte[] owner, Stat stat) {
+
+        /** The node of {@code owner} in our live {@code session}: a create of ours whose answer we did not see. */
+        boolean isOf(String owner, long session) {
+            return session != 0 && stat.getEphemeralOwner() == session
+                    && new String(this.owner, StandardCharsets.UTF_8).equals(owner);
+        }
+
+        CreatedNode asCreated() {
+            return CreatedNode.of(path, stat);
+        }
     }
 
     /**
-     * Creates {@code parent/prefix<sequence>} as an EPHEMERAL_SEQUENTIAL node bound to our session;
+     * Creates {@code path} as a plain EPHEMERAL node bound to our session, with {@code data}; a
+     * missing parent is created as a CONTAINER node. One round trip when the parent exists.
+     *
+     * @return null when the node exists already (somebody holds the key)
+     */
+    @Nullable CreatedNode createEphemeral(String path, byte[] data) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Stat stat = new Stat();
+                client.create()
+                        .storingStatIn(stat)
+                        .creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL)
+                        .forPath(path, data);
+                return CreatedNode.of(path, stat);
+            } catch (KeeperException.NodeExistsException e) {
+                return null;
+            } catch (KeeperException.NoNodeException e) { // the parent container was reaped in between
+                if (attempt == 3) {
+                    throw failure("create the lock node " + path, e);
+                }
+            } catch (Exception e) {
+                throw failure("create the lock node " + path, e);
+            }
+        }
+    }
+
+    /**
+     * Reads the holder node {@code path}, leaving {@code watcher} on it atomically with the read, so
+     * that its deletion (the holder's release or expiry) wakes us.
+     *
+     * @return null when there is no such node (no watch is left then)
+     */
+    @Nullable HolderNode watchHolder(String path, Watcher watcher) {
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+            return new HolderNode(path, data == null ? new byte[0] : data, stat);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        } catch (Exception e) {
+            throw failure("read " + path, e);
+        }
+    }
+
+    /** The holder node {@code path} as of the leader's latest commit, or null when it does not exist. */
+    @Nullable HolderNode holderConfirmedByLeader(String path) {
+        sync(path);
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).forPath(path);
+            return new HolderNode(path, data == null ? new byte[0] : data, stat);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        } catch (Exception e) {
+            throw failure("read " + path, e);
+        }
+    }
+
+    /**
+     * Deletes {@code nodes} (each at the version we created it with) in one transaction, one round
+     * trip, sent only in ZooKeeper session {@code session}, the one they are ephemeral in. That is
+     * what makes the delete of a holder node owner-checked: its path is the key's, and another
+     * holder's node there has the same version 0; but while our session lives, the node at the path
+     * is the one we created (nobody else can delete it, so nobody else can create one there), and
+     * once our session has ended the request is never sent. Curator's retry policy covers a lost
+     * connection; every retry checks the session again.
+     *
+     * @return false when a node was gone or changed, or the session has ended (its nodes went with it)
+     */
+    boolean deleteInSession(long session, CreatedNode... nodes) {
+        try {
+            return RetryLoop.callWithRetry(client.getZookeeperClient(), () -> {
+                ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+                if (zooKeeper.getSessionId() != session) {
+                    return false;
+                }
+                if (nodes.length == 1) {
+                    zooKeeper.delete(nodes[0].path(), nodes[0].version());
+                } else {
+                    List<Op> deletes = new ArrayList<>(nodes.length);
+                    for (CreatedNode node : nodes) {
+                        deletes.add(Op.delete(node.path(), node.version()));
+                    }
+                    zooKeeper.multi(deletes);
+                }
+                return true;
+            });
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException
+                 | KeeperException.SessionExpiredException e) {
+            return false;
+        } catch (Exception e) {
+            throw failure("delete " + nodes[0].path(), e);
+        }
+    }
+
+    /**
+     * Creates {@code parent/prefix<sequence>} (a fair waiter's queue node) as an EPHEMERAL_SEQUENTIAL node bound to our session;
      * missing parents are created as CONTAINER nodes, which the server deletes once they are empty
      * again, so distinct keys leave nothing behind.
      */
@@ -65,8 +186,7 @@ final class LockNodeStore {
                         .creatingParentContainersIfNeeded()
                         .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                         .forPath(parent + "/" + prefix, data);
-                return new CreatedNode(path, path.substring(path.lastIndexOf('/') + 1), stat.getCzxid(),
-                        stat.getVersion());
+                return CreatedNode.of(path, stat);
             } catch (KeeperException.NoNodeException e) {
                 if (attempt == 3) {
                     throw failure("create a lock node under " + parent, e);

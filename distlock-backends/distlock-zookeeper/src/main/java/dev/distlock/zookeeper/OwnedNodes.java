@@ -1,55 +1,72 @@
 package dev.distlock.zookeeper;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.zookeeper.LockNodeStore.CreatedNode;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The node of each owner that has one (holding or queued), created through one backend, with the
- * session it is ephemeral in: that session's store deletes, renews and watches it, and its end
- * takes the node with it.
+ * The nodes of each owner that has any, created through one backend, with the session they are
+ * ephemeral in: that session's store deletes, renews and watches them, and its end takes them with
+ * it. An owner holds the key when it has the key's holder node; a fair owner also has its queue
+ * node, from when it queued until it releases.
  */
 final class OwnedNodes {
 
-    /** A node of ours and the session it lives in. */
-    record OwnedNode(CreatedNode node, LeaseSession session) {
+    /** An owner's nodes and the session they live in; at least one of the two nodes is there. */
+    record OwnedNode(@Nullable CreatedNode holder, @Nullable CreatedNode queued, LeaseSession session) {
+
+        boolean holds() {
+            return holder != null;
+        }
     }
 
     private final ConcurrentMap<LockId, OwnedNode> nodes = new ConcurrentHashMap<>();
 
-    OwnedNode get(LockId id) {
+    @Nullable OwnedNode get(LockId id) {
         return nodes.get(id);
     }
 
-    OwnedNode add(LockId id, CreatedNode node, LeaseSession session) {
-        OwnedNode owned = new OwnedNode(node, session);
+    /** {@code id} holds the key through {@code holder}; {@code queued} is its queue node, if it waited in line. */
+    OwnedNode holding(LockId id, CreatedNode holder, @Nullable CreatedNode queued, LeaseSession session) {
+        OwnedNode owned = new OwnedNode(holder, queued, session);
         nodes.put(id, owned);
         return owned;
     }
 
-    /** Forgets {@code node} of {@code id} if it is still the one remembered. */
-    void remove(LockId id, CreatedNode node, LeaseSession session) {
-        nodes.remove(id, new OwnedNode(node, session));
+    /** {@code id} waits in the key's fair queue with {@code queued}. */
+    OwnedNode queued(LockId id, CreatedNode queued, LeaseSession session) {
+        OwnedNode owned = new OwnedNode(null, queued, session);
+        nodes.put(id, owned);
+        return owned;
     }
 
-    OwnedNode remove(LockId id) {
+    /** Forgets {@code owned} of {@code id} if it is still the one remembered. */
+    boolean remove(LockId id, OwnedNode owned) {
+        return nodes.remove(id, owned);
+    }
+
+    @Nullable OwnedNode remove(LockId id) {
         return nodes.remove(id);
     }
 
     /**
-     * Our node for {@code id} if it lives in {@code session}. One in another session (the same owner
-     * asking with another lease) cannot serve this lease: it is forgotten and deleted in the background.
+     * Our nodes for {@code id} if they live in {@code session}. Those in another session (the same
+     * owner asking with another lease) cannot serve this lease: they are forgotten and deleted.
      */
-    CreatedNode in(LeaseSession session, LockId id) {
+    @Nullable OwnedNode in(LeaseSession session, LockId id) {
         OwnedNode owned = nodes.get(id);
         if (owned == null || owned.session() == session) {
-            return owned == null ? null : owned.node();
+            return owned;
         }
         if (nodes.remove(id, owned)) {
-            owned.session().store().deleteInBackground(owned.node().path());
+            delete(id, owned);
         }
         return null;
     }
@@ -74,9 +91,44 @@ final class OwnedNodes {
     }
 
     /** Every node, forgotten. */
-    List<OwnedNode> drain() {
-        List<OwnedNode> all = new ArrayList<>(nodes.values());
+    Map<LockId, OwnedNode> drain() {
+        Map<LockId, OwnedNode> all = new HashMap<>(nodes);
         nodes.clear();
         return all;
+    }
+
+    /**
+     * Deletes the nodes of {@code mine} (already forgotten), owner-checked, in one round trip. A
+     * delete that fails goes on in the background while the session lives: a holder node left
+     * behind would block the key for everybody, a queue node would stand in its line.
+     *
+     * @return whether the nodes were there to delete
+     * @throws LockBackendException when ZooKeeper could not be asked (the delete goes on in the background)
+     */
+    static boolean delete(LockId id, OwnedNode mine) {
+        LockNodeStore store = mine.session().store();
+        CreatedNode holder = mine.holder();
+        CreatedNode queued = mine.queued();
+        if (holder == null) {
+            return store.delete(queued.path(), queued.version()); // a unique path: Curator's guaranteed delete
+        }
+        try {
+            if (queued == null) {
+                return store.deleteInSession(holder.session(), holder);
+            }
+            if (store.deleteInSession(holder.session(), holder, queued)) {
+                return true;
+            }
+            // One of the two was gone already (by hand): each on its own.
+            boolean held = store.deleteInSession(holder.session(), holder);
+            store.delete(queued.path(), queued.version());
+            return held;
+        } catch (LockBackendException e) {
+            mine.session().unanswered().rememberHolder(id, holder.path());
+            if (queued != null) {
+                store.deleteInBackground(queued.path());
+            }
+            throw e;
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.support.DaemonThreads;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * its key's queue and block the key for every client. This is the race that Curator's protected
  * mode closes; our attempt prefix plays the part of its GUID.
  *
- * <p>Each one is deleted in the background, retried with back-off, until a listing of its key's
- * parent (after a sync with the leader) shows no node of that attempt any more, or until the
+ * <p>Each one is deleted in the background, retried with back-off, until a read of the key's holder
+ * node or a listing of its queue (after a sync with the leader) shows no node of that owner or
+ * attempt any more, or until the
  * session it was sent in is gone (its nodes went with it). Our session's requests are served in
  * order, so a listing sent after the failed create sees its node if the server made it.
  */
@@ -33,12 +35,20 @@ final class UnansweredCreates {
     private static final Duration FIRST_RETRY = Duration.ofMillis(50);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(2);
 
-    /** The attempt prefixes of one owner's unanswered creates under one key, in one session. */
-    private record Pending(String parent, Set<String> prefixes, long sessionId) {
+    /**
+     * One owner's unanswered creates of one key, in one session: the attempt prefixes of its queue
+     * nodes under {@code parent}, and whether it asked for the key's holder node {@code holder}.
+     */
+    private record Pending(@Nullable String parent, Set<String> prefixes, @Nullable String holder, long sessionId) {
         Pending with(Pending more) {
             Set<String> all = new HashSet<>(prefixes);
             all.addAll(more.prefixes);
-            return new Pending(parent, Set.copyOf(all), Math.max(sessionId, more.sessionId));
+            return new Pending(parent != null ? parent : more.parent, Set.copyOf(all),
+                    holder != null ? holder : more.holder, Math.max(sessionId, more.sessionId));
+        }
+
+        String where() {
+            return holder != null ? holder : String.valueOf(parent);
         }
     }
 
@@ -54,7 +64,13 @@ final class UnansweredCreates {
 
     /** Remembers a create of {@code id} with {@code prefix} that got no answer, and starts deleting its node. */
     void remember(LockId id, String parent, String prefix) {
-        pending.merge(id, new Pending(parent, Set.of(prefix), store.sessionId()), Pending::with);
+        pending.merge(id, new Pending(parent, Set.of(prefix), null, store.sessionId()), Pending::with);
+        schedule(id, FIRST_RETRY);
+    }
+
+    /** Remembers a create of {@code id}'s holder node {@code path} that got no answer, and starts deleting it. */
+    void rememberHolder(LockId id, String path) {
+        pending.merge(id, new Pending(null, Set.of(), path, store.sessionId()), Pending::with);
         schedule(id, FIRST_RETRY);
     }
 
@@ -68,8 +84,8 @@ final class UnansweredCreates {
         Pending claimed = pending.remove(id);
         if (claimed != null && !sweep(id, claimed)) {
             schedule(id, FIRST_RETRY);
-            throw new LockBackendException("ZooKeeper: could not delete the node of an unanswered create under "
-                    + claimed.parent() + "; it is retried in the background");
+            throw new LockBackendException("ZooKeeper: could not delete the node of an unanswered create at "
+                    + claimed.where() + "; it is retried in the background");
         }
     }
 
@@ -100,7 +116,7 @@ final class UnansweredCreates {
         try {
             sweeper.schedule(() -> sweepInBackground(id, delay), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            log.debug("Closed: no background clean-up of the unanswered create of {} under {}", id.owner(), id.key());
+            log.debug("Closed: no background clean-up of the unanswered create of {} for {}", id.owner(), id.key());
         }
     }
 
@@ -123,17 +139,30 @@ final class UnansweredCreates {
             return true; // created (if at all) in a session that has ended: the server deleted it
         }
         try {
-            store.sync(claimed.parent());
-            for (String name : store.queue(claimed.parent())) {
-                if (claimed.prefixes().contains(ZooKeeperKeyLayout.attemptPrefixOf(name))) {
-                    store.delete(claimed.parent() + "/" + name, 0);
-                    log.debug("Deleted {}/{}, the node of a create whose answer was lost", claimed.parent(), name);
+            if (claimed.holder() != null) {
+                if (current == 0) {
+                    throw new LockBackendException("ZooKeeper: no session to look for the node in");
+                }
+                // The key's node is ours only if it carries our owner id and lives in our session.
+                LockNodeStore.HolderNode holder = store.holderConfirmedByLeader(claimed.holder());
+                if (holder != null && holder.isOf(id.owner(), current)
+                        && store.deleteInSession(current, holder.asCreated())) {
+                    log.debug("Deleted {}, the node of a create whose answer was lost", claimed.holder());
+                }
+            }
+            if (claimed.parent() != null && !claimed.prefixes().isEmpty()) {
+                store.sync(claimed.parent());
+                for (String name : store.queue(claimed.parent())) {
+                    if (claimed.prefixes().contains(ZooKeeperKeyLayout.attemptPrefixOf(name))) {
+                        store.delete(claimed.parent() + "/" + name, 0);
+                        log.debug("Deleted {}/{}, the node of a create whose answer was lost", claimed.parent(), name);
+                    }
                 }
             }
             return true;
         } catch (LockBackendException e) {
-            log.debug("Could not yet delete the node of an unanswered create of {} under {}: {}", id.owner(),
-                    claimed.parent(), e.toString());
+            log.debug("Could not yet delete the node of an unanswered create of {} at {}: {}", id.owner(),
+                    claimed.where(), e.toString());
             pending.merge(id, claimed, Pending::with);
             return false;
         }

@@ -7,20 +7,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the lock nodes of a key live, and what they are called.
  *
- * <p>A key becomes ONE znode name under the base path: {@code /<base>/<encoded key>}. The encoding
+ * <p>A key becomes ONE znode name under the base path: {@code /<base>/<encoded key>}, the node of
+ * the key's holder (a plain EPHEMERAL node, whoever holds it, fair or not). Fair requests wait in
+ * {@code /<base>/<encoded key>~queue}, a CONTAINER node: '~' is never produced by the encoding, so
+ * no key's node can be another key's queue. The encoding
  * keeps {@code [A-Za-z0-9._:@-]} readable and writes every other UTF-16 unit as {@code %XX} bytes
  * of UTF-8, so that '/', '%', control characters and any Unicode (which ZooKeeper partly rejects in
  * path elements) are safe, and distinct keys never share a name. A lone surrogate is written as the
  * three bytes of its code unit, a sequence no valid UTF-8 contains, so even malformed strings stay
  * distinct.
  *
- * <p>A lock node is {@code lock-<encoded owner>~<attempt>-<sequence>}: '~' is never produced by the
+ * <p>A queue node is {@code lock-<encoded owner>~<attempt>-<sequence>}: '~' is never produced by the
  * encoding, so {@code lock-<owner>~<attempt>-} (the <em>attempt prefix</em>) names the nodes of one
  * create call and nothing else, which lets us find the node of a create whose reply was lost.
  *
  * <p>ZooKeeper appends the parent's child counter, a signed 32-bit int raised by every create under
- * it, as {@code %010d}. A busy key whose parent is never emptied (every denied unfair attempt spends
- * a number) reaches {@link Integer#MAX_VALUE}, and from then on ZooKeeper 3.9 numbers every later
+ * it, as {@code %010d}. A busy fair queue that is never emptied (every fair waiter spends a number)
+ * reaches {@link Integer#MAX_VALUE}, and from then on ZooKeeper 3.9 numbers every later
  * child {@code 2147483647} (the applied counter never passes it) or, for creates in flight at the
  * same time, {@code -2147483648} and up (the in-flight copy wraps). So a sequence in
  * {@code [0, 2147483647)} orders its node exactly, before every node <em>past the limit</em>
@@ -30,6 +33,7 @@ import org.jspecify.annotations.Nullable;
 final class ZooKeeperKeyLayout {
 
     private static final String NODE_PREFIX = "lock-";
+    private static final String QUEUE_SUFFIX = "~queue";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /**
@@ -49,9 +53,14 @@ final class ZooKeeperKeyLayout {
         return basePath;
     }
 
-    /** The parent (a container node) of all lock nodes of {@code key}. */
+    /** The node of {@code key}'s holder: it exists exactly while somebody holds the key. */
     String keyPath(String key) {
         return (basePath.equals("/") ? "" : basePath) + "/" + encode(key);
+    }
+
+    /** The parent (a container node) of the queue nodes of {@code key}'s fair waiters. */
+    String queuePath(String key) {
+        return keyPath(key) + QUEUE_SUFFIX;
     }
 
     /** The name before ZooKeeper's sequence, unique to one create call of one owner. */

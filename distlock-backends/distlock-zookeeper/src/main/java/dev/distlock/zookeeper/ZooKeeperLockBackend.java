@@ -119,14 +119,14 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         // So renewing is checking that our very node (same czxid) is still there, as the leader
         // sees it: our own server may be a follower that lost the leader and serves stale reads.
         OwnedNodes.OwnedNode mine = nodes.get(new LockId(key, owner));
-        if (mine == null) {
+        if (mine == null || !mine.holds()) {
             return false;
         }
         sessions.requireWithin(ttl, mine.session());
         mine.session().enter();
         try {
-            Stat stat = mine.session().store().statConfirmedByLeader(mine.node().path());
-            return stat != null && stat.getCzxid() == mine.node().czxid();
+            Stat stat = mine.session().store().statConfirmedByLeader(mine.holder().path());
+            return stat != null && stat.getCzxid() == mine.holder().czxid();
         } finally {
             mine.session().exit();
         }
@@ -141,12 +141,13 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         }
         mine.session().enter(); // before the node is forgotten: its session is not idle
         try {
-            if (nodes.remove(id) == null) {
+            if (!nodes.remove(id, mine)) {
                 return false;
             }
-            // Version-guarded: only the node we created, in the state we created it, is deleted. The
-            // deletion itself wakes the waiters that watch it (see WakeUpWatcher).
-            return mine.session().store().delete(mine.node().path(), mine.node().version());
+            // One owner-checked delete of the holder node (and of our queue node, if we waited in
+            // line), in the session they live in. The deletion itself wakes the waiters that watch
+            // them (see WakeUpWatcher).
+            return OwnedNodes.delete(id, mine) && mine.holds();
         } finally {
             mine.session().exit();
         }
@@ -161,11 +162,11 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
             }
             OwnedNodes.OwnedNode mine = nodes.remove(id);
             if (mine != null) {
-                mine.session().store().delete(mine.node().path(), mine.node().version());
+                OwnedNodes.delete(id, mine);
             }
         } catch (LockBackendException e) {
-            // Both the guaranteed delete and the clean-up of unanswered creates go on in the
-            // background while the session lives.
+            // The clean-up of unanswered creates goes on in the background while the session lives;
+            // a queue node left by a failed delete lasts until the session ends.
             log.debug("Could not withdraw {} from {} now", owner, key, e);
         }
     }
@@ -203,16 +204,17 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     public void close() {
         waiters.clear();
         sessions.close(CLOSE_WAIT); // our own clients: ends the sessions, the server deletes all our nodes at once
-        List<OwnedNodes.OwnedNode> left = nodes.drain();
+        Map<LockId, OwnedNodes.OwnedNode> left = nodes.drain();
         if (sessions.ownsClients()) {
             return;
         }
         // The application's session outlives us: delete what we still hold or queue for.
-        for (OwnedNodes.OwnedNode owned : left) {
+        for (Map.Entry<LockId, OwnedNodes.OwnedNode> owned : left.entrySet()) {
             try {
-                owned.session().store().deleteInBackground(owned.node().path());
+                OwnedNodes.delete(owned.getKey(), owned.getValue());
             } catch (LockBackendException e) {
-                log.debug("Could not delete {} on close", owned.node().path(), e);
+                log.debug("Could not delete the lock nodes of {} for {} on close", owned.getKey().owner(),
+                        owned.getKey().key(), e);
             }
         }
     }

@@ -1,0 +1,154 @@
+package dev.distlock.zookeeper;
+
+import static dev.distlock.testsupport.BackendCalls.owner;
+import static dev.distlock.testsupport.BackendCalls.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.testsupport.ZooKeeperServerFixture;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * How many round trips each operation costs, counted by the server: the requests it received from
+ * the backend's session during the call. Counts, not times: a protocol that needs one more request
+ * fails here whatever the machine's speed.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ZooKeeperRoundTripsIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private static ZooKeeperServerFixture zookeeper;
+    private static CuratorFramework countedClient;
+    private static CuratorFramework otherClient;
+
+    private final String basePath = "/round-trips-" + UUID.randomUUID();
+    private final String key = "app:job:" + UUID.randomUUID();
+    private ZooKeeperLockBackend counted;
+    private ZooKeeperLockBackend other;
+    private String keepsBasePath;
+
+    @BeforeAll
+    static void startServer() throws InterruptedException {
+        zookeeper = ZooKeeperServerFixture.single();
+        countedClient = client();
+        otherClient = client();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        countedClient.close();
+        otherClient.close();
+        zookeeper.close();
+    }
+
+    @BeforeEach
+    void backends() {
+        counted = new ZooKeeperLockBackend(countedClient, basePath);
+        other = new ZooKeeperLockBackend(otherClient, basePath);
+        // The base path is a container node: a lock held all along keeps the server from reaping it,
+        // which would add the base path's creation to the first acquisition measured.
+        keepsBasePath = owner();
+        token(other.tryAcquire(new AcquireRequest("keeps-the-base-path", keepsBasePath, LEASE, false)));
+    }
+
+    @AfterEach
+    void closeBackends() {
+        other.release("keeps-the-base-path", keepsBasePath);
+        counted.close();
+        other.close();
+    }
+
+    @Test
+    void anUncontendedUnfairAcquireIsOneCreateAndItsReleaseOneDelete() {
+        String owner = owner();
+
+        assertThat(roundTrips(() -> counted.tryAcquire(unfair(owner)))).as("acquire").isEqualTo(1);
+        assertThat(roundTrips(() -> counted.release(key, owner))).as("release").isEqualTo(1);
+    }
+
+    @Test
+    void aDeniedUnfairAttemptIsOneCreateAndOneWatch() {
+        token(other.tryAcquire(unfair(owner())));
+        String waiter = owner();
+
+        assertThat(roundTrips(() -> {
+            assertThat(counted.tryAcquire(unfair(waiter))).isInstanceOf(AcquireResult.Denied.class);
+            return null;
+        })).as("denied attempt").isEqualTo(2);
+    }
+
+    @Test
+    void aWaiterWokenByTheReleaseTakesTheKeyWithOneCreate() throws InterruptedException {
+        String holder = owner();
+        token(other.tryAcquire(unfair(holder)));
+        String waiter = owner();
+        CountDownLatch woken = new CountDownLatch(1);
+        try (ReleaseNotifications.Subscription subscription = counted.subscribe(key, waiter, woken::countDown)) {
+            assertThat(counted.tryAcquire(unfair(waiter))).isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(other.release(key, holder)).isTrue();
+            assertThat(woken.await(10, TimeUnit.SECONDS)).as("woken by the holder's delete").isTrue();
+
+            assertThat(roundTrips(() -> token(counted.tryAcquire(unfair(waiter))))).as("woken attempt").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFairAcquireOfAFreeKeyListsTheQueueFirstAndCreatesOnlyTheHoldersNode() {
+        String owner = owner();
+
+        // sync with the leader, list the (empty) queue, create the holder's node; then one delete
+        assertThat(roundTrips(() -> counted.tryAcquire(new AcquireRequest(key, owner, LEASE, true)))).as("acquire")
+                .isEqualTo(3);
+        assertThat(roundTrips(() -> counted.release(key, owner))).as("release").isEqualTo(1);
+    }
+
+    /** The requests the counted backend's session sent during {@code call}; it is synchronous, so all are answered. */
+    private static long roundTrips(Supplier<?> call) {
+        long session = sessionOf(countedClient);
+        long before = zookeeper.requestsReceivedFrom(session);
+        call.get();
+        return zookeeper.requestsReceivedFrom(session) - before;
+    }
+
+    private AcquireRequest unfair(String owner) {
+        return new AcquireRequest(key, owner, LEASE, false);
+    }
+
+    private static long sessionOf(CuratorFramework client) {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static CuratorFramework client() throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(zookeeper.connectString())
+                .sessionTimeoutMs(Math.toIntExact(LEASE.toMillis())) // the crash-recovery time of its locks
+                .connectionTimeoutMs(5_000)
+                .retryPolicy(new RetryOneTime(100))
+                .build();
+        client.start();
+        assertThat(client.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+        return client;
+    }
+}
