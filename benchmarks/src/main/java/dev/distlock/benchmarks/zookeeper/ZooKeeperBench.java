@@ -9,6 +9,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.DistlockAnnotationClient;
@@ -55,8 +56,10 @@ final class ZooKeeperBench implements BackendBench {
     }
 
     /**
-     * The floor: two round trips with Curator's framework. Create the lock's EPHEMERAL node (it fails
-     * when the node exists), then delete it. The parent exists beforehand.
+     * The floor: two round trips with Curator's framework, the protocol of distlock's unfair lock
+     * without its bookkeeping. Create the lock's EPHEMERAL node (it fails when the node exists),
+     * reading its Stat in the same reply (the czxid is the fencing token), then delete it at the
+     * version it was created with. The parent exists beforehand.
      */
     static final class Floor implements LockClient {
 
@@ -72,8 +75,9 @@ final class ZooKeeperBench implements BackendBench {
         @Override
         public Held acquire(String key) {
             String path = BASE + "/" + key;
+            Stat stat = new Stat();
             try {
-                client.create().withMode(CreateMode.EPHEMERAL).forPath(path);
+                client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
             } catch (KeeperException.NodeExistsException held) {
                 throw new NotGranted(key);
             } catch (Exception e) {
@@ -81,7 +85,7 @@ final class ZooKeeperBench implements BackendBench {
             }
             return () -> {
                 try {
-                    client.delete().forPath(path);
+                    client.delete().withVersion(stat.getVersion()).forPath(path);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

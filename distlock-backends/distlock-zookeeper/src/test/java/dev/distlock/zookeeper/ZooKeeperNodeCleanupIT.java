@@ -18,6 +18,7 @@ import dev.distlock.testsupport.ZooKeeperServerFixture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,12 +101,24 @@ class ZooKeeperNodeCleanupIT {
             assertThat(waiter.tryAcquire(new AcquireRequest(key, unfair, LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
             assertThat(waiter.tryAcquire(new AcquireRequest(key, fair, LEASE, true))).isInstanceOf(AcquireResult.Denied.class);
             String keyPath = basePath + "/" + ZooKeeperKeyLayout.encode(key);
-            assertThat(client.getChildren().forPath(keyPath)).as("holder and the fair waiter").hasSize(2);
+            String queuePath = keyPath + "~queue";
+            assertThat(client.checkExists().forPath(keyPath)).as("the holder's node").isNotNull();
+            assertThat(children(queuePath)).as("the fair waiter in line; the unfair one left nothing").hasSize(1);
 
             waiter.withdraw(key, fair);
 
-            assertThat(client.getChildren().forPath(keyPath)).as("the holder alone").hasSize(1);
+            assertThat(children(queuePath)).as("nobody in line, the holder's node alone").isEmpty();
+            assertThat(client.checkExists().forPath(keyPath)).as("the holder's node").isNotNull();
             assertThat(holder.release(key, holderOwner)).isTrue();
+        }
+    }
+
+    /** The children of {@code path}; none once the server has reaped the container. */
+    private static List<String> children(String path) throws Exception {
+        try {
+            return client.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
         }
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A busy key whose parent is never emptied: ZooKeeper numbers its lock nodes with the parent's
- * signed 32-bit child counter, which every create raises (a denied unfair attempt spends one), and
+ * A busy key whose fair queue is never emptied: ZooKeeper numbers its queue nodes with the queue's
+ * signed 32-bit child counter, which every create raises (every fair waiter spends one), and
  * once it reached {@link Integer#MAX_VALUE} every later node is numbered 2147483647 too (or, for
  * creates in flight together, wraps to negative numbers). The queue must still put the holder
  * first. The server's counter is raised to the limit by a test hook rather than by two billion
@@ -55,27 +55,39 @@ class ZooKeeperSequenceWrapIT {
             String first = owner();
             String second = owner();
             long firstToken = token(holders.tryAcquire(fair(key, first)));
-            zookeeper.raiseChildVersion(basePath + "/" + ZooKeeperKeyLayout.encode(key), Integer.MAX_VALUE);
-            // The next holder's node is numbered 2147483647, the last number; the parent keeps a node all along.
+            // The second waits in line, numbered 0; the queue keeps a node all along from here on.
             assertThat(holders.tryAcquire(fair(key, second))).isInstanceOf(AcquireResult.Denied.class);
-            assertThat(holders.release(key, first)).isTrue();
-            long secondToken = token(holders.tryAcquire(fair(key, second)));
-            assertThat(secondToken).isGreaterThan(firstToken);
+            zookeeper.raiseChildVersion(basePath + "/" + ZooKeeperKeyLayout.encode(key) + "~queue", Integer.MAX_VALUE);
 
-            // Every contender's node is numbered 2147483647 as well: the name no longer tells who came first.
-            for (int attempt = 1; attempt <= 20; attempt++) {
-                assertThat(contenders.tryAcquire(new AcquireRequest(key, owner(), LEASE, false)))
-                        .as("unfair attempt %d while the holder's node has the counter's last number", attempt)
-                        .isInstanceOf(AcquireResult.Denied.class);
-            }
-            // A fair waiter numbered past the limit queues behind the holder, and gets the key after it.
+            // Every later waiter is numbered 2147483647 (the counter's last number): the name no longer
+            // tells who came first, the creation order does.
             String third = owner();
+            String fourth = owner();
             assertThat(contenders.tryAcquire(fair(key, third))).as("fair waiter past the limit")
                     .isInstanceOf(AcquireResult.Denied.class);
+            assertThat(contenders.tryAcquire(fair(key, fourth))).as("a later fair waiter past the limit")
+                    .isInstanceOf(AcquireResult.Denied.class);
+            for (int attempt = 1; attempt <= 20; attempt++) {
+                assertThat(contenders.tryAcquire(new AcquireRequest(key, owner(), LEASE, false)))
+                        .as("unfair attempt %d while the key is held", attempt)
+                        .isInstanceOf(AcquireResult.Denied.class);
+            }
+
+            assertThat(holders.release(key, first)).isTrue();
+            assertThat(contenders.tryAcquire(fair(key, fourth))).as("fourth, behind the third")
+                    .isInstanceOf(AcquireResult.Denied.class);
+            long secondToken = token(holders.tryAcquire(fair(key, second)));
+            assertThat(secondToken).isGreaterThan(firstToken);
             assertThat(holders.renew(key, second, LEASE)).isTrue();
             assertThat(holders.release(key, second)).isTrue();
-            assertThat(token(contenders.tryAcquire(fair(key, third)))).isGreaterThan(secondToken);
+
+            assertThat(contenders.tryAcquire(fair(key, fourth))).as("fourth, still behind the third")
+                    .isInstanceOf(AcquireResult.Denied.class);
+            long thirdToken = token(contenders.tryAcquire(fair(key, third)));
+            assertThat(thirdToken).isGreaterThan(secondToken);
             assertThat(contenders.release(key, third)).isTrue();
+            assertThat(token(contenders.tryAcquire(fair(key, fourth)))).isGreaterThan(thirdToken);
+            assertThat(contenders.release(key, fourth)).isTrue();
         }
     }
 
