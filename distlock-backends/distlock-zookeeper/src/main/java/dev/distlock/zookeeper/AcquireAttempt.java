@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Fair: a new request first looks at the key's queue (after a sync with the leader, so that a
  *       waiter queued through another server is seen) and creates the holder node at once only when
  *       nobody waits; otherwise it queues with a sequential node. The head of the queue creates the
- *       holder node; the others watch the node just ahead of theirs.</li>
+ *       holder node (watching it while it exists, and trying with one create when woken); the
+ *       others watch the node just ahead of theirs.</li>
  * </ul>
  */
 final class AcquireAttempt {
@@ -65,7 +66,7 @@ final class AcquireAttempt {
             mine = null;
         }
         creates.clearUnanswered(session, id);
-        return request.fair() ? fair(mine == null ? null : mine.queued()) : unfair();
+        return request.fair() ? fair(mine) : unfair();
     }
 
     /** A retry of a grant: the same grant while our node is still there (a lost answer is not a new grant). */
@@ -95,9 +96,21 @@ final class AcquireAttempt {
         }
     }
 
-    private AcquireResult fair(@Nullable CreatedNode queued) {
+    private AcquireResult fair(@Nullable OwnedNode mine) {
         String queuePath = names.queuePath(request.key());
+        CreatedNode queued = mine == null ? null : mine.queued();
         boolean holderSeen = false;
+        if (queued != null && mine.first()) {
+            // First in line at our last denial, so first still: the holder's node is all we wait for.
+            CreatedNode held = creates.createHolder(id, holderPath, session, queued);
+            if (held != null) {
+                return AcquireResult.granted(held.czxid());
+            }
+            AcquireResult denied = deniedByHolder(queued);
+            if (denied != null) {
+                return denied;
+            }
+        }
         if (queued == null) {
             // Request order is the order of the queue: a new request takes a free key at once only if
             // nobody waits in line, as the leader sees it.
@@ -135,6 +148,9 @@ final class AcquireAttempt {
                     }
                 }
                 AcquireResult denied = deniedByHolder(queued);
+                if (denied instanceof AcquireResult.Denied) {
+                    nodes.firstInLine(id, queued, session);
+                }
                 if (denied != null) {
                     return denied;
                 }

@@ -19,8 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class OwnedNodes {
 
-    /** An owner's nodes and the session they live in; at least one of the two nodes is there. */
-    record OwnedNode(@Nullable CreatedNode holder, @Nullable CreatedNode queued, LeaseSession session) {
+    /**
+     * An owner's nodes and the session they live in; at least one of the two nodes is there.
+     * {@code first}: a waiter whose queue node was first in line when it was last denied, and so is
+     * still (nobody gets ahead of a queue node).
+     */
+    record OwnedNode(@Nullable CreatedNode holder, @Nullable CreatedNode queued, LeaseSession session, boolean first) {
 
         boolean holds() {
             return holder != null;
@@ -35,16 +39,21 @@ final class OwnedNodes {
 
     /** {@code id} holds the key through {@code holder}; {@code queued} is its queue node, if it waited in line. */
     OwnedNode holding(LockId id, CreatedNode holder, @Nullable CreatedNode queued, LeaseSession session) {
-        OwnedNode owned = new OwnedNode(holder, queued, session);
+        OwnedNode owned = new OwnedNode(holder, queued, session, false);
         nodes.put(id, owned);
         return owned;
     }
 
     /** {@code id} waits in the key's fair queue with {@code queued}. */
     OwnedNode queued(LockId id, CreatedNode queued, LeaseSession session) {
-        OwnedNode owned = new OwnedNode(null, queued, session);
+        OwnedNode owned = new OwnedNode(null, queued, session, false);
         nodes.put(id, owned);
         return owned;
+    }
+
+    /** {@code id}'s queue node {@code queued} is first in line; it waits for the holder's node to go. */
+    void firstInLine(LockId id, CreatedNode queued, LeaseSession session) {
+        nodes.replace(id, new OwnedNode(null, queued, session, false), new OwnedNode(null, queued, session, true));
     }
 
     /** Forgets {@code owned} of {@code id} if it is still the one remembered. */

@@ -120,6 +120,25 @@ class ZooKeeperRoundTripsIT {
         assertThat(roundTrips(() -> counted.release(key, owner))).as("release").isEqualTo(1);
     }
 
+    @Test
+    void aFairWaiterFirstInLineTakesTheKeyWithOneCreateWhenTheHolderLeaves() throws InterruptedException {
+        String holder = owner();
+        token(other.tryAcquire(new AcquireRequest(key, holder, LEASE, true)));
+        String waiter = owner();
+        CountDownLatch woken = new CountDownLatch(1);
+        try (ReleaseNotifications.Subscription subscription = counted.subscribe(key, waiter, woken::countDown)) {
+            assertThat(counted.tryAcquire(new AcquireRequest(key, waiter, LEASE, true))).isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(other.release(key, holder)).isTrue();
+            assertThat(woken.await(10, TimeUnit.SECONDS)).as("woken by the holder's delete").isTrue();
+
+            assertThat(roundTrips(() -> token(counted.tryAcquire(new AcquireRequest(key, waiter, LEASE, true)))))
+                    .as("woken attempt of the first in line").isEqualTo(1);
+            assertThat(roundTrips(() -> counted.release(key, waiter))).as("release of the holder and queue nodes")
+                    .isEqualTo(1);
+        }
+    }
+
     /** The requests the counted backend's session sent during {@code call}; it is synchronous, so all are answered. */
     private static long roundTrips(Supplier<?> call) {
         long session = sessionOf(countedClient);
