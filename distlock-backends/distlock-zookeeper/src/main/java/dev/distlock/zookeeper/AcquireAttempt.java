@@ -76,7 +76,11 @@ final class AcquireAttempt {
         if (stat != null && stat.getCzxid() == holder.czxid()) {
             return AcquireResult.granted(holder.czxid());
         }
-        nodes.remove(id, mine); // our node is gone (session expired, or deleted by hand)
+        // Our node is gone (session expired, or deleted by hand): so is the grant, and our old
+        // queue node, if any, must not stand ahead of the new request.
+        if (nodes.remove(id, mine) && mine.queued() != null) {
+            store.deleteInBackground(mine.queued().path());
+        }
         return null;
     }
 

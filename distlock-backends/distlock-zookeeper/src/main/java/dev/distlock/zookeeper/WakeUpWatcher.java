@@ -7,8 +7,9 @@ import dev.distlock.spi.support.WaiterRegistry;
 
 /**
  * The watcher a denied owner leaves on exactly one node: a fair one on its predecessor in the
- * queue, so a release wakes the next in line only; an unfair one on the holder, so a release wakes
- * every unfair waiter of the key (in every JVM), and each of them tries again, one with success.
+ * queue, so a release wakes the next in line only (the first in line watches the key's holder
+ * node); an unfair one on the key's holder node, so a release wakes every unfair waiter of the key
+ * (in every JVM), and each of them tries again with one create, one with success.
  *
  * <p>A record: equal for equal ids, so that a waiter which asks again (the engine's safety poll)
  * leaves one watch on that node, not one per attempt, since ZooKeeper keeps a set of watchers per path.

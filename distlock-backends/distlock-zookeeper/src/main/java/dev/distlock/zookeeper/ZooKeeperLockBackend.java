@@ -24,25 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Locks on ZooKeeper, the classic recipe written on Curator's framework.
+ * Locks on ZooKeeper, on Curator's framework.
  *
- * <p>Each acquisition creates an EPHEMERAL_SEQUENTIAL node under {@code /<base>/<encoded key>} (a
- * CONTAINER node, reaped by the server once empty); the node with the lowest sequence holds the
- * lock, the others queue in sequence order, so grants are fair. A denied owner watches only the node
- * just ahead of it. The node lives as long as the ZooKeeper session it was created in: a crashed
- * or cut-off holder loses the lock when the server expires that session, not at a TTL. So that
- * this happens one lease after the holder was last heard of, each lease length has a session of
- * its own whose timeout is the lease ({@link LeaseSessions}); the session's heartbeats are what
- * keeps a live holder's lock, and a renewal checks that its node is still there.
+ * <p>Whoever holds a key holds its node {@code /<base>/<encoded key>}, a plain EPHEMERAL node that
+ * only one session can create, fair or not: an unfair acquisition is one create, a denial the
+ * failed create and a read that watches the node, a release one delete. Fair waiters queue as
+ * EPHEMERAL_SEQUENTIAL nodes under {@code /<base>/<encoded key>~queue} (a CONTAINER node, reaped
+ * by the server once empty), each watching the node just ahead of its own; the first in line
+ * creates the holder node once it is gone (see {@link AcquireAttempt}). The nodes live as long as
+ * the ZooKeeper session they were created in: a crashed or cut-off holder loses the lock when the
+ * server expires that session, not at a TTL. So that this happens one lease after the holder was
+ * last heard of, each lease length has a session of its own whose timeout is the lease
+ * ({@link LeaseSessions}); the session's heartbeats are what keeps a live holder's lock, and a
+ * renewal checks that its node is still there.
  *
- * <p>Fencing token: the node's {@code czxid}, the transaction id of its creation. Zxids are issued
- * by the ensemble's leader in one total order ({@code epoch << 32 | counter}) and never repeat, so a
- * later grant of a key (whose node was necessarily created after the previous holder's node) has a
- * larger token, even when the key's parent was emptied, reaped and created again, when its
- * sequence counter restarts at zero.
+ * <p>Fencing token: the holder node's {@code czxid}, the transaction id of its creation. Every
+ * holder creates the node anew, and zxids are issued by the ensemble's leader in one total order
+ * ({@code epoch << 32 | counter}) and never repeat, so a later grant of a key has a larger token.
  *
- * <p>An unfair request ({@code fair = false}) does not stay in the queue when denied: it deletes its
- * node at once, so that a caller that gives up without {@link #withdraw} leaves nothing behind.
+ * <p>Release and withdrawal are owner-checked: a delete names the version we created the node with
+ * and is sent only in the session the node lives in ({@link LockNodeStore#deleteInSession}).
  */
 public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, LeaseLimits {
 
