@@ -5,6 +5,7 @@ import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import dev.distlock.testsupport.ZooKeeperServerFixture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +101,29 @@ class ZooKeeperLostCreateReplyIT {
                     .as("the lossy client's session lived through it all").isEqualTo(session);
             assertThat(others.release(key, next)).isTrue();
             assertThat(others.release("lost-create:base", keepsBasePath)).isTrue();
+        }
+    }
+
+    @Test
+    void aRetriedCreateThatFindsOurOwnNodeIsTheGrantItMade() throws Exception {
+        String key = "retried-create:" + UUID.randomUUID();
+        String keyPath = "/distlock/" + ZooKeeperKeyLayout.encode(key);
+        try (CuratorFramework sessionClient = client(zookeeper.connectString());
+                CuratorFramework otherClient = client(zookeeper.connectString());
+                ZooKeeperLockBackend backend = new ZooKeeperLockBackend(sessionClient, "/distlock");
+                ZooKeeperLockBackend others = new ZooKeeperLockBackend(otherClient, "/distlock")) {
+            String owner = owner();
+            // What a create leaves when its connection drops after the server applied it: the node is
+            // there, in our session, with our owner id, and Curator's retry of the create fails on it.
+            Stat made = new Stat();
+            sessionClient.create().storingStatIn(made).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(keyPath, owner.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))))
+                    .as("the grant the first create made").isEqualTo(made.getCzxid());
+            assertThat(others.tryAcquire(new AcquireRequest(key, owner(), LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(backend.release(key, owner)).isTrue();
+            token(others.tryAcquire(new AcquireRequest(key, owner(), LEASE, false)));
         }
     }
 
