@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * The draw comes after the claim, as LockTableSql requires for growing tokens; a denied claim
  * wastes one counter value. A multi-table UPDATE could draw and set in one statement, but MySQL does
  * not define the order of assignments across its tables, so it is not a protocol to build on. No key
- * hashing: the key stands in for its hash.
+ * hashing: the key stands in for its hash. distlock sends the same four on MariaDB; its claim's
+ * {@code RETURNING} also reads who holds the key and for how long, which a denied attempt reports.
  */
 final class MariaDbFloor extends TableFloor {
 

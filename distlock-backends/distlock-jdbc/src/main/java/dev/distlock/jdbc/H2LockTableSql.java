@@ -1,14 +1,17 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
 import dev.distlock.spi.AcquireResult;
 
 /**
- * H2 2.x: the claim is one {@code MERGE INTO ... USING ... WHEN MATCHED AND ...}; the result is read
- * back by key; a new grant's token comes from the sequence {@code <table>_tokens}. Two first acquisitions of a new key may race to INSERT: the loser gets a
+ * H2 2.x: the claim is one {@code MERGE INTO ... USING ... WHEN MATCHED AND ...} read through
+ * {@code FINAL TABLE}, so a grant needs no read-back (a denial does, for the holder's time left); a
+ * new grant's token comes from the sequence {@code <table>_tokens}, drawn and written by one UPDATE. Two first acquisitions of a new key may race to INSERT: the loser gets a
  * duplicate-key error and the backend retries, which then sees the winner's row.
  */
 final class H2LockTableSql extends LockTableSql {
@@ -17,9 +20,11 @@ final class H2LockTableSql extends LockTableSql {
      * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms.
      * Inserts a free key or takes over an expired row with token 0 (undrawn), or extends the lease of
      * the owner that holds it (token unchanged); a row held by another owner is not matched.
-     * The SET list reads the old row (standard SQL). The outcome is read with {@link #STATE}.
+     * The SET list reads the old row (standard SQL). Returns the row's token when granted, no row
+     * when another owner holds the key (then {@link #STATE} reads the holder).
      */
     static final String ACQUIRE = """
+            SELECT token FROM FINAL TABLE (
             MERGE INTO {table} l
             USING (VALUES (CAST(? AS CHAR(64)), CAST(? AS CHARACTER VARYING), CAST(? AS VARCHAR(255)),
                            CAST(? AS BIGINT))) s(key_hash, lock_key, owner, ttl_ms)
@@ -31,7 +36,7 @@ final class H2LockTableSql extends LockTableSql {
                 expires_at  = DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP)
             WHEN NOT MATCHED THEN INSERT (key_hash, lock_key, owner, token, acquired_at, expires_at)
                 VALUES (s.key_hash, s.lock_key, s.owner, 0, CURRENT_TIMESTAMP,
-                        DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP))
+                        DATEADD(MILLISECOND, s.ttl_ms, CURRENT_TIMESTAMP)))
             """;
 
     /** Params: 1 ttl ms, 2 key_hash, 3 owner. Updates one row while the owner's lease runs. */
@@ -48,9 +53,13 @@ final class H2LockTableSql extends LockTableSql {
     /** No params. The next token. */
     static final String NEXT_TOKEN = "SELECT NEXT VALUE FOR {tokens}";
 
-    /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
-    static final String SET_TOKEN = """
-            UPDATE {table} SET token = ? WHERE key_hash = ? AND owner = ? AND token = ?
+    /**
+     * Params: 1 key_hash, 2 owner, 3 undrawn token (0). Draws the next token and writes it while the row
+     * is still the owner's and undrawn; returns it, or no row (and draws nothing) when not.
+     */
+    static final String DRAW_TOKEN = """
+            SELECT token FROM FINAL TABLE (
+            UPDATE {table} SET token = NEXT VALUE FOR {tokens} WHERE key_hash = ? AND owner = ? AND token = ?)
             """;
 
     /**
@@ -71,7 +80,7 @@ final class H2LockTableSql extends LockTableSql {
 
     private final String acquire = forTable(ACQUIRE);
     private final String nextToken = forTable(NEXT_TOKEN);
-    private final String setToken = forTable(SET_TOKEN);
+    private final String drawToken = forTable(DRAW_TOKEN);
 
     H2LockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -80,8 +89,22 @@ final class H2LockTableSql extends LockTableSql {
     @Override
     AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
-        update(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
+        try (PreparedStatement statement = prepare(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
+             ResultSet row = statement.executeQuery()) {
+            if (row.next()) {
+                return AcquireResult.granted(row.getLong(1));
+            }
+        }
         return readBack(connection, keyHash, owner);
+    }
+
+    /** One statement where the portable dialect needs a draw and a write. */
+    @Override
+    AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, drawToken, keyHash, owner, UNDRAWN);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
+        }
     }
 
     @Override
@@ -91,7 +114,7 @@ final class H2LockTableSql extends LockTableSql {
 
     @Override
     String setTokenSql() {
-        return setToken;
+        throw new UnsupportedOperationException("drawToken draws and sets in one statement");
     }
 
     @Override

@@ -6,7 +6,7 @@ package dev.distlock.jdbc;
  */
 public enum JdbcDialect {
 
-    /** PostgreSQL 9.5+ (INSERT ... ON CONFLICT), with LISTEN/NOTIFY for waiters. */
+    /** PostgreSQL 10+ (INSERT ... ON CONFLICT, pg_sequence_last_value), with LISTEN/NOTIFY for waiters. */
     POSTGRESQL("postgresql"),
     /** MySQL 8 and MariaDB 10.5+ (INSERT ... ON DUPLICATE KEY UPDATE, UTC_TIMESTAMP). */
     MYSQL("mysql"),

@@ -15,6 +15,14 @@ final class JdbcErrors {
     }
 
     /**
+     * SQLSTATE 22012, division by zero: PostgresLockTableSql#ACQUIRE refusing, by a division it
+     * makes fail on purpose, to commit a token drawn before its row was in place.
+     */
+    static boolean isDivisionByZero(SQLException e) {
+        return anySqlState(e, "22012"::equals);
+    }
+
+    /**
      * Worth one more try on a fresh connection: a racing INSERT, a deadlock or serialization failure
      * (class 40, e.g. InnoDB's 1213), or H2's "concurrent update" (90131). The statement was rolled
      * back, so a retry cannot grant twice.

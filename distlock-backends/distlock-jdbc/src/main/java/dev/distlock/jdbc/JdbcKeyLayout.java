@@ -3,6 +3,7 @@ package dev.distlock.jdbc;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,31 +23,50 @@ import java.util.HexFormat;
  */
 final class JdbcKeyLayout {
 
+    /**
+     * One encoder and one digest per thread: both are stateful and reset after each use, and making
+     * them anew on every call cost two provider lookups and their buffers per lock operation.
+     */
+    private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
+
     private JdbcKeyLayout() {
     }
 
     /** SHA-256 of the UTF-8 bytes of {@code key}, lowercase hex; rejects malformed UTF-16 (lone surrogates). */
     static String hash(String key) {
-        ByteBuffer utf8;
-        try {
-            utf8 = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(key));
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("Lock key is not valid Unicode (lone surrogate): " + key, e);
-        }
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(utf8);
-            return HexFormat.of().formatHex(sha256.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java platform has SHA-256", e);
-        }
+        return SHA256.get().hexOf(key);
     }
 
     /** The key as stored for display: PostgreSQL text cannot hold U+0000, so it shows as U+FFFD. */
     static String display(String key) {
         return key.indexOf('\0') < 0 ? key : key.replace('\0', '\uFFFD');
+    }
+
+    private static final class Sha256 {
+
+        private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final MessageDigest digest;
+
+        Sha256() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every Java platform has SHA-256", e);
+            }
+        }
+
+        /** {@code encode} resets the encoder and {@code digest()} the digest, also after a failure. */
+        String hexOf(String key) {
+            ByteBuffer bytes;
+            try {
+                bytes = utf8.encode(CharBuffer.wrap(key));
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("Lock key is not valid Unicode (lone surrogate): " + key, e);
+            }
+            digest.update(bytes);
+            return HexFormat.of().formatHex(digest.digest());
+        }
     }
 }

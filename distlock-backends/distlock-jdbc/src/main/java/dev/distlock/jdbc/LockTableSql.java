@@ -147,6 +147,11 @@ abstract class LockTableSql {
         return purgeSql;
     }
 
+    /** The query timeout of every statement, in seconds. */
+    protected final int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
     /** Milliseconds as the dialect counts them in a lease (portable SQL rounds up to seconds). */
     long leaseMillis(long ttlMillis) {
         return Math.max(0, ttlMillis);

@@ -1,16 +1,25 @@
 package dev.distlock.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.distlock.spi.AcquireResult;
 
 /**
- * MySQL 8 and MariaDB: the claim is one {@code INSERT ... ON DUPLICATE KEY UPDATE}; the result is
- * read back by key. A new grant's token comes from the one-row table {@code <table>_tokens} (MySQL has
- * no sequences; one counter row serves both), incremented in an autocommit statement of its own so
- * that its row lock is held for that statement only. Times are {@code UTC_TIMESTAMP(3)}, which MySQL evaluates once per statement and
+ * MySQL 8 and MariaDB: the claim is one {@code INSERT ... ON DUPLICATE KEY UPDATE}; on MariaDB its
+ * {@code RETURNING} reports who holds the key, on MySQL (which has no RETURNING) the row is read back
+ * by key in a second statement. The server is told apart once, by the version string the driver got
+ * when it connected. MySQL's statements are all ones MariaDB runs too, and the tests run them on
+ * MariaDB (there is no MySQL server in the build). A new grant's token comes from the one-row table
+ * {@code <table>_tokens} (MySQL has no sequences; one counter row serves both), incremented in an
+ * autocommit statement of its own so that its row lock is held for that statement only; the new value
+ * comes back with the statement's answer, as its insert id. Times are {@code UTC_TIMESTAMP(3)}, which MySQL evaluates once per statement and
  * which does not depend on the session time zone (unlike {@code NOW()}).
  */
 final class MySqlLockTableSql extends LockTableSql {
@@ -51,15 +60,24 @@ final class MySqlLockTableSql extends LockTableSql {
             """;
 
     /**
+     * Params: as {@link #ACQUIRE}. MariaDB 10.5+: {@link #ACQUIRE} that returns the row as the statement
+     * left it: owner, token, milliseconds left by the database clock (what {@link #STATE} reads).
+     */
+    static final String ACQUIRE_RETURNING = ACQUIRE + """
+            RETURNING owner, token, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), expires_at) DIV 1000
+            """;
+
+    /**
      * No params. Adds one to the counter and leaves the new value in this connection's
-     * {@code LAST_INSERT_ID()}, which {@link #LAST_TOKEN} reads: increment and read are one atomic step.
+     * {@code LAST_INSERT_ID()}, which the answer to the statement carries as its insert id (read by
+     * {@code getGeneratedKeys}) and {@link #LAST_TOKEN} reads: increment and read are one atomic step.
      * One SET item, so the sql_mode's assignment order does not matter.
      */
     static final String INCREMENT_TOKEN = """
             UPDATE {tokens} SET last_token = LAST_INSERT_ID(last_token + 1) WHERE id = 1
             """;
 
-    /** No params. The value {@link #INCREMENT_TOKEN} left on this connection. */
+    /** No params. The value {@link #INCREMENT_TOKEN} left on this connection, for a driver that did not report it. */
     static final String LAST_TOKEN = "SELECT LAST_INSERT_ID()";
 
     /** Params: 1 token, 2 key_hash, 3 owner, 4 undrawn token (0). Writes the token while the row is still ours. */
@@ -79,6 +97,9 @@ final class MySqlLockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String acquireReturning = forTable(ACQUIRE_RETURNING);
+    /** Whether the server runs {@code INSERT ... RETURNING} (MariaDB); null until the first claim asks. */
+    private volatile @Nullable Boolean returning;
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
 
@@ -90,14 +111,46 @@ final class MySqlLockTableSql extends LockTableSql {
     AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
         long ttl = leaseMillis(ttlMillis);
-        update(connection, acquire, keyHash, key, owner, ttl, owner, owner, ttl);
-        return readBack(connection, keyHash, owner);
+        if (!returning(connection)) {
+            update(connection, acquire, keyHash, key, owner, ttl, owner, owner, ttl);
+            return readBack(connection, keyHash, owner);
+        }
+        try (PreparedStatement statement = prepare(connection, acquireReturning, keyHash, key, owner, ttl, owner,
+                owner, ttl);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return owner.equals(row.getString(1)) ? AcquireResult.granted(row.getLong(2)) : denied(row, 3);
+        }
+    }
+
+    /** Claims as on MySQL, with a read-back, also on MariaDB: for tests of the MySQL statements. */
+    MySqlLockTableSql withoutReturning() {
+        returning = false;
+        return this;
+    }
+
+    /** MariaDB says so in its version string (e.g. {@code 10.11.6-MariaDB}), which the driver read on connecting. */
+    private boolean returning(Connection connection) throws SQLException {
+        Boolean known = returning;
+        if (known == null) {
+            known = connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+            returning = known;
+        }
+        return known;
     }
 
     @Override
     long nextToken(Connection connection) throws SQLException {
-        if (update(connection, incrementToken) != 1) {
-            throw new SQLException("Token counter " + tokens + " has no row with id 1", "02000");
+        try (PreparedStatement statement = connection.prepareStatement(incrementToken, Statement.RETURN_GENERATED_KEYS)) {
+            statement.setQueryTimeout(timeoutSeconds());
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("Token counter " + tokens + " has no row with id 1", "02000");
+            }
+            try (ResultSet drawn = statement.getGeneratedKeys()) {
+                if (drawn.next()) {
+                    return drawn.getLong(1);
+                }
+            }
         }
         return queryLong(connection, LAST_TOKEN);
     }

@@ -6,10 +6,13 @@ import dev.distlock.spi.ReleaseNotifications;
 final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNotifications {
 
     private final PostgresReleaseListener listener;
+    private final PostgresWaiterMarks marks;
 
     PostgresJdbcLockBackend(JdbcSettings settings, PostgresLockTableSql sql) {
         super(settings, JdbcDialect.POSTGRESQL, sql);
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
+                JdbcConnections.networkTimeout(settings));
+        this.marks = new PostgresWaiterMarks(settings.dataSource(), sql.channel(), settings.statementTimeoutSeconds(),
                 JdbcConnections.networkTimeout(settings));
     }
 
@@ -17,14 +20,51 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
         return listener;
     }
 
+    /** Listening first, then the mark that makes releases notify: a release after the mark is heard. */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return listener.subscribe(JdbcKeyLayout.hash(key), onChange);
+        String keyHash = JdbcKeyLayout.hash(key);
+        Subscription listening = listener.subscribe(keyHash, onChange);
+        AutoCloseable mark;
+        try {
+            mark = marks.mark(keyHash);
+        } catch (RuntimeException e) {
+            listening.close();
+            throw e;
+        }
+        return new MarkedSubscription(listening, mark);
     }
 
     @Override
     public void close() {
+        marks.close();
         listener.close();
         super.close();
+    }
+
+    /** Closes once: a mark given up twice would give up another waiter's. */
+    private static final class MarkedSubscription implements Subscription {
+
+        private final Subscription listening;
+        private final AutoCloseable mark;
+        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        MarkedSubscription(Subscription listening, AutoCloseable mark) {
+            this.listening = listening;
+            this.mark = mark;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                try {
+                    mark.close();
+                } catch (Exception e) {
+                    // unmark discards a connection it could not use; nothing is left to undo
+                } finally {
+                    listening.close();
+                }
+            }
+        }
     }
 }

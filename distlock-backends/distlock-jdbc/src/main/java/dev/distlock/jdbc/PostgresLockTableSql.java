@@ -9,28 +9,67 @@ import java.util.List;
 import dev.distlock.spi.AcquireResult;
 
 /**
- * PostgreSQL: the claim is one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} that returns the
- * row's token; a new grant's token is drawn from the sequence {@code <table>_tokens} and written by
- * one more statement. Release deletes the row and notifies waiters with {@code pg_notify} in the same
- * statement. {@code now()} is the start of the (autocommit, single-statement) transaction.
+ * PostgreSQL: an acquisition is one statement that reads the row without locking it, takes it over
+ * (expired) or extends it (ours) with a conditional UPDATE, or INSERTs a key that has no row, drawing
+ * the token from the sequence {@code <table>_tokens} in the same statement; a denied attempt gets the
+ * holder's time left from the same statement. Release deletes the row and, when someone waits for
+ * the key, notifies with {@code pg_notify} in the same statement. {@code now()} is the start of the (autocommit,
+ * single-statement) transaction.
  */
 final class PostgresLockTableSql extends LockTableSql {
 
     /**
-     * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms.
-     * Inserts a free key, or takes over an expired row, with token 0 (undrawn); or extends the lease of
-     * an owner that already holds it (token unchanged: a retry after a lost reply).
-     * Returns one row (token) when granted, no row when another owner holds the key.
+     * Params: 1 key_hash; 2 owner, 3 ttl ms, 4 key_hash, 5 owner; 6 key_hash, 7 lock_key, 8 owner, 9 ttl ms.
+     * Returns one row: the granted token (NULL when not granted) and the milliseconds the lease read
+     * by {@code holder} has left (NULL without a row).
+     *
+     * <p>{@code holder} and the UPDATE's WHERE read the row as of the statement's snapshot, without a
+     * row lock: a row another owner holds does not qualify, so a denied attempt locks nothing and
+     * waits for no transaction of the holder's. A row that qualifies (expired, or ours) is locked and
+     * written; if it changed meanwhile, PostgreSQL re-reads the new version, checks the WHERE again
+     * and evaluates the SET list again, {@code nextval} included. So a takeover's token is drawn after
+     * the row version it replaces was committed, after the previous holder drew.
+     *
+     * <p>The INSERT runs only for a key without a row in the snapshot. Its {@code nextval} is drawn
+     * before its row is in place, so a holder of the same key could, in between, have drawn a larger
+     * token, held and released: RETURNING therefore checks, once the row is in place, that no token
+     * was drawn anywhere since ours ({@code pg_sequence_last_value}); when one was, it divides by
+     * zero, which rolls the INSERT back (SQLSTATE 22012), and {@link #claim} takes the two-step way.
+     * A committed INSERT's token is thus above every token drawn before its row existed, and every
+     * later holder draws after that. Its ON CONFLICT waits only for a concurrent INSERT of the same
+     * key, one statement, and then leaves that row alone.
      */
     static final String ACQUIRE = """
-            INSERT INTO {table} AS l (key_hash, lock_key, owner, token, acquired_at, expires_at)
+            WITH holder AS (
+                SELECT expires_at FROM {table} WHERE key_hash = ?),
+            taken AS (
+                UPDATE {table}
+                   SET token       = CASE WHEN expires_at <= now() THEN nextval('{tokens}') ELSE token END,
+                       acquired_at = CASE WHEN expires_at <= now() THEN now() ELSE acquired_at END,
+                       owner       = ?,
+                       expires_at  = now() + ? * INTERVAL '1 millisecond'
+                 WHERE key_hash = ? AND (expires_at <= now() OR owner = ?)
+                RETURNING token),
+            inserted AS (
+                INSERT INTO {table} (key_hash, lock_key, owner, token, acquired_at, expires_at)
+                SELECT ?, ?, ?, nextval('{tokens}'), now(), now() + ? * INTERVAL '1 millisecond'
+                 WHERE NOT EXISTS (SELECT 1 FROM holder)
+                ON CONFLICT (key_hash) DO NOTHING
+                RETURNING token / CAST(COALESCE(token = pg_sequence_last_value('{tokens}'), FALSE) AS INTEGER) AS token)
+            SELECT COALESCE((SELECT token FROM taken), (SELECT token FROM inserted)),
+                   (SELECT CAST(CEIL(EXTRACT(EPOCH FROM (expires_at - now())) * 1000) AS BIGINT) FROM holder)
+            """;
+
+    /**
+     * Params: 1 key_hash, 2 lock_key, 3 owner, 4 ttl ms. The first of the two steps, after
+     * {@link #ACQUIRE} found its token drawn out of order: inserts the key with token 0 (undrawn),
+     * for {@link #DRAW_TOKEN} to draw now that the row is ours. One row (token 0) when inserted, none
+     * when another owner's row is there.
+     */
+    static final String CLAIM_NEW = """
+            INSERT INTO {table} (key_hash, lock_key, owner, token, acquired_at, expires_at)
             VALUES (?, ?, ?, 0, now(), now() + ? * INTERVAL '1 millisecond')
-            ON CONFLICT (key_hash) DO UPDATE
-               SET token       = CASE WHEN l.expires_at <= now() THEN 0 ELSE l.token END,
-                   acquired_at = CASE WHEN l.expires_at <= now() THEN now() ELSE l.acquired_at END,
-                   owner       = EXCLUDED.owner,
-                   expires_at  = EXCLUDED.expires_at
-             WHERE l.expires_at <= now() OR l.owner = EXCLUDED.owner
+            ON CONFLICT (key_hash) DO NOTHING
             RETURNING token
             """;
 
@@ -52,16 +91,24 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     /**
-     * Params: 1 key_hash, 2 owner, 3 notification channel. Deletes the row of the owner's running
-     * lease and sends the key hash on the channel; NOTIFY is delivered at commit, which is the end of
-     * this autocommit statement. Returns one row when released, none otherwise.
+     * Params: 1 key_hash, 2 owner, 3 waiter lock class, 4 waiter lock id, 5 notification channel.
+     * Deletes the row of the owner's running lease and, when someone waits for the key (a shared
+     * advisory lock of {@link PostgresWaiterMarks} is held on it, so the exclusive try fails), sends the
+     * key hash on the channel. NOTIFY is delivered at commit, which is the end of this autocommit
+     * statement, and a try that succeeds holds its lock until then: a waiter marking the key meanwhile
+     * waits for the commit. Returns one row: the rows deleted (1 when released) and notifications sent.
+     * Without a waiter no NOTIFY is queued, whose commit all notifying sessions take in turn.
      */
     static final String RELEASE_AND_NOTIFY = """
             WITH released AS (
                 DELETE FROM {table}
                  WHERE key_hash = ? AND owner = ? AND expires_at > now()
-                RETURNING key_hash)
-            SELECT pg_notify(?, key_hash) FROM released
+                RETURNING key_hash),
+            waited AS (
+                SELECT key_hash FROM released WHERE NOT pg_try_advisory_xact_lock(?, ?)),
+            notified AS (
+                SELECT pg_notify(?, key_hash) FROM waited)
+            SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
             """;
 
     /** Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. */
@@ -76,12 +123,15 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String claimNew = forTable(CLAIM_NEW);
     private final String drawToken = forTable(DRAW_TOKEN);
     private final String channel;
+    private final int waiterLockClass;
 
     PostgresLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE_AND_NOTIFY, STATE, PURGE);
         this.channel = channelFor(table);
+        this.waiterLockClass = PostgresWaiterMarks.lockClass(channel);
     }
 
     /** The LISTEN/NOTIFY channel of a table: an unquoted identifier, so lower case, at most 63 bytes. */
@@ -97,13 +147,25 @@ final class PostgresLockTableSql extends LockTableSql {
     @Override
     AcquireResult claim(Connection connection, String keyHash, String key, String owner, long ttlMillis)
             throws SQLException {
-        try (PreparedStatement statement = prepare(connection, acquire, keyHash, key, owner, leaseMillis(ttlMillis));
+        long ttl = leaseMillis(ttlMillis);
+        try (PreparedStatement statement = prepare(connection, acquire, keyHash, owner, ttl, keyHash, owner,
+                keyHash, key, owner, ttl);
              ResultSet row = statement.executeQuery()) {
-            if (row.next()) {
-                return AcquireResult.granted(row.getLong(1));
+            row.next();
+            long token = row.getLong(1);
+            if (!row.wasNull()) {
+                return AcquireResult.granted(token);
+            }
+            return denied(row, 2);
+        } catch (SQLException e) {
+            if (!JdbcErrors.isDivisionByZero(e)) { // the token was drawn out of order: see ACQUIRE
+                throw e;
             }
         }
-        return readBack(connection, keyHash, owner);
+        try (PreparedStatement statement = prepare(connection, claimNew, keyHash, key, owner, ttl);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
+        }
     }
 
     /** One statement where other dialects need two. */
@@ -133,9 +195,11 @@ final class PostgresLockTableSql extends LockTableSql {
 
     @Override
     boolean release(Connection connection, String keyHash, String owner) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, releaseSql(), keyHash, owner, channel);
+        try (PreparedStatement statement = prepare(connection, releaseSql(), keyHash, owner, waiterLockClass,
+                PostgresWaiterMarks.lockId(keyHash), channel);
              ResultSet row = statement.executeQuery()) {
-            return row.next();
+            row.next();
+            return row.getLong(1) == 1;
         }
     }
 }

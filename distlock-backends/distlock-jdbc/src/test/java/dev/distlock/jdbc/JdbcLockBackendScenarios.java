@@ -350,6 +350,36 @@ abstract class JdbcLockBackendScenarios {
         assertThatThrownBy(() -> onDown.tryAcquire(request(key("down"), owner()))).isInstanceOf(LockBackendException.class);
     }
 
+    /**
+     * Round trips counted at the connection (statements, commits): an uncontended acquire+release and
+     * a denied attempt, per database. The figures are the protocol's cost; docs/jdbc.md quotes them.
+     */
+    @Test
+    void uncontendedAcquireAndReleaseAndADeniedAttemptTakeTheDialectsRoundTrips() {
+        StatementCountingDataSource counting = new StatementCountingDataSource(pool);
+        JdbcLockBackend backend = backend(counting);
+        String key = key("round-trips");
+        String holder = owner();
+        counting.takeCount();
+
+        assertThat(backend.tryAcquire(request(key, holder))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(backend.release(key, holder)).isTrue();
+        int uncontended = counting.takeCount();
+
+        assertThat(backend.tryAcquire(request(key, holder))).isInstanceOf(AcquireResult.Granted.class);
+        counting.takeCount();
+        assertThat(backend.tryAcquire(request(key, owner()))).isInstanceOf(AcquireResult.Denied.class);
+        int denied = counting.takeCount();
+        assertThat(backend.release(key, holder)).isTrue();
+
+        assertThat(new int[] {uncontended, denied}).as("round trips of acquire+release, of a denied attempt")
+                .containsExactly(switch (database.kind()) {
+                    case POSTGRESQL -> new int[] {2, 1};
+                    case MARIADB -> new int[] {4, 1};
+                    case H2 -> new int[] {3, 2};
+                });
+    }
+
     @Test
     void healthNamesTheDialectAndTable() {
         JdbcLockBackend backend = backend(pool);
