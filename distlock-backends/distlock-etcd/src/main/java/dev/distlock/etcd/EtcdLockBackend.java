@@ -42,15 +42,16 @@ import dev.distlock.spi.support.DaemonThreads;
  * create revision, the oldest holds, each waiter watches the node just ahead of it, and the holder's
  * create revision is its fencing token (strong: issued by raft, never reused).
  *
- * <p>One lease per acquisition, so that each lock lives exactly as long as its owner asks: the
- * engine's renewals set it ({@code renew} keeps the lease alive once, or moves the node to a fresh
- * lease when the TTL changes), and a lock that is no longer renewed (autoRenew off, a stuck JVM)
- * expires after its TTL even though the process is alive. A waiting node's lease is kept alive by
- * jetcd's keep-alive instead, so a waiter keeps its place however long it waits and loses it one
- * TTL after its JVM dies. A held node is watched: when etcd deletes it because its lease expired or
- * was revoked, the engine hears it at once through {@link LeaseLossSignals}. When that watch ends
- * without a deletion (etcd compacted its revision, jetcd gave up on its stream), {@link HeldNodes}
- * reads the node again: reported lost if gone, watched anew if not.
+ * <p>Locks of one lease length share one etcd lease ({@link SharedLeases}), as the Mutexes of one
+ * etcd session do: acquiring is one put-if-absent transaction, releasing one guarded delete, and the
+ * backend keeps the shared lease alive while any of its locks is held, so that a frozen or dead
+ * process loses them all one lease later. A lock the engine stops renewing still ends at its own
+ * TTL: {@link OverdueLocks} deletes it once the engine's last renewal has run out. A renewal with
+ * another TTL moves the lock to a lease of exactly that TTL ({@link Renewal}); a lock with
+ * {@code autoRenew} off and a fair lock have a lease of their own. One watch on the whole prefix
+ * ({@link HeldNodes}) tells the engine at once, through {@link LeaseLossSignals}, when etcd deletes
+ * a held node; when that watch ends without a deletion (etcd compacted its revision, jetcd gave up
+ * on its stream), it starts again and every held node is read once.
  *
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
@@ -250,8 +251,9 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     public void close() {
         timer.shutdownNow();
         heldNodes.close();
-        List<Long> leases = new ArrayList<>(slots.shutdown());
-        leases.addAll(sharedLeases.shutdown());
+        // Shared leases first, while their locks still count them as in use.
+        List<Long> leases = new ArrayList<>(sharedLeases.shutdown());
+        leases.addAll(slots.shutdown());
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);

@@ -1,5 +1,6 @@
 package dev.distlock.etcd;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import io.etcd.jetcd.ByteSequence;
@@ -35,6 +36,8 @@ final class PrefixWatch {
     private long fromRevision;
     private boolean live;
     private boolean closed;
+    /** Not a monitor: see LockSlot (a virtual thread must not block inside synchronized). */
+    private final ReentrantLock guard = new ReentrantLock();
 
     PrefixWatch(Watch watch, ByteSequence root, BiConsumer<ByteSequence, Long> onDeleted, Runnable onEnded) {
         this.watch = watch;
@@ -48,33 +51,53 @@ final class PrefixWatch {
      * is not running. False when it runs from a later revision (or the backend is closed): a deletion
      * before that may have been missed, and the caller must read the node to know.
      */
-    synchronized boolean covers(long revision) {
-        if (closed) {
-            return false;
+    boolean covers(long revision) {
+        guard.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (!live) {
+                start(revision);
+                return true;
+            }
+            return fromRevision <= revision;
+        } finally {
+            guard.unlock();
         }
-        if (!live) {
-            start(revision);
-            return true;
-        }
-        return fromRevision <= revision;
     }
 
     /** Running: a deletion of a node tracked since it started is delivered. */
-    synchronized boolean isLive() {
-        return live;
-    }
-
-    /** Starts the watch again from {@code revision}, after it ended. */
-    synchronized void restart(long revision) {
-        if (!closed) {
-            stop();
-            start(revision);
+    boolean isLive() {
+        guard.lock();
+        try {
+            return live;
+        } finally {
+            guard.unlock();
         }
     }
 
-    synchronized void close() {
-        closed = true;
-        stop();
+    /** Starts the watch again from {@code revision}, after it ended. */
+    void restart(long revision) {
+        guard.lock();
+        try {
+            if (!closed) {
+                stop();
+                start(revision);
+            }
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    void close() {
+        guard.lock();
+        try {
+            closed = true;
+            stop();
+        } finally {
+            guard.unlock();
+        }
     }
 
     private void start(long revision) {
@@ -96,11 +119,14 @@ final class PrefixWatch {
     }
 
     private void ended(Watch.@Nullable Watcher[] self) {
-        synchronized (this) {
+        guard.lock();
+        try {
             if (closed || self[0] == null || self[0] != watcher || !live) {
                 return; // closed by us, or an older watch
             }
             live = false;
+        } finally {
+            guard.unlock();
         }
         onEnded.run();
     }

@@ -61,6 +61,11 @@ final class SharedLease {
         return Duration.ofNanos(remaining);
     }
 
+    /** The last keep-alive failed, or what it bought ends within one keep-alive period. */
+    boolean needsKeepAliveNow(long nowNanos) {
+        return keepAliveFailing || keptUntilNanos - nowNanos < keepAlivePeriod().toNanos();
+    }
+
     boolean isGone() {
         return gone;
     }
@@ -77,6 +82,10 @@ final class SharedLease {
             return true;
         }
         return false;
+    }
+
+    boolean inUse() {
+        return holders > 0;
     }
 
     boolean idleFor(Duration linger, long nowNanos) {

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 
+import dev.distlock.spi.LockBackendException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,13 +64,21 @@ final class SharedLeases implements AutoCloseable {
         this.onGone = onGone;
     }
 
-    /** The lease for locks of {@code ttl}, counted as used by one more lock; granted here (one round trip) if there is none. */
+    /**
+     * The lease for locks of {@code ttl}, counted as used by one more lock; granted here (one round
+     * trip) if there is none. A lease whose last keep-alive failed, or whose time bought is nearly
+     * used up (a grant that etcd answered late, a keep-alive that is late), is kept alive here first
+     * (one round trip): a lock must not start on a lease that nobody can say holds.
+     */
     SharedLease retain(Duration ttl) {
         long seconds = EtcdGateway.seconds(ttl);
         guard.lock();
         try {
             SharedLease lease = byLength.get(seconds);
             if (lease == null || lease.isGone()) {
+                lease = grant(seconds);
+            }
+            if (lease.needsKeepAliveNow(System.nanoTime()) && !keepAliveNow(lease)) {
                 lease = grant(seconds);
             }
             lease.retain();
@@ -107,15 +116,25 @@ final class SharedLeases implements AutoCloseable {
         return byId.size();
     }
 
-    /** Forgets every lease and returns their ids, for the backend's close to revoke. */
+    /**
+     * Forgets every lease; revokes the unused ones without waiting (they hold no lock) and returns
+     * the ids of those still in use, for the backend's close to revoke and wait for.
+     */
     List<Long> shutdown() {
         guard.lock();
         try {
-            List<Long> ids = new ArrayList<>(byId.keySet());
-            byId.values().forEach(SharedLease::gone);
+            List<Long> inUse = new ArrayList<>();
+            for (SharedLease lease : byId.values()) {
+                lease.gone();
+                if (lease.inUse()) {
+                    inUse.add(lease.id());
+                } else {
+                    gateway.revokeQuietly(lease.id());
+                }
+            }
             byId.clear();
             byLength.clear();
-            return ids;
+            return inUse;
         } finally {
             guard.unlock();
         }
@@ -134,6 +153,27 @@ final class SharedLeases implements AutoCloseable {
         byId.put(lease.id(), lease);
         schedule(lease, lease.keepAlivePeriod());
         return lease;
+    }
+
+    /** @return false when etcd no longer has the lease */
+    private boolean keepAliveNow(SharedLease lease) {
+        long sent = System.nanoTime();
+        long ttl;
+        try {
+            ttl = gateway.await(client.getLeaseClient().keepAliveOnce(lease.id()), "keep a shared lease alive").getTTL();
+        } catch (LockBackendException e) {
+            if (!EtcdErrors.leaseNotFound(e)) {
+                throw e;
+            }
+            ttl = 0;
+        }
+        if (ttl <= 0) {
+            forget(lease);
+            run(() -> onGone.accept(lease));
+            return false;
+        }
+        lease.keptAlive(sent, ttl);
+        return true;
     }
 
     private void schedule(SharedLease lease, Duration delay) {
