@@ -45,9 +45,15 @@ final class AcquireAttempt {
     AcquireResult run() {
         switch (slot.state()) {
             case HELD -> {
+                long sent = System.nanoTime();
                 EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 if (position.holds()) {
-                    return AcquireResult.granted(slot.createRevision());
+                    SharedLease shared = slot.sharedLease();
+                    if (shared == null) {
+                        return AcquireResult.granted(slot.createRevision());
+                    }
+                    slot.renewedUntil(sent + request.ttl().toNanos());
+                    return AcquireResult.granted(slot.createRevision(), shared.holdsFor(sent));
                 }
                 slot.forget();
             }
