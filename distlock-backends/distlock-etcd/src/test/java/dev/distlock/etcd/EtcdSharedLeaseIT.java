@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,12 @@ import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.ChildJvm;
 import dev.distlock.testsupport.EtcdServerFixture;
+import dev.distlock.testsupport.FaultProxy;
 
 /**
  * Locks of one lease length share one etcd lease that the backend keeps alive, and yet each lock
@@ -163,6 +166,33 @@ class EtcdSharedLeaseIT {
                 holder.resume();
                 holder.kill();
             }
+        }
+    }
+
+    @Test
+    void renewalFailsRatherThanIsRefusedWhileTheSharedLeasesKeepAliveCannotReachEtcd() throws Exception {
+        Duration ttl = Duration.ofSeconds(2);
+        try (FaultProxy proxy = FaultProxy.to(URI.create(etcd.clientUrl()).getPort())) {
+            EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of("http://127.0.0.1:" + proxy.port()));
+            backends.add(holder);
+            String key = key();
+            String owner = owner();
+            token(holder.tryAcquire(new AcquireRequest(key, owner, ttl, false)));
+
+            proxy.blackhole();
+            // Until the keep-alive is known to fail the lock is still extended; then the answer is
+            // "could not ask", never "not yours", so that the engine retries until its lease runs out.
+            Awaitility.await("renewal fails with the keep-alive cut off").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        try {
+                            assertThat(holder.renewWithValidity(key, owner, ttl).extended()).as("renewal answer").isTrue();
+                            return false;
+                        } catch (LockBackendException expected) {
+                            return true;
+                        }
+                    });
+            proxy.restore();
         }
     }
 
