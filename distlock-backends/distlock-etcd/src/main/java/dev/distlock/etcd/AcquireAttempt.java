@@ -1,17 +1,25 @@
 package dev.distlock.etcd;
 
+import java.time.Duration;
+
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.LockBackendException;
 
 /**
  * One {@code tryAcquire} on one slot, run under the slot's lock.
  *
  * <ul>
- *   <li>No node yet: a fair request enqueues at once (lease grant + ENQUEUE, two round trips) and,
- *       if denied, keeps its node: its place in the queue. An unfair request first reads the queue's
- *       head (one round trip) and is denied without writing anything when the lock is taken; a
- *       denied unfair request never leaves a node behind, so a caller that gives up without
- *       {@code withdraw} blocks nobody.</li>
+ *   <li>No node yet, unfair and renewed by the engine: ENQUEUE at once on the shared lease of the
+ *       request's length (one round trip; a grant only when no lock of that length is held or was
+ *       lately). Optimistic: no read of the queue's head first, since a free lock is the common case.
+ *       Denied, the node is deleted again (a second round trip): a denied unfair request never
+ *       leaves a node behind, so a caller that gives up without {@code withdraw} blocks nobody.
+ *       While waiters are subscribed (the lock was taken at the last look), the head is read
+ *       first and nothing is written while it is held.</li>
+ *   <li>No node yet, fair or not renewed by the engine ({@code autoRenew = false}, which must end at
+ *       its TTL however long the process lives): a lease of its own, then ENQUEUE (two round
+ *       trips). A denied fair request keeps its node: its place in the queue.</li>
  *   <li>Waiting: one keep-alive of our node's lease and POSITION, in parallel. Granted when no node
  *       is older than ours; if our node is gone (lease expired while nobody waited), enqueue anew.</li>
  *   <li>Held already (a retry after a lost reply): granted again with the same token if our node
@@ -23,21 +31,29 @@ final class AcquireAttempt {
     private final LockSlot slot;
     private final AcquireRequest request;
     private final EtcdGateway gateway;
-    private final LockSlot.HeldNodeListener heldNodes;
+    private final SharedLeases sharedLeases;
+    private final OverdueLocks overdue;
 
-    AcquireAttempt(LockSlot slot, AcquireRequest request, EtcdGateway gateway, LockSlot.HeldNodeListener heldNodes) {
+    AcquireAttempt(LockSlot slot, AcquireRequest request, EtcdGateway gateway, SharedLeases sharedLeases, OverdueLocks overdue) {
         this.slot = slot;
         this.request = request;
         this.gateway = gateway;
-        this.heldNodes = heldNodes;
+        this.sharedLeases = sharedLeases;
+        this.overdue = overdue;
     }
 
     AcquireResult run() {
         switch (slot.state()) {
             case HELD -> {
+                long sent = System.nanoTime();
                 EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 if (position.holds()) {
-                    return AcquireResult.granted(slot.createRevision());
+                    SharedLease shared = slot.sharedLease();
+                    if (shared == null) {
+                        return AcquireResult.granted(slot.createRevision());
+                    }
+                    slot.renewedUntil(sent + request.ttl().toNanos());
+                    return AcquireResult.granted(slot.createRevision(), shared.holdsFor(sent));
                 }
                 slot.forget();
             }
@@ -53,17 +69,77 @@ final class AcquireAttempt {
             case NONE -> {
             }
         }
-        return enqueue();
-    }
-
-    private AcquireResult enqueue() {
-        if (!request.fair()) {
+        if (request.fair() || !request.autoRenew()) {
+            return enqueueOnOwnLease();
+        }
+        if (slot.hasWaiters()) {
             EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
                 slot.denied(head.key(), head.revision());
                 return AcquireResult.denied();
             }
         }
+        return enqueueOnSharedLease(true);
+    }
+
+    private AcquireResult enqueueOnSharedLease(boolean retryOnMissingLease) {
+        SharedLease lease = sharedLeases.retain(request.ttl());
+        // The lease started when we asked, not when the answer came: expire early rather than late.
+        long sent = System.nanoTime();
+        EtcdGateway.Position position;
+        try {
+            position = gateway.enqueue(slot.queue, slot.node, slot.owner, lease.id());
+        } catch (LockBackendException e) {
+            sharedLeases.release(lease);
+            if (EtcdErrors.leaseNotFound(e) && retryOnMissingLease) {
+                sharedLeases.discard(lease); // expired or revoked before the keep-alive told us
+                return enqueueOnSharedLease(false);
+            }
+            // The node may exist now, on a lease that other locks keep alive: end it at its TTL.
+            overdue.orphan(slot.key, slot.owner, sent + request.ttl().toNanos());
+            throw e;
+        }
+        if (!position.present()) {
+            sharedLeases.release(lease);
+            return AcquireResult.denied();
+        }
+        if (position.leaseId() != lease.id()) {
+            // Our node was there already (an earlier attempt whose reply was lost), on another lease.
+            sharedLeases.release(lease);
+            return settleFound(position);
+        }
+        if (position.holds()) {
+            slot.heldOnShared(position, lease, sent + request.ttl().toNanos());
+            return AcquireResult.granted(position.createRevision(), validity(lease, sent));
+        }
+        sharedLeases.release(lease);
+        // Unfair, and someone else holds it: take our node out again, and follow the holder.
+        gateway.delete(slot.node, position.createRevision());
+        slot.denied(position.ahead(), position.revision());
+        return AcquireResult.denied();
+    }
+
+    /**
+     * How long the grant surely holds: until the shared lease's last answered keep-alive runs out.
+     * When its keep-alives fail, the lock is released again and the attempt fails: the engine must
+     * not count on a lease that nobody can say is alive.
+     */
+    private Duration validity(SharedLease lease, long sent) {
+        try {
+            return lease.holdsFor(sent);
+        } catch (LockBackendException e) {
+            long createRevision = slot.createRevision();
+            slot.forget();
+            try {
+                gateway.delete(slot.node, createRevision);
+            } catch (LockBackendException notDeleted) {
+                overdue.orphan(slot.key, slot.owner, sent + request.ttl().toNanos());
+            }
+            throw e;
+        }
+    }
+
+    private AcquireResult enqueueOnOwnLease() {
         long lease = gateway.grant(request.ttl());
         EtcdGateway.Position position;
         try {
@@ -73,31 +149,50 @@ final class AcquireAttempt {
             gateway.revokeQuietly(lease);
             throw e;
         }
-        // The TTL we asked for, not the one etcd granted (raised to its minimum for short leases):
-        // renewals with the same TTL then keep this lease alive instead of moving the node each time.
-        long ttlSeconds = EtcdGateway.seconds(request.ttl());
         if (position.leaseId() != lease) {
-            // Our node was there already (an earlier attempt whose reply was lost): keep its lease.
-            // Its TTL is unknown here; 0 makes the next renewal move it onto a lease of the asked TTL.
             gateway.revokeQuietly(lease);
-            ttlSeconds = 0;
+            if (!position.present()) {
+                return AcquireResult.denied();
+            }
+            return settleFound(position);
         }
         if (!position.present()) {
             return AcquireResult.denied();
         }
-        return settle(position, ttlSeconds);
+        // The TTL we asked for, not the one etcd granted (raised to its minimum for short leases):
+        // renewals with the same TTL then keep this lease alive instead of moving the node each time.
+        return settle(position, EtcdGateway.seconds(request.ttl()));
+    }
+
+    /**
+     * Our node was there already (an earlier attempt whose reply was lost): keep its lease, which we
+     * cannot tell apart from another instance's. Its TTL is unknown here; 0 makes the next renewal
+     * move it onto a lease of the asked TTL.
+     */
+    private AcquireResult settleFound(EtcdGateway.Position position) {
+        if (position.holds()) {
+            slot.held(position, 0, false);
+            return AcquireResult.granted(position.createRevision());
+        }
+        if (request.fair()) {
+            slot.waiting(position, 0);
+            return AcquireResult.denied();
+        }
+        gateway.delete(slot.node, position.createRevision());
+        slot.denied(position.ahead(), position.revision());
+        return AcquireResult.denied();
     }
 
     private AcquireResult settle(EtcdGateway.Position position, long ttlSeconds) {
         if (position.holds()) {
-            slot.held(position, ttlSeconds, heldNodes);
+            slot.held(position, ttlSeconds, true);
             return AcquireResult.granted(position.createRevision());
         }
         if (request.fair()) {
             slot.waiting(position, ttlSeconds);
             return AcquireResult.denied();
         }
-        // Unfair, and another contender got in between our read of the head and our enqueue.
+        // Unfair, and another contender got in between.
         gateway.delete(slot.node, position.createRevision());
         gateway.revokeQuietly(position.leaseId());
         slot.denied(position.ahead(), position.revision());

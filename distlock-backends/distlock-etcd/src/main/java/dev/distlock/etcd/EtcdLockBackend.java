@@ -1,6 +1,7 @@
 package dev.distlock.etcd;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -29,7 +31,10 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.DaemonThreads;
 
 /**
@@ -37,15 +42,16 @@ import dev.distlock.spi.support.DaemonThreads;
  * create revision, the oldest holds, each waiter watches the node just ahead of it, and the holder's
  * create revision is its fencing token (strong: issued by raft, never reused).
  *
- * <p>One lease per acquisition, so that each lock lives exactly as long as its owner asks: the
- * engine's renewals set it ({@code renew} keeps the lease alive once, or moves the node to a fresh
- * lease when the TTL changes), and a lock that is no longer renewed (autoRenew off, a stuck JVM)
- * expires after its TTL even though the process is alive. A waiting node's lease is kept alive by
- * jetcd's keep-alive instead, so a waiter keeps its place however long it waits and loses it one
- * TTL after its JVM dies. A held node is watched: when etcd deletes it because its lease expired or
- * was revoked, the engine hears it at once through {@link LeaseLossSignals}. When that watch ends
- * without a deletion (etcd compacted its revision, jetcd gave up on its stream), {@link HeldNodes}
- * reads the node again: reported lost if gone, watched anew if not.
+ * <p>Locks of one lease length share one etcd lease ({@link SharedLeases}), as the Mutexes of one
+ * etcd session do: acquiring is one put-if-absent transaction, releasing one guarded delete, and the
+ * backend keeps the shared lease alive while any of its locks is held, so that a frozen or dead
+ * process loses them all one lease later. A lock the engine stops renewing still ends at its own
+ * TTL: {@link OverdueLocks} deletes it once the engine's last renewal has run out. A renewal with
+ * another TTL moves the lock to a lease of exactly that TTL ({@link Renewal}); a lock with
+ * {@code autoRenew} off and a fair lock have a lease of their own. One watch on the whole prefix
+ * ({@link HeldNodes}) tells the engine at once, through {@link LeaseLossSignals}, when etcd deletes
+ * a held node; when that watch ends without a deletion (etcd compacted its revision, jetcd gave up
+ * on its stream), it starts again and every held node is read once.
  *
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
@@ -60,8 +66,12 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final EtcdKeyLayout keys;
     private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
+    private final SharedLeases sharedLeases;
+    private final OverdueLocks overdue;
     private final List<String> endpoints;
     private final LockSlots slots;
+    /** Sends the shared leases' keep-alives and sweeps for locks past their TTL; never calls etcd and waits. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("distlock-etcd-leases"));
     /** Runs watch and keep-alive callbacks off jetcd's threads; drops them once the backend is closed. */
     private final ExecutorService eventThreads = Executors.newCachedThreadPool(DaemonThreads.named("distlock-etcd-events"));
     private final Executor events = command -> {
@@ -97,10 +107,14 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeyLayout(keyPrefix);
         this.gateway = new EtcdGateway(client, this.requestTimeout);
-        this.slots = new LockSlots(keys, client, events);
-        this.heldNodes = new HeldNodes(gateway, () -> leaseLossListener, slot -> withSlot(slot.key, slot.owner, ignored -> null),
-                events);
+        this.heldNodes = new HeldNodes(gateway, client, keys.root(), () -> leaseLossListener,
+                slot -> withSlot(slot.key, slot.owner, ignored -> null), events);
+        this.sharedLeases = new SharedLeases(client, gateway, this.requestTimeout, timer, events, heldNodes::leaseGone);
+        this.slots = new LockSlots(keys, client, events, heldNodes, sharedLeases);
+        this.overdue = new OverdueLocks(heldNodes, gateway, this::withSlot, events);
         this.endpoints = endpoints;
+        long sweep = OverdueLocks.SWEEP_PERIOD.toMillis();
+        timer.scheduleWithFixedDelay(overdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -120,21 +134,46 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        return withSlot(request.key(), request.owner(), slot -> new AcquireAttempt(slot, request, gateway, heldNodes).run());
+        return withSlot(request.key(), request.owner(),
+                slot -> new AcquireAttempt(slot, request, gateway, sharedLeases, overdue).run());
     }
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
+        return renewWithValidity(key, owner, ttl).extended();
+    }
+
+    @Override
+    public RenewResult renewWithValidity(String key, String owner, Duration ttl) {
+        return renew(key, owner, ttl, System.nanoTime());
+    }
+
+    /**
+     * Locks on a shared lease are answered from what this backend knows, with no request to etcd:
+     * the shared lease's keep-alive extends them all, and the watch tells whether each node is still
+     * ours. Only locks on a lease of their own (fair, autoRenew off, moved to another TTL) cost a
+     * keep-alive each. Every validity counts from this call.
+     */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        long calledAt = System.nanoTime();
+        List<RenewResult> results = new ArrayList<>(requests.size());
+        for (RenewRequest request : requests) {
+            results.add(renew(request.key(), request.owner(), request.ttl(), calledAt));
+        }
+        return results;
+    }
+
+    private RenewResult renew(String key, String owner, Duration ttl, long calledAt) {
         return withSlot(key, owner, slot -> {
             if (!slot.isHeld() && !adoptHeld(slot)) {
-                return false;
+                return RenewResult.refused();
             }
-            // A held node's watch that ended while etcd could not be read is set up again here.
-            boolean renewed = new Renewal(slot, gateway).renew(ttl) && (slot.watchingHeldNode() || heldNodes.rewatch(slot));
-            if (!renewed) {
+            RenewResult result = new Renewal(slot, gateway, heldNodes).renew(ttl, calledAt);
+            if (!result.extended()) {
                 slot.forget();
             }
-            return renewed;
+            return result;
         });
     }
 
@@ -149,12 +188,24 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
                 return false;
             }
             long createRevision = slot.createRevision();
-            long leaseId = slot.leaseId();
+            long ownLease = slot.ownsLease() ? slot.leaseId() : 0;
+            boolean onSharedLease = slot.sharedLease() != null;
+            long calledAt = System.nanoTime();
             // Forget first: our own deletion must not be reported as a loss, and a failed delete
             // leaves a node that expires with its no longer renewed lease (or a retried release).
             slot.forget();
-            boolean deleted = gateway.delete(slot.node, createRevision);
-            gateway.revokeQuietly(leaseId);
+            boolean deleted;
+            try {
+                deleted = gateway.delete(slot.node, createRevision);
+            } catch (LockBackendException e) {
+                if (onSharedLease) {
+                    // Other locks keep the shared lease alive: end the node once its TTL has passed.
+                    overdue.orphan(key, owner, calledAt);
+                }
+                throw e;
+            }
+            // A lease of its own goes with its lock; the shared one stays for the other locks.
+            gateway.revokeQuietly(ownLease);
             return deleted;
         });
     }
@@ -179,6 +230,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             details.put("endpoints", endpoints);
         }
         details.put("locksHeldOrAwaited", slots.size());
+        details.put("sharedLeases", sharedLeases.size());
         details.put("heldWatchesRestarted", heldNodes.watchesRestarted());
         try {
             GetResponse response = gateway.ping(keys.root(), min(requestTimeout, Duration.ofSeconds(2)));
@@ -197,7 +249,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public void close() {
-        List<Long> leases = slots.shutdown();
+        timer.shutdownNow();
+        heldNodes.close();
+        // Shared leases first, while their locks still count them as in use.
+        List<Long> leases = new ArrayList<>(sharedLeases.shutdown());
+        leases.addAll(slots.shutdown());
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);
@@ -222,16 +278,18 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             return false;
         }
         // Unknown asked TTL: 0 never equals a requested one, so the next renewal moves to a fresh lease.
-        slot.held(position, 0, heldNodes);
+        // The lease may be another instance's shared one: never ours to revoke.
+        slot.held(position, 0, false);
         return true;
     }
 
     /** Deletes our node whatever its state: it is named after our owner id, so it is ours alone. */
     private void giveUp(LockSlot slot) {
+        long ownLease = slot.ownsLease() ? slot.leaseId() : 0;
         slot.forget();
         KeyValue deleted = gateway.deleteOwn(slot.node);
-        if (deleted != null) {
-            gateway.revokeQuietly(deleted.getLease());
+        if (deleted != null && deleted.getLease() == ownLease) {
+            gateway.revokeQuietly(ownLease);
         }
     }
 

@@ -8,11 +8,12 @@ import io.etcd.jetcd.Client;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import dev.distlock.spi.support.WaiterRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What this backend knows about one (key, owner): its node in the lock's queue, the node's lease,
- * the watch that reports the node's loss while held, and ({@link SlotWaiters}) what wakes its
- * waiters. Guarded by its own lock ({@link #lock()}); the backend never calls etcd
+ * What this backend knows about one (key, owner): its node in the lock's queue, the node's lease
+ * (shared with the other locks of its length, or its own), and ({@link SlotWaiters}) what wakes its
+ * waiters; while held, {@link HeldNodes} tracks it for the backend's one watch. Guarded by its own lock ({@link #lock()}); the backend never calls etcd
  * for one slot from two threads at once, and watch callbacks reach the slot through an executor only.
  * A {@link ReentrantLock}, not a monitor: it is held around calls to etcd, and a virtual thread that
  * blocks inside {@code synchronized} pins its carrier thread on JDK 21 to 23.
@@ -28,17 +29,7 @@ final class LockSlot {
         HELD
     }
 
-    /** What the watch on a held node reports; runs on the backend's event threads. */
-    interface HeldNodeListener {
-
-        /** etcd deleted our held node, created at {@code createRevision}: its lease expired or was revoked. */
-        void deleted(LockSlot slot, long createRevision);
-
-        /** The watch ended by itself (etcd cancelled it, e.g. after a compaction): a deletion may go unseen. */
-        void watchEnded(LockSlot slot, long createRevision);
-    }
-
-    final String key;
+        final String key;
     final String owner;
     final ByteSequence queue;
     final ByteSequence node;
@@ -54,23 +45,30 @@ final class LockSlot {
     /** Removed from the backend's map; a caller that still has it looks the slot up again. */
     private boolean retired;
 
-    private NodeWatch lossWatch;
-    private HeldNodeListener heldListener;
+    /** Whether this slot granted {@link #leaseId} for its node alone: only then may it revoke it. */
+    private boolean ownsLease;
+    /** The lease our held node shares with other locks of its length, or null on a lease of its own. */
+    private @Nullable SharedLease shared;
+    /**
+     * On a shared lease: until when (System.nanoTime) the engine last renewed the lock. The shared
+     * lease outlives it while other locks hold; past this, the backend ends the lock itself.
+     */
+    private volatile long renewedUntilNanos;
     private final SlotWaiters waiters;
+    private final HeldNodes heldNodes;
+    private final SharedLeases sharedLeases;
     private final ReentrantLock guard = new ReentrantLock();
 
-    private final Client client;
-    private final Executor events;
-
     /** {@code waiters}: the backend's, by slot; this slot's waiters are those under its own identity. */
-    LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events, WaiterRegistry<LockSlot> waiters) {
+    LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events, WaiterRegistry<LockSlot> waiters,
+             HeldNodes heldNodes, SharedLeases sharedLeases) {
         this.key = key;
         this.owner = owner;
         this.queue = keys.queue(key);
         this.node = keys.node(key, owner);
-        this.client = client;
-        this.events = events;
         this.waiters = new SlotWaiters(this, waiters, client, events);
+        this.heldNodes = heldNodes;
+        this.sharedLeases = sharedLeases;
     }
 
     /** Taken around every read or change of the slot's state, including the etcd calls that change it. */
@@ -113,43 +111,69 @@ final class LockSlot {
         return retired;
     }
 
-    /** Our held node moved onto {@code lease}, asked for with {@code ttlSeconds}. */
-    void movedToLease(long lease, long ttlSeconds) {
+    /** Whether our node's lease was granted by this slot for it alone (so that it may revoke it). */
+    boolean ownsLease() {
+        return ownsLease;
+    }
+
+    /** The shared lease our held node is on, or null. */
+    @Nullable SharedLease sharedLease() {
+        return shared;
+    }
+
+    long renewedUntilNanos() {
+        return renewedUntilNanos;
+    }
+
+    /** The engine renewed the lock (on a shared lease) until {@code nanos}. */
+    void renewedUntil(long nanos) {
+        renewedUntilNanos = nanos;
+    }
+
+    /** Our held node moved onto {@code lease} of its own, granted for {@code ttlSeconds}. */
+    void movedToOwnLease(long lease, long ttlSeconds) {
+        releaseShared();
         leaseId = lease;
         askedTtlSeconds = ttlSeconds;
+        ownsLease = true;
+    }
+
+    /** The engine waits for this lock: it was taken at the last look. */
+    boolean hasWaiters() {
+        return waiters.any();
     }
 
     boolean idle() {
         return state == State.NONE && !waiters.any();
     }
 
-    /** We hold the lock as of {@code position.revision()}: report the node's deletion from then on. */
-    void held(EtcdGateway.Position position, long ttlSeconds, HeldNodeListener listener) {
+    /**
+     * We hold the lock as of {@code position.revision()}, on a lease of our own ({@code ownsLease}:
+     * granted for this node, so ours to revoke): the backend's watch reports the node's deletion.
+     */
+    void held(EtcdGateway.Position position, long ttlSeconds, boolean ownsLease) {
         waiters.stopKeepAlive();
         adopt(position, ttlSeconds);
+        this.ownsLease = ownsLease;
         state = State.HELD;
         waiters.follow(null, 0);
-        heldListener = listener;
-        watchHeldNode(position.revision());
+        heldNodes.track(this, position.revision());
     }
 
-    /** Our held node was read in place at {@code revision}: watch it for its deletion from the next one. */
-    void watchHeldNode(long revision) {
-        closeLossWatch();
-        long created = createRevision;
-        HeldNodeListener listener = heldListener;
-        lossWatch = NodeWatch.start(client.getWatchClient(), node, revision + 1, events,
-                () -> listener.deleted(this, created), () -> listener.watchEnded(this, created));
+    /**
+     * We hold the lock on {@code lease}, shared with the other locks of its length (retained for us
+     * already), and the engine counts it until {@code renewedUntilNanos}.
+     */
+    void heldOnShared(EtcdGateway.Position position, SharedLease lease, long renewedUntilNanos) {
+        held(position, lease.askedSeconds(), false);
+        shared = lease;
+        this.renewedUntilNanos = renewedUntilNanos;
     }
 
-    /** Held, and the watch that reports the node's deletion is still running. */
-    boolean watchingHeldNode() {
-        return state == State.HELD && lossWatch != null && lossWatch.isLive();
-    }
-
-    /** Our node waits behind {@code position.ahead()}. */
+    /** Our node waits behind {@code position.ahead()}, on a lease granted for it alone. */
     void waiting(EtcdGateway.Position position, long ttlSeconds) {
         adopt(position, ttlSeconds);
+        ownsLease = true;
         state = State.WAITING;
         waiters.follow(position.ahead(), position.revision());
         if (waiters.any()) {
@@ -166,11 +190,15 @@ final class LockSlot {
     /** Our node is gone or given up: stop everything that concerned it. */
     void forget() {
         waiters.stopKeepAlive();
-        closeLossWatch();
+        if (state == State.HELD) {
+            heldNodes.untrack(this);
+        }
+        releaseShared();
         state = State.NONE;
         createRevision = 0;
         leaseId = 0;
         askedTtlSeconds = 0;
+        ownsLease = false;
     }
 
     /**
@@ -182,7 +210,7 @@ final class LockSlot {
         return waiters.subscribe(onChange, onClosed, state == State.WAITING ? leaseId : 0);
     }
 
-    /** Closes every watch; for the backend's close, which forgets the waiters. */
+    /** Closes every watch and keep-alive; for the backend's close, which forgets the waiters. */
     void shutdown() {
         waiters.shutdown();
         forget();
@@ -194,10 +222,10 @@ final class LockSlot {
         askedTtlSeconds = ttlSeconds;
     }
 
-    private void closeLossWatch() {
-        if (lossWatch != null) {
-            lossWatch.close();
-            lossWatch = null;
+    private void releaseShared() {
+        if (shared != null) {
+            sharedLeases.release(shared);
+            shared = null;
         }
     }
 }

@@ -22,18 +22,22 @@ final class LockSlots {
     private final EtcdKeyLayout keys;
     private final Client client;
     private final Executor events;
+    private final HeldNodes heldNodes;
+    private final SharedLeases sharedLeases;
 
-    LockSlots(EtcdKeyLayout keys, Client client, Executor events) {
+    LockSlots(EtcdKeyLayout keys, Client client, Executor events, HeldNodes heldNodes, SharedLeases sharedLeases) {
         this.keys = keys;
         this.client = client;
         this.events = events;
+        this.heldNodes = heldNodes;
+        this.sharedLeases = sharedLeases;
     }
 
     /** Runs {@code action} on the slot of (key, owner) under its lock; retires the slot when idle. */
     <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
         SlotId id = new SlotId(key, owner);
         while (true) {
-            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters));
+            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters, heldNodes, sharedLeases));
             slot.lock();
             try {
                 if (slot.isRetired()) {
@@ -57,13 +61,13 @@ final class LockSlots {
         return slots.size();
     }
 
-    /** Retires every slot, closing its watches and forgetting its waiters; returns the leases still in use. */
+    /** Retires every slot, closing its watches and forgetting its waiters; returns the leases of their own still in use. */
     List<Long> shutdown() {
         List<Long> leases = new ArrayList<>();
         for (LockSlot slot : slots.values()) {
             slot.lock();
             try {
-                if (slot.leaseId() != 0) {
+                if (slot.leaseId() != 0 && slot.ownsLease()) {
                     leases.add(slot.leaseId());
                 }
                 slot.shutdown();

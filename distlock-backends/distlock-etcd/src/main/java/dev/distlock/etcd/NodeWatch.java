@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one queue node for its deletion, from a given revision on, so that a deletion between our
+ * Watches one queue node (the one a waiter follows) for its deletion, from a given revision on, so that a deletion between our
  * read and the start of the watch is still delivered. Callbacks run on {@code executor}, never on
  * jetcd's own threads: a callback may take a lock that a thread waiting on etcd holds.
  */

@@ -2,43 +2,70 @@ package dev.distlock.etcd;
 
 import java.time.Duration;
 
+import dev.distlock.spi.RenewResult;
+
 /**
  * One {@code renew} of a held lock, run under the slot's lock. etcd cannot set a lease's remaining
  * time to an arbitrary value: a keep-alive resets it to the TTL it was granted with. So:
  * <ul>
- *   <li>the same TTL (in whole seconds) as was asked for the node's lease (etcd may have granted
- *       its minimum instead, which a keep-alive then restores): one keep-alive of that lease and the
- *       owner check (CHECK: our node still exists with our create revision), in parallel;</li>
- *   <li>another TTL, longer or shorter (the engine shortens the lease to the rest of
- *       {@code holdAtLeast} before its final release): a fresh lease of that TTL, MOVE of our node
- *       onto it (guarded by our create revision, which the node keeps, and with it the fencing
- *       token and the place in the queue), then the old lease revoked.</li>
+ *   <li>on a shared lease, the same TTL (in whole seconds) as the lease's: no round trip. The
+ *       shared lease's own keep-alive extends the lock; the answer is how long that lease surely
+ *       holds from the call (a {@code LockBackendException} while its keep-alive fails), and the
+ *       lock is still ours unless the backend's watch reported its node deleted (while that watch
+ *       is down, CHECK reads the node). The backend notes until when the engine renewed it;</li>
+ *   <li>on a lease of its own, the same TTL as asked for it (etcd may have granted its minimum
+ *       instead, which a keep-alive then restores): one keep-alive of that lease (and CHECK while
+ *       the watch is down);</li>
+ *   <li>another TTL, longer or shorter (an extension, the rest of {@code holdAtLeast} before the
+ *       final release, maxHold's last capped renewal): a fresh lease of exactly that TTL, MOVE of our
+ *       node onto it (guarded by our create revision, which the node keeps, and with it the fencing
+ *       token and the place in the queue), then the old lease revoked if it was the node's own. The
+ *       node then ends with that lease, whatever other locks do.</li>
  * </ul>
  */
 final class Renewal {
 
     private final LockSlot slot;
     private final EtcdGateway gateway;
+    private final HeldNodes heldNodes;
 
-    Renewal(LockSlot slot, EtcdGateway gateway) {
+    Renewal(LockSlot slot, EtcdGateway gateway, HeldNodes heldNodes) {
         this.slot = slot;
         this.gateway = gateway;
+        this.heldNodes = heldNodes;
     }
 
-    /** @return false when our node is gone: the lock was lost */
-    boolean renew(Duration ttl) {
+    /** @param calledAtNanos when the renewal was asked for: what the answer's validity counts from */
+    RenewResult renew(Duration ttl, long calledAtNanos) {
+        long seconds = EtcdGateway.seconds(ttl);
+        SharedLease shared = slot.sharedLease();
+        if (shared != null) {
+            return seconds == shared.askedSeconds() ? onSharedLease(shared, ttl, calledAtNanos) : moveToNewLease(ttl);
+        }
         // Compared with the TTL asked for at the last grant: etcd may have granted more (its minimum),
         // and a short lease would otherwise move to a fresh lease at every renewal.
-        return EtcdGateway.seconds(ttl) == slot.askedTtlSeconds() ? keepAlive() : moveToNewLease(ttl);
+        return seconds == slot.askedTtlSeconds() ? keepAlive() : moveToNewLease(ttl);
     }
 
-    private boolean keepAlive() {
+    private RenewResult onSharedLease(SharedLease shared, Duration ttl, long calledAtNanos) {
+        if (shared.isGone()) {
+            return RenewResult.refused();
+        }
+        Duration holds = shared.holdsFor(calledAtNanos);
+        if (!heldNodes.watching() && !gateway.exists(slot.node, slot.createRevision())) {
+            return RenewResult.refused();
+        }
+        slot.renewedUntil(calledAtNanos + ttl.toNanos());
+        return holds.compareTo(ttl) >= 0 ? RenewResult.renewed() : RenewResult.renewed(holds);
+    }
+
+    private RenewResult keepAlive() {
         var refreshed = gateway.keepAliveOnce(slot.leaseId());
-        boolean exists = gateway.exists(slot.node, slot.createRevision());
-        return gateway.await(refreshed, "keep a lease alive") && exists;
+        boolean exists = heldNodes.watching() || gateway.exists(slot.node, slot.createRevision());
+        return gateway.await(refreshed, "keep a lease alive") && exists ? RenewResult.renewed() : RenewResult.refused();
     }
 
-    private boolean moveToNewLease(Duration ttl) {
+    private RenewResult moveToNewLease(Duration ttl) {
         long lease = gateway.grant(ttl);
         boolean moved;
         try {
@@ -49,10 +76,12 @@ final class Renewal {
         }
         if (!moved) {
             gateway.revokeQuietly(lease);
-            return false;
+            return RenewResult.refused();
         }
-        gateway.revokeQuietly(slot.leaseId());
-        slot.movedToLease(lease, EtcdGateway.seconds(ttl));
-        return true;
+        if (slot.ownsLease()) {
+            gateway.revokeQuietly(slot.leaseId());
+        }
+        slot.movedToOwnLease(lease, EtcdGateway.seconds(ttl));
+        return RenewResult.renewed();
     }
 }
