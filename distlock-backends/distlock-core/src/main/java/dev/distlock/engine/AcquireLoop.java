@@ -18,11 +18,14 @@ import dev.distlock.spi.ReleaseNotifications;
 /**
  * Tries a backend until it grants or {@code waitFor} runs out. Between attempts it sleeps until the
  * backend signals a release, the holder's known expiry, or a jittered back-off, whichever is first.
- * The first attempt goes out without a subscription, so that an uncontended lock costs one call.
+ * The first attempt goes out without a subscription, so that an uncontended lock costs one call;
+ * a thread that yields to other JVMs ({@link LocalKeyGate.Turn#YIELD}) subscribes before it.
  */
 final class AcquireLoop {
 
     private static final Logger log = LoggerFactory.getLogger(AcquireLoop.class);
+    /** Stands for a first attempt not made: the waiting part then starts as after a denial. */
+    private static final AcquireResult.Denied NOT_TRIED = (AcquireResult.Denied) AcquireResult.denied();
 
     private final LockBackend backend;
     private final StoreCalls calls;
@@ -37,21 +40,28 @@ final class AcquireLoop {
     }
 
     /**
-     * @param beforeWaiting called once, when the first attempt was denied and there is time to wait
-     * @return the grant, or null when the lock stayed held past {@code waitFor}
+     * @param deadlineNanos when to stop waiting ({@link NanoClock}); the first attempt goes out even after it
+     * @param beforeWaiting called when the first attempt was denied and there is time to wait
+     * @param yieldFirst    subscribe to release notifications before the first attempt, as a waiter
+     *                      that heard of a release would; see {@link LocalKeyGate}
+     * @return the grant, or null when the lock stayed held past the deadline
      */
-    @Nullable Grant acquire(AcquireRequest request, Duration waitFor, Runnable beforeWaiting) {
-        long deadline = clock.nanoTime() + waitFor.toNanos();
+    @Nullable Grant acquire(AcquireRequest request, long deadlineNanos, Runnable beforeWaiting, boolean yieldFirst) {
         Grant grant = null;
         boolean unanswered = true;
         try {
-            long sent = clock.nanoTime();
-            AcquireResult first = attempt(request);
-            if (first instanceof AcquireResult.Granted granted) {
-                grant = Grant.of(granted, sent);
-            } else if (deadline - clock.nanoTime() > 0) {
+            if (yieldFirst) {
                 beforeWaiting.run();
-                grant = waitAndRetry(request, deadline, (AcquireResult.Denied) first);
+                grant = waitAndRetry(request, deadlineNanos, NOT_TRIED);
+            } else {
+                long sent = clock.nanoTime();
+                AcquireResult first = attempt(request);
+                if (first instanceof AcquireResult.Granted granted) {
+                    grant = Grant.of(granted, sent);
+                } else if (deadlineNanos - clock.nanoTime() > 0) {
+                    beforeWaiting.run();
+                    grant = waitAndRetry(request, deadlineNanos, (AcquireResult.Denied) first);
+                }
             }
             unanswered = false;
             return grant;

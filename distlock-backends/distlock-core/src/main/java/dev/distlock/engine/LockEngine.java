@@ -23,8 +23,9 @@ import dev.distlock.spi.LockBackend;
 
 /**
  * The lock engine: everything every backend shares, written once. Re-entrancy per thread without a
- * backend call, waiting, renewal, lease-loss handling, minimum hold time, shutdown and event hooks;
- * the backend only grants, renews and releases, each call under the engine's operation timeout.
+ * backend call, waiting (threads of this engine on one unfair key queue in a {@link LocalKeyGate}),
+ * renewal, lease-loss handling, minimum hold time, shutdown and event hooks; the backend only
+ * grants, renews and releases, each call under the engine's operation timeout.
  */
 public final class LockEngine implements DistributedLocks, AutoCloseable {
 
@@ -43,6 +44,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final OwnerIds ownerIds = new OwnerIds();
     private final ConcurrentMap<String, HeldLock> held = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
+    private final LocalKeyGate gate;
 
     LockEngine(LockEngineBuilder builder) {
         this.backend = builder.backend;
@@ -54,6 +56,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, builder.firstConnectionTimeout,
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
+        this.gate = new LocalKeyGate(nanoClock);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this);
         this.releases = new LockReleases(backend, calls, builder.scheduler, this);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
@@ -163,31 +166,54 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private Optional<Lease> acquireFromBackend(String key, LockOptions options, Thread thread) {
         String owner = ownerIds.next();
         long startedNanos = nanoTime();
-        Grant grant;
+        long deadline = startedNanos + options.waitFor().toNanos();
+        Runnable beforeWaiting = () -> waiters.computeIfAbsent(owner,
+                o -> new WaiterInfo(key, options.name(), clock.instant(), thread.getName()));
+        // Fair locks skip the local line: the store's queue orders them across JVMs.
+        boolean gated = !options.fair();
+        boolean holdsTurn = false;
+        boolean turnGoesWithLock = false;
+        Grant grant = null;
         try {
-            grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew()), options.waitFor(),
-                    () -> waiters.put(owner, new WaiterInfo(key, options.name(), clock.instant(), thread.getName())));
+            LocalKeyGate.Turn turn = gated ? gate.enter(key, deadline, beforeWaiting) : LocalKeyGate.Turn.AT_ONCE;
+            holdsTurn = gated && turn != null;
+            if (turn != null) {
+                grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew()),
+                        deadline, beforeWaiting, turn == LocalKeyGate.Turn.YIELD);
+            }
+            waiters.remove(owner);
+            long now = nanoTime();
+            Duration waited = Duration.ofNanos(now - startedNanos);
+            if (grant == null) {
+                events.notAcquired(options.name(), key, waited);
+                return Optional.empty();
+            }
+            // The lease started when the granted attempt was sent, not when the answer came nor when the
+            // first attempt was: expire early rather than late.
+            Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
+            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(),
+                    grant.validity(), thread);
+            held.put(key, lock);
+            watchdog.watch(lock);
+            turnGoesWithLock = true; // from here the turn is left when the lock is released
+            events.acquired(options.name(), key, lock.fencingToken, waited);
+            return Optional.of(new EngineLease(lock, this));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LockNotAcquiredException failure = new LockNotAcquiredException(key, "Interrupted while waiting for lock '" + key + "'", e);
+            events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), failure);
+            throw failure;
         } catch (RuntimeException e) {
-            events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), e);
+            if (grant == null) {
+                events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), e);
+            }
             throw e;
         } finally {
             waiters.remove(owner);
+            if (holdsTurn && !turnGoesWithLock) {
+                gate.leave(key, false);
+            }
         }
-        long now = nanoTime();
-        Duration waited = Duration.ofNanos(now - startedNanos);
-        if (grant == null) {
-            events.notAcquired(options.name(), key, waited);
-            return Optional.empty();
-        }
-        // The lease started when the granted attempt was sent, not when the answer came nor when the
-        // first attempt was: expire early rather than late.
-        Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
-        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(),
-                grant.validity(), thread);
-        held.put(key, lock);
-        watchdog.watch(lock);
-        events.acquired(options.name(), key, lock.fencingToken, waited);
-        return Optional.of(new EngineLease(lock, this));
     }
 
     /** Called by {@link EngineLease#close()}: the last hold releases, honouring {@code holdAtLeast}. */
@@ -196,7 +222,15 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             return;
         }
         held.remove(lock.key, lock);
-        releases.lastHoldEnded(lock, nanoTime());
+        try {
+            releases.lastHoldEnded(lock, nanoTime());
+        } finally {
+            if (!lock.options.fair()) {
+                // After the store's release (or its scheduling, under holdAtLeast): the next local thread
+                // in line asks at once.
+                gate.leave(lock.key, true);
+            }
+        }
         shutdown.holderDone();
     }
 
@@ -225,6 +259,11 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
 
     void allLost(String reason) {
         held.values().forEach(lock -> lost(lock, reason));
+    }
+
+    /** How many keys have a thread of this engine at the store or holding through the local gate; for tests. */
+    int keysWithTurns() {
+        return gate.keysWithTurns();
     }
 
     long nanoTime() {
