@@ -54,7 +54,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, builder.firstConnectionTimeout,
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
-        this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this);
+        this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
         this.releases = new LockReleases(backend, calls, builder.scheduler, this);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
@@ -149,6 +149,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         shutdown.awaitHoldersDone(held.values());
         held.values().forEach(lock -> lost(lock, "the lock engine shut down while its method still ran; "
                 + "the lease is no longer renewed and ends at " + lock.expiresAt()));
+        watchdog.stop();
         releases.cancelDelayed();
     }
 
