@@ -37,8 +37,9 @@ final class HeldLock {
     final String owner;
     final long fencingToken;
     final LockOptions options;
-    /** Wall-clock time of the grant, for display. */
-    final Instant acquiredAt;
+    /** Wall-clock time when the grant's answer came, and the same moment on the monotonic clock: for display. */
+    private final Instant answeredAt;
+    private final long answeredAtNanos;
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
     /** The lease asked for: the options' until {@link EngineLease#extend} changes it. */
@@ -59,14 +60,19 @@ final class HeldLock {
     private int detachedHolds;
     private boolean ended;
 
-    /** @param validity how long the store says the grant holds from {@code grantedAtNanos}; null for the lease */
-    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt,
+    /**
+     * @param answeredAt      the wall clock when the grant's answer came, at {@code answeredAtNanos}
+     * @param grantedAtNanos  when the granted attempt was sent: the lease runs from then
+     * @param validity        how long the store says the grant holds from {@code grantedAtNanos}; null for the lease
+     */
+    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant answeredAt, long answeredAtNanos,
              long grantedAtNanos, @Nullable Duration validity, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
-        this.acquiredAt = acquiredAt;
+        this.answeredAt = answeredAt;
+        this.answeredAtNanos = answeredAtNanos;
         this.grantedAtNanos = grantedAtNanos;
         this.leaseNanos = options.lease().toNanos();
         this.expiresAtNanos = grantedAtNanos + validNanos(validity);
@@ -117,9 +123,14 @@ final class HeldLock {
         return grantedAtNanos + options.holdAtLeast().toNanos();
     }
 
+    /** When the granted attempt was sent, as a wall-clock instant for display; computed when asked, not per grant. */
+    Instant acquiredAt() {
+        return answeredAt.minusNanos(answeredAtNanos - grantedAtNanos);
+    }
+
     /** When the lease runs out unless renewed, as a wall-clock instant for display. */
     Instant expiresAt() {
-        return acquiredAt.plus(Duration.ofNanos(expiresAtNanos - grantedAtNanos));
+        return answeredAt.plusNanos(expiresAtNanos - answeredAtNanos);
     }
 
     /** Whether {@code thread} is inside a synchronous locked call of this grant. */
@@ -313,7 +324,7 @@ final class HeldLock {
         synchronized (this) {
             thread = holder;
         }
-        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt, expiresAt(), renewals,
+        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt(), expiresAt(), renewals,
                 thread == null ? "(async)" : thread.getName());
     }
 }

@@ -2,7 +2,6 @@ package dev.distlock.engine;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -182,8 +181,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         }
         // The lease started when the granted attempt was sent, not when the answer came nor when the
         // first attempt was: expire early rather than late.
-        Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
-        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(),
+        HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
                 grant.validity(), thread);
         held.put(key, lock);
         watchdog.watch(lock);
