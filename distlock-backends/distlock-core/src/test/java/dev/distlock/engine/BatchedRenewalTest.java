@@ -47,6 +47,7 @@ class BatchedRenewalTest {
             int storeCalls = backend.renewAllCalls.get() + backend.singleRenewCalls.get();
             assertThat(storeCalls).as("store calls for %s renewals of %s locks", renewals, LOCKS)
                     .isLessThanOrEqualTo(renewals / 10);
+            assertThat(backend.renewAllSizes).as("batches are bounded").allMatch(size -> size <= RenewalBatch.MAX_LEASES);
             assertThat(leases).allMatch(Lease::isValid);
             assertThat(events.count("lost")).isZero();
             leases.forEach(Lease::close);
