@@ -37,6 +37,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final LockEventListener events;
     private final AcquireLoop acquireLoop;
     private final RenewalWatchdog watchdog;
+    private final LeaseExtension extension;
     private final LockReleases releases;
     private final EngineShutdown shutdown;
     private final OwnerIds ownerIds = new OwnerIds();
@@ -54,6 +55,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
+        this.extension = new LeaseExtension(backend, calls, this, watchdog);
         this.releases = new LockReleases(backend, calls, builder.scheduler, this);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
@@ -201,7 +203,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
 
     /** Marks a held lease lost (once), counts it and applies the policy. */
     boolean extend(HeldLock lock, Duration lease) {
-        return watchdog.extend(lock, lease);
+        return extension.extend(lock, lease);
     }
 
     void lost(HeldLock lock, String reason) {

@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,6 +60,20 @@ final class RenewalWatchdog {
         long now = SweepTimer.now();
         lock.watchFrom(now + periodNanos(lock));
         wakeFor(lock, now);
+    }
+
+    /**
+     * An extension of {@code lock} was granted: no failure to retry, and the period follows the new
+     * lease (without auto-renewal, the expiry watch follows the new expiry by itself).
+     */
+    void extended(HeldLock lock) {
+        lock.renewalAnswered();
+        lock.renewalDueAt(SweepTimer.now() + periodNanos(lock));
+    }
+
+    /** An extension of {@code lock} ended: a sweep meanwhile passed the lock by, leaving it to ask for the next. */
+    void extensionEnded(HeldLock lock) {
+        wakeFor(lock, SweepTimer.now());
     }
 
     /** No renewal from now on: the engine is closed and its leases marked lost. */
@@ -227,67 +237,6 @@ final class RenewalWatchdog {
         return true;
     }
 
-    /**
-     * Renews {@code lock} now for {@code lease} from now, and makes that the lease later renewals ask
-     * for; never past {@code maxHold}. Waits for renewals in flight first, so that none lands after it.
-     *
-     * @return true when the store extended the lease; false when the lock is no longer held, the cap
-     *         is reached, or the store refused (the lease is then lost)
-     */
-    boolean extend(HeldLock lock, Duration lease) {
-        CompletableFuture<RenewResult> answered = new CompletableFuture<>();
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        CompletableFuture<Void> ended = CompletableFuture.allOf(answered, settled);
-        long deadline = engine.nanoTime() + calls.timeout().toNanos();
-        do {
-            awaitSettled(lock, deadline);
-        } while (!lock.tryStartRenewal(answered, ended));
-        boolean sentToStore = false;
-        try {
-            long sent = engine.nanoTime();
-            Duration asked = lock.options.capsHold() ? min(lease, Duration.ofNanos(lock.maxHoldEndNanos() - sent)) : lease;
-            if (!lock.isHeld() || asked.isNegative() || asked.isZero()) {
-                return false;
-            }
-            sentToStore = true;
-            RenewResult result = calls.submit("extend", lock.key, calls.timeout(),
-                    () -> backend.renewWithValidity(lock.key, lock.owner, asked), settled).join();
-            engine.events().renewed(lock.options.name(), lock.key, result.extended());
-            if (!result.extended()) {
-                engine.lost(lock, "extension refused: another owner holds the key or it expired");
-                return false;
-            }
-            lock.extendedFrom(sent, result.validity(), asked);
-            lock.renewalAnswered();
-            // The period follows the new lease, and without auto-renewal so does the expiry watch.
-            lock.renewalDueAt(SweepTimer.now() + periodNanos(lock));
-            return true;
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        } finally {
-            answered.complete(null);
-            if (!sentToStore) {
-                settled.complete(null); // else the store call completes it when it has ended
-            }
-            // A sweep meanwhile passed this lock by, leaving it to the extension to ask for the next.
-            wakeFor(lock, SweepTimer.now());
-        }
-    }
-
-    /** Waits, up to {@code deadlineNanos}, for every renewal sent before to end at the store. */
-    private void awaitSettled(HeldLock lock, long deadlineNanos) {
-        try {
-            lock.renewalsSettled().get(Math.max(0, deadlineNanos - engine.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new LockBackendException("A renewal of lock '" + lock.key + "' is still unanswered after "
-                    + calls.timeout() + "; cannot extend it until it has ended");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockBackendException("Interrupted while extending lock '" + lock.key + "'", e);
-        } catch (ExecutionException e) {
-            // a renewal that failed has ended too
-        }
-    }
 
     /**
      * The lease (the options' or the last extension's), or under {@code maxHold} only what is left
