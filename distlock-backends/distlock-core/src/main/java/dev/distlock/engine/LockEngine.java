@@ -185,7 +185,11 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         // first attempt was: expire early rather than late.
         HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
                 grant.validity(), thread);
-        held.put(key, lock);
+        HeldLock replaced = held.put(key, lock);
+        if (replaced != null) {
+            // Only the held locks are renewed and watched: one the store has granted anew had lapsed.
+            lost(replaced, "the store granted the key again, to another call of this instance: this grant had lapsed");
+        }
         watchdog.watch(lock);
         events.acquired(options.name(), key, lock.fencingToken, waited);
         return Optional.of(new EngineLease(lock, this));

@@ -130,6 +130,27 @@ class BatchedRenewalTest {
         }
     }
 
+    @Test
+    void aGrantThatLapsedUnnoticedIsLostWhenTheStoreGrantsItsKeyAgain() throws Exception {
+        MutableClock clock = new MutableClock(); // stands still: the engine believes the first grant holds
+        LockOptions options = LockOptions.of(Duration.ofMillis(300), Duration.ofSeconds(10));
+        try (LockEngine engine = LockEngine.builder(backend).namespace("test").events(events)
+                .clock(clock).nanoClock(clock).build()) {
+            backend.renewal = ScriptedBackend.Renewal.FAIL; // so the store lets it run out
+            Lease first = engine.acquire("k", options);
+
+            Lease second = java.util.concurrent.CompletableFuture.supplyAsync(() -> engine.acquire("k", options))
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(events.events).filteredOn(event -> event.startsWith("lost"))
+                    .containsExactly("lost test:k: the store granted the key again, to another call of this instance: this grant had lapsed");
+            assertThat(first.isValid()).isFalse();
+            assertThat(second.isValid()).isTrue();
+            second.close();
+            first.close();
+        }
+    }
+
     private long leastRenewals() {
         Map<String, Long> perKey = backend.renewedKeys.stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
