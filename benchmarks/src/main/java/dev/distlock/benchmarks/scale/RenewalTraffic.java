@@ -32,6 +32,15 @@ import dev.distlock.testsupport.RedisServerFixture;
  * locks / 1 s; batched renewal grows by batches. Not JMH: the figure is a rate at the store, not a
  * time per call. scripts/benchmarks.sh runs it as the suite {@code scale}.
  *
+ * <p>The engine sends the leases due in one sweep through {@code LockBackend.renewAll}, up to 500 per
+ * call. What the store sees of one such call depends on the backend: a multi-key script is one
+ * request and one round trip; a pipeline is one request per lease but one round trip (more for a
+ * pipeline larger than the store's read buffer: counted as it reached the store, never fewer); the
+ * default {@code renewAll}, one renewal after another, is one request and one round trip per lease.
+ * So both figures are reported per lock and renewal period ({@code roundTripsPerLockPerPeriod},
+ * {@code requestsPerLockPerPeriod}); the scale target (at most 0.1 store calls per lock per
+ * period) is read on round trips, the calls the store waits on the network for.
+ *
  * <p>Args: {@code <out.json> <measured seconds> <lock counts, comma-separated> <store>...}, stores
  * {@code redis} and {@code etcd}; e.g. {@code scale-run1.json 60 100,1000,10000 redis etcd}. Per store
  * and count, a server of its own: all locks are taken, one lease passes (renewal reaches its steady
@@ -40,6 +49,8 @@ import dev.distlock.testsupport.RedisServerFixture;
 public final class RenewalTraffic {
 
     static final Duration LEASE = Duration.ofSeconds(3);
+    /** The engine renews each lease at least once per third of it. */
+    static final Duration RENEWAL_PERIOD = LEASE.dividedBy(3);
     private static final LockOptions OPTIONS = LockOptions.of(LEASE, Duration.ofSeconds(1));
 
     private RenewalTraffic() {
@@ -58,8 +69,10 @@ public final class RenewalTraffic {
         for (int i = 3; i < args.length; i++) {
             for (int locks : counts) {
                 ObjectNode result = measure(json, args[i], locks, seconds);
-                System.out.printf("%s, %d locks held: %.1f store calls/s, %d lost%n", args[i], locks,
-                        result.get("callsPerSecond").asDouble(), result.get("lost").asInt());
+                System.out.printf("%s, %d locks held: %.1f store calls/s, per lock and renewal period %.3f round trips"
+                                + " and %.3f requests, %d lost%n", args[i], locks, result.get("callsPerSecond").asDouble(),
+                        result.get("roundTripsPerLockPerPeriod").asDouble(), result.get("requestsPerLockPerPeriod").asDouble(),
+                        result.get("lost").asInt());
                 results.add(result);
                 json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
             }
@@ -94,6 +107,7 @@ public final class RenewalTraffic {
             });
             long total = after.requests() - before.requests();
             long roundTrips = after.roundTrips() - before.roundTrips() - server.counter().ownRoundTripsPerRead();
+            double periods = window / (RENEWAL_PERIOD.toNanos() / 1e9);
             ObjectNode result = json.createObjectNode()
                     .put("store", store)
                     .put("locks", locks)
@@ -105,6 +119,9 @@ public final class RenewalTraffic {
                     .put("callsPerLockPerSecond", total / window / locks)
                     .put("roundTrips", roundTrips)
                     .put("roundTripsPerSecond", roundTrips / window)
+                    .put("renewalPeriodMillis", RENEWAL_PERIOD.toMillis())
+                    .put("roundTripsPerLockPerPeriod", roundTrips / periods / locks)
+                    .put("requestsPerLockPerPeriod", total / periods / locks)
                     .put("lost", lost);
             ObjectNode commands = result.putObject("byCommand");
             byCommand.forEach(commands::put);

@@ -52,7 +52,9 @@ interface StoreCallCounter extends AutoCloseable {
      * Lua script runs inside it, so they cannot tell one script call from its five inner commands).
      * Round trips: {@code total_reads_processed} of {@code INFO stats}, the read events on client
      * connections: one per request of a client that waits for each reply, one per batch of
-     * pipelined ones (Lettuce's shared connection also writes concurrent commands together). By
+     * pipelined ones (Lettuce's shared connection also writes concurrent commands together; a
+     * pipeline larger than Redis's 16 KB read buffer may take several reads and count as several,
+     * never as fewer). A multi-key script renewing a whole batch is one request and one read. By
      * command: {@code INFO commandstats}, {@code INFO} itself left out. One {@code INFO all} per read.
      *
      * @param client the backend's client, before it made its connections (listeners join at connect)

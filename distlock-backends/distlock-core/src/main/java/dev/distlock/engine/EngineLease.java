@@ -3,7 +3,7 @@ package dev.distlock.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.distlock.Lease;
 
@@ -13,10 +13,14 @@ import dev.distlock.Lease;
  */
 final class EngineLease implements Lease {
 
+    private static final int CLOSED = 1;
+    private static final int DETACHED = 2;
+    // One field and an updater rather than two atomic objects per acquisition.
+    private static final AtomicIntegerFieldUpdater<EngineLease> FLAGS = AtomicIntegerFieldUpdater.newUpdater(EngineLease.class, "flags");
+
     private final HeldLock lock;
     private final LockEngine engine;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean detached = new AtomicBoolean();
+    private volatile int flags;
 
     EngineLease(HeldLock lock, LockEngine engine) {
         this.lock = lock;
@@ -35,7 +39,7 @@ final class EngineLease implements Lease {
 
     @Override
     public Instant acquiredAt() {
-        return lock.acquiredAt;
+        return lock.acquiredAt();
     }
 
     @Override
@@ -45,7 +49,7 @@ final class EngineLease implements Lease {
 
     @Override
     public boolean isValid() {
-        return !closed.get() && lock.isHeldAt(engine.nanoTime());
+        return !isClosed() && lock.isHeldAt(engine.nanoTime());
     }
 
     @Override
@@ -54,7 +58,7 @@ final class EngineLease implements Lease {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive, was " + lease);
         }
-        return !closed.get() && engine.extend(lock, lease);
+        return !isClosed() && engine.extend(lock, lease);
     }
 
     /**
@@ -63,7 +67,7 @@ final class EngineLease implements Lease {
      * again it waits for this lock instead of re-entering it. Idempotent.
      */
     void detachFromThread() {
-        if (!closed.get() && detached.compareAndSet(false, true)) {
+        if (set(DETACHED, CLOSED | DETACHED)) {
             lock.detach();
         }
     }
@@ -74,9 +78,25 @@ final class EngineLease implements Lease {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            engine.exit(lock, detached.get());
+        if (set(CLOSED, CLOSED)) {
+            engine.exit(lock, (flags & DETACHED) != 0);
         }
+    }
+
+    private boolean isClosed() {
+        return (flags & CLOSED) != 0;
+    }
+
+    /** Sets {@code flag} unless any of {@code unlessAny} is set; true when this call set it. */
+    private boolean set(int flag, int unlessAny) {
+        int current;
+        do {
+            current = flags;
+            if ((current & unlessAny) != 0) {
+                return false;
+            }
+        } while (!FLAGS.compareAndSet(this, current, current | flag));
+        return true;
     }
 
     @Override

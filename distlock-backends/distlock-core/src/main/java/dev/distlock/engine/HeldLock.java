@@ -3,9 +3,8 @@ package dev.distlock.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,27 +20,39 @@ import dev.distlock.LockOptions;
  * last hold of either kind ends, and from then on nobody can enter it.
  *
  * <p>Times are monotonic ({@link NanoClock}): the lease started when the granted attempt was sent.
+ * The renewal schedule is kept here too, in plain fields that the engine's one renewal sweep reads
+ * ({@link RenewalWatchdog}): nothing is scheduled per lock.
  */
 final class HeldLock {
 
     enum State { HELD, LOST, RELEASED }
 
     private static final CompletableFuture<?> NO_RENEWAL = CompletableFuture.completedFuture(null);
+    // Field updaters rather than an atomic object per lock: a lock held for a moment allocates less.
+    private static final AtomicReferenceFieldUpdater<HeldLock, State> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(HeldLock.class, State.class, "state");
+    private static final AtomicLongFieldUpdater<HeldLock> RENEWALS = AtomicLongFieldUpdater.newUpdater(HeldLock.class, "renewals");
 
     final String key;
     final String owner;
     final long fencingToken;
     final LockOptions options;
-    /** Wall-clock time of the grant, for display. */
-    final Instant acquiredAt;
+    /** Wall-clock time when the grant's answer came, and the same moment on the monotonic clock: for display. */
+    private final Instant answeredAt;
+    private final long answeredAtNanos;
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
     /** The lease asked for: the options' until {@link EngineLease#extend} changes it. */
     private volatile long leaseNanos;
-    private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
-    private final AtomicLong renewals = new AtomicLong();
-    private volatile @Nullable ScheduledFuture<?> watchdog;
+    private volatile State state = State.HELD;
+    private volatile long renewals;
     private volatile CompletableFuture<?> renewalInFlight = NO_RENEWAL;
+    // The renewal schedule, on the scheduler's clock (RenewalWatchdog's), written by the watchdog only.
+    private volatile boolean watched;
+    private volatile long renewalDueAt;
+    private volatile boolean renewalStopped;
+    private volatile @Nullable Throwable renewalFailure;
+    private volatile boolean renewAlone;
     private volatile CompletableFuture<?> renewalSettled = NO_RENEWAL;
     // Guarded by this: the holds and who may re-enter.
     private @Nullable Thread holder;
@@ -49,14 +60,19 @@ final class HeldLock {
     private int detachedHolds;
     private boolean ended;
 
-    /** @param validity how long the store says the grant holds from {@code grantedAtNanos}; null for the lease */
-    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant acquiredAt,
+    /**
+     * @param answeredAt      the wall clock when the grant's answer came, at {@code answeredAtNanos}
+     * @param grantedAtNanos  when the granted attempt was sent: the lease runs from then
+     * @param validity        how long the store says the grant holds from {@code grantedAtNanos}; null for the lease
+     */
+    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant answeredAt, long answeredAtNanos,
              long grantedAtNanos, @Nullable Duration validity, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
-        this.acquiredAt = acquiredAt;
+        this.answeredAt = answeredAt;
+        this.answeredAtNanos = answeredAtNanos;
         this.grantedAtNanos = grantedAtNanos;
         this.leaseNanos = options.lease().toNanos();
         this.expiresAtNanos = grantedAtNanos + validNanos(validity);
@@ -64,7 +80,7 @@ final class HeldLock {
     }
 
     boolean isHeldAt(long nowNanos) {
-        return state.get() == State.HELD && nowNanos - expiresAtNanos < 0;
+        return state == State.HELD && nowNanos - expiresAtNanos < 0;
     }
 
     boolean hasRunOutAt(long nowNanos) {
@@ -72,11 +88,11 @@ final class HeldLock {
     }
 
     boolean isHeld() {
-        return state.get() == State.HELD;
+        return state == State.HELD;
     }
 
     boolean wasLost() {
-        return state.get() == State.LOST;
+        return state == State.LOST;
     }
 
     long grantedAtNanos() {
@@ -87,9 +103,14 @@ final class HeldLock {
         return expiresAtNanos;
     }
 
-    /** The lease each renewal asks for. */
+    /** The lease each renewal asks for: the options' object while no extension changed it. */
     Duration lease() {
-        return Duration.ofNanos(leaseNanos);
+        long lease = leaseNanos;
+        return lease == options.lease().toNanos() ? options.lease() : Duration.ofNanos(lease);
+    }
+
+    long leaseNanos() {
+        return leaseNanos;
     }
 
     /** When auto-renewal stops under {@code maxHold}, on the monotonic clock. */
@@ -102,9 +123,14 @@ final class HeldLock {
         return grantedAtNanos + options.holdAtLeast().toNanos();
     }
 
+    /** When the granted attempt was sent, as a wall-clock instant for display; computed when asked, not per grant. */
+    Instant acquiredAt() {
+        return answeredAt.minusNanos(answeredAtNanos - grantedAtNanos);
+    }
+
     /** When the lease runs out unless renewed, as a wall-clock instant for display. */
     Instant expiresAt() {
-        return acquiredAt.plus(Duration.ofNanos(expiresAtNanos - grantedAtNanos));
+        return answeredAt.plusNanos(expiresAtNanos - answeredAtNanos);
     }
 
     /** Whether {@code thread} is inside a synchronous locked call of this grant. */
@@ -158,31 +184,89 @@ final class HeldLock {
     void renewedFrom(long sentAtNanos, @Nullable Duration validity, Duration requested) {
         if (isHeld()) {
             expiresAtNanos = sentAtNanos + Math.min(requested.toNanos(), validNanos(validity));
-            renewals.incrementAndGet();
+            RENEWALS.incrementAndGet(this);
         }
     }
 
     /** @return true for the one caller that moved it from HELD to LOST */
     boolean markLost() {
-        boolean lost = state.compareAndSet(State.HELD, State.LOST);
-        if (lost) {
-            cancelWatchdog();
-        }
-        return lost;
+        return STATE.compareAndSet(this, State.HELD, State.LOST);
     }
 
     /** @return true for the one caller that moved it to RELEASED */
     boolean markReleased() {
-        State previous = state.getAndSet(State.RELEASED);
-        cancelWatchdog();
-        return previous != State.RELEASED;
+        return STATE.getAndSet(this, State.RELEASED) != State.RELEASED;
     }
 
-    void watchdog(ScheduledFuture<?> watchdog) {
-        this.watchdog = watchdog;
-        if (!isHeld()) {
-            watchdog.cancel(false);
+    /** From now on the sweep looks after this lock: its next renewal is due at {@code dueAt} (scheduler's clock). */
+    void watchFrom(long dueAt) {
+        renewalDueAt = dueAt;
+        watched = true;
+    }
+
+    /** Whether the sweep looks after it yet: a lock is registered before its schedule is set. */
+    boolean isWatched() {
+        return watched;
+    }
+
+    /** The latest moment (scheduler's clock) the next renewal may be sent. */
+    long renewalDueAt() {
+        return renewalDueAt;
+    }
+
+    /** A renewal (or an extension) was sent: the next is due {@code dueAt}. */
+    void renewalDueAt(long dueAt) {
+        renewalDueAt = dueAt;
+    }
+
+    /** Whether renewals keep it: auto-renewed, and {@code maxHold} not reached. */
+    boolean isRenewing() {
+        return options.autoRenew() && !renewalStopped;
+    }
+
+    /** At {@code maxHold}: renewed no more, lost when the lease that reaches the cap runs out. */
+    void stopRenewing() {
+        renewalStopped = true;
+    }
+
+    boolean renewalStopped() {
+        return renewalStopped;
+    }
+
+    /**
+     * The last renewal was answered, or an extension granted: no failure to retry, and back in
+     * shared batches.
+     */
+    void renewalAnswered() {
+        renewalFailure = null;
+        renewAlone = false;
+    }
+
+    /**
+     * The last renewal failed: it is retried, and the lock is lost if its lease runs out first.
+     *
+     * @param hung the store call had not ended when the engine stopped waiting: sent alone from now
+     *             on, so that a key that hangs holds up only its own renewals
+     */
+    void renewalFailed(Throwable failure, boolean hung) {
+        renewalFailure = failure;
+        if (hung) {
+            renewAlone = true;
         }
+    }
+
+    /** Why the last renewal failed, while it has not been renewed since; null otherwise. */
+    @Nullable Throwable renewalFailure() {
+        return renewalFailure;
+    }
+
+    boolean renewsAlone() {
+        return renewAlone;
+    }
+
+    /** Lost unless renewed before its lease runs out: not auto-renewed, stopped at maxHold, or retrying. */
+    boolean isWatchedForExpiry() {
+        return !options.autoRenew() || renewalStopped || renewalFailure != null;
     }
 
     boolean renewalInFlight() {
@@ -194,16 +278,18 @@ final class HeldLock {
      * race at the store: the later one to land would decide the lease's length.
      *
      * @param answered completes when the engine has the answer (or stopped waiting at the deadline)
-     * @param settled  completes when the call has ended on its store-call thread as well
+     * @param ended    completes, never exceptionally, once {@code answered} has and the call has ended
+     *                 on its store-call thread as well; shared by the leases of one renewal batch
      * @return false when another renewal is still in flight
      */
-    synchronized boolean tryStartRenewal(CompletableFuture<?> answered, CompletableFuture<?> settled) {
+    synchronized boolean tryStartRenewal(CompletableFuture<?> answered, CompletableFuture<?> ended) {
         if (renewalInFlight()) {
             return false;
         }
         renewalInFlight = answered;
         // Also every earlier renewal: one the engine stopped waiting for may still be running when the next is sent.
-        renewalSettled = CompletableFuture.allOf(renewalSettled, answered.handle((ignored, error) -> null), settled);
+        CompletableFuture<?> earlier = renewalSettled;
+        renewalSettled = earlier.isDone() ? ended : CompletableFuture.allOf(earlier, ended);
         return true;
     }
 
@@ -233,19 +319,12 @@ final class HeldLock {
         return validity == null ? lease : Math.min(lease, Math.max(0, validity.toNanos()));
     }
 
-    void cancelWatchdog() {
-        ScheduledFuture<?> current = watchdog;
-        if (current != null) {
-            current.cancel(false);
-        }
-    }
-
     HeldLockInfo info() {
         Thread thread;
         synchronized (this) {
             thread = holder;
         }
-        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt, expiresAt(), renewals.get(),
+        return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt(), expiresAt(), renewals,
                 thread == null ? "(async)" : thread.getName());
     }
 }

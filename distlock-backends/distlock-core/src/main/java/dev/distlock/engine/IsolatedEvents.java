@@ -25,44 +25,69 @@ final class IsolatedEvents implements LockEventListener {
 
     @Override
     public void acquired(String name, String key, long fencingToken, Duration waited) {
-        run("acquired", key, () -> delegate.acquired(name, key, fencingToken, waited));
+        try {
+            delegate.acquired(name, key, fencingToken, waited);
+        } catch (RuntimeException e) {
+            failed("acquired", key, e);
+        }
     }
 
     @Override
     public void notAcquired(String name, String key, Duration waited) {
-        run("notAcquired", key, () -> delegate.notAcquired(name, key, waited));
+        try {
+            delegate.notAcquired(name, key, waited);
+        } catch (RuntimeException e) {
+            failed("notAcquired", key, e);
+        }
     }
 
     @Override
     public void acquireFailed(String name, String key, Duration waited, RuntimeException error) {
-        run("acquireFailed", key, () -> delegate.acquireFailed(name, key, waited, error));
+        try {
+            delegate.acquireFailed(name, key, waited, error);
+        } catch (RuntimeException e) {
+            failed("acquireFailed", key, e);
+        }
     }
 
     @Override
     public void released(String name, String key, Duration held) {
-        run("released", key, () -> delegate.released(name, key, held));
+        try {
+            delegate.released(name, key, held);
+        } catch (RuntimeException e) {
+            failed("released", key, e);
+        }
     }
 
     @Override
     public void renewed(String name, String key, boolean extended) {
-        run("renewed", key, () -> delegate.renewed(name, key, extended));
+        try {
+            delegate.renewed(name, key, extended);
+        } catch (RuntimeException e) {
+            failed("renewed", key, e);
+        }
     }
 
     @Override
     public void lost(String name, String key, String reason) {
-        run("lost", key, () -> delegate.lost(name, key, reason));
+        try {
+            delegate.lost(name, key, reason);
+        } catch (RuntimeException e) {
+            failed("lost", key, e);
+        }
     }
 
     @Override
     public void atRisk(String reason) {
-        run("atRisk", "(all)", () -> delegate.atRisk(reason));
+        try {
+            delegate.atRisk(reason);
+        } catch (RuntimeException e) {
+            failed("atRisk", "(all)", e);
+        }
     }
 
-    private void run(String event, String key, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.warn("LockEventListener {} failed on '{}' of lock '{}'; the lock is not affected", delegate, event, key, e);
-        }
+    // Each event catches on its own rather than through a shared Runnable: no lambda per event and lock.
+    private void failed(String event, String key, RuntimeException e) {
+        log.warn("LockEventListener {} failed on '{}' of lock '{}'; the lock is not affected", delegate, event, key, e);
     }
 }

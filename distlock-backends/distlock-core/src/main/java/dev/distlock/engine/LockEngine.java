@@ -2,7 +2,6 @@ package dev.distlock.engine;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +38,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final LockEventListener events;
     private final AcquireLoop acquireLoop;
     private final RenewalWatchdog watchdog;
+    private final LeaseExtension extension;
     private final LockReleases releases;
     private final EngineShutdown shutdown;
     private final OwnerIds ownerIds = new OwnerIds();
@@ -57,7 +57,8 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
         this.gate = new LocalKeyGate(nanoClock);
-        this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this);
+        this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
+        this.extension = new LeaseExtension(backend, calls, this, watchdog);
         this.releases = new LockReleases(backend, calls, builder.scheduler, this);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
@@ -152,6 +153,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         shutdown.awaitHoldersDone(held.values());
         held.values().forEach(lock -> lost(lock, "the lock engine shut down while its method still ran; "
                 + "the lease is no longer renewed and ends at " + lock.expiresAt()));
+        watchdog.stop();
         releases.cancelDelayed();
     }
 
@@ -190,10 +192,13 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             }
             // The lease started when the granted attempt was sent, not when the answer came nor when the
             // first attempt was: expire early rather than late.
-            Instant acquiredAt = clock.instant().minusNanos(now - grant.sentAtNanos());
-            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, acquiredAt, grant.sentAtNanos(),
+            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
                     grant.validity(), thread);
-            held.put(key, lock);
+            HeldLock replaced = held.put(key, lock);
+            if (replaced != null) {
+                // Only the held locks are renewed and watched: one the store has granted anew had lapsed.
+                lost(replaced, "the store granted the key again, to another call of this instance: this grant had lapsed");
+            }
             watchdog.watch(lock);
             turnGoesWithLock = true; // from here the turn is left when the lock is released
             events.acquired(options.name(), key, lock.fencingToken, waited);
@@ -234,11 +239,12 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         shutdown.holderDone();
     }
 
-    /** Marks a held lease lost (once), counts it and applies the policy. */
+    /** {@link Lease#extend}: renews {@code lock} now for {@code lease}. */
     boolean extend(HeldLock lock, Duration lease) {
-        return watchdog.extend(lock, lease);
+        return extension.extend(lock, lease);
     }
 
+    /** Marks a held lease lost (once), counts it and applies the policy. */
     void lost(HeldLock lock, String reason) {
         if (!lock.markLost()) {
             return;

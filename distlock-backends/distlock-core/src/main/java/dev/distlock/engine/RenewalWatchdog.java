@@ -1,12 +1,11 @@
 package dev.distlock.engine;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -17,133 +16,234 @@ import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.RenewResult;
 
 /**
- * Keeps held leases alive: renews each at a third of its lease. The scheduler only sends renewals;
- * each runs as a store call of its own with a deadline under a third of the lease, so that one store
- * call that hangs holds up no other lock's renewal. A refused renewal means someone else may hold
- * the key now: the lease is lost at once. A failed renewal (store unreachable) is retried until the
- * lease would have run out, and only then lost. A lease without auto-renewal is watched only for
- * its expiry.
+ * Keeps held leases alive with one sweeping loop per engine, not a task per lock. A sweep looks at
+ * every held lock and renews each that is due within a slack of a quarter of its period (a third of
+ * the lease), so that locks taken at different moments share a batch; every lease is still sent at
+ * most a third of its lease after the last renewal. The leases of a sweep go to the store through
+ * {@link LockBackend#renewAll} in batches of at most {@link RenewalBatch#MAX_LEASES}, each one store
+ * call with a deadline under a third of its shortest lease, so that a call that hangs holds up no
+ * later sweep. A refused renewal means someone else may hold the key now: that lease is lost at
+ * once. A failed renewal (the batch's call failed or passed its deadline) is retried until the lease
+ * would have run out, and only then lost; a lease whose call hung is sent alone until it is answered,
+ * so that one key that hangs holds up the others once, not every period. A lease without
+ * auto-renewal is watched only for its expiry.
+ *
+ * <p>Two clocks: when to renew is judged on the scheduler's ({@link SweepTimer#now()}), whether a
+ * lease ran out on the engine's, as everywhere else. They are the same clock outside tests.
  */
 final class RenewalWatchdog {
 
     private static final Logger log = LoggerFactory.getLogger(RenewalWatchdog.class);
+    /** Expiries noted in one sweep when they fall this close together: the cost of a sweep is per held lock. */
+    private static final long EXPIRY_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long RETRY_AFTER_FAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LockBackend backend;
     private final StoreCalls calls;
-    private final ScheduledExecutorService scheduler;
     private final LockEngine engine;
+    private final Collection<HeldLock> held;
+    private final SweepTimer timer;
+    private final Object sweeping = new Object();
 
-    RenewalWatchdog(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine) {
+    /** @param held the engine's held locks, a live view: the sweep's work list, which it never changes */
+    RenewalWatchdog(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine,
+                    Collection<HeldLock> held) {
         this.backend = backend;
         this.calls = calls;
-        this.scheduler = scheduler;
         this.engine = engine;
+        this.held = held;
+        this.timer = new SweepTimer(scheduler, this::sweepSafely);
     }
 
+    /** Looks after {@code lock}, already among the held locks, from now on. Schedules nothing of its own. */
     void watch(HeldLock lock) {
-        Duration lease = lock.lease();
-        if (lock.options.autoRenew()) {
-            long period = Math.max(1, lease.toNanos() / 3);
-            lock.watchdog(scheduler.scheduleWithFixedDelay(() -> renewSafely(lock), period, period, TimeUnit.NANOSECONDS));
-        } else {
-            long untilExpiry = Math.max(0, lock.expiresAtNanos() - engine.nanoTime());
-            lock.watchdog(scheduler.schedule(() -> expire(lock), untilExpiry, TimeUnit.NANOSECONDS));
-        }
-    }
-
-    /** A periodic task that throws is never run again: nothing may escape. */
-    private void renewSafely(HeldLock lock) {
-        try {
-            renew(lock);
-        } catch (RuntimeException | Error e) {
-            log.error("Renewing lock '{}' failed unexpectedly; the next renewal follows as scheduled", lock.key, e);
-        }
-    }
-
-    private void renew(HeldLock lock) {
-        if (!lock.isHeld() || lock.renewalInFlight()) {
-            return; // released or lost meanwhile, or the previous renewal still awaits its answer
-        }
-        long sent = engine.nanoTime();
-        Duration lease = leaseToAskFor(lock, sent);
-        if (lease == null) {
-            stopAtMaxHold(lock);
-            return;
-        }
-        Duration deadline = min(calls.timeout(), lock.lease().dividedBy(3));
-        CompletableFuture<RenewResult> answered = new CompletableFuture<>();
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        if (!lock.tryStartRenewal(answered, settled)) {
-            return; // an extension is being sent
-        }
-        calls.submit("renew", lock.key, deadline, () -> backend.renewWithValidity(lock.key, lock.owner, lease), settled)
-                .whenComplete((result, error) -> {
-                    renewed(lock, sent, lease, result, error);
-                    answered.complete(result);
-                });
+        long now = SweepTimer.now();
+        lock.watchFrom(now + periodNanos(lock));
+        wakeFor(lock, now);
     }
 
     /**
-     * Renews {@code lock} now for {@code lease} from now, and makes that the lease later renewals ask
-     * for; never past {@code maxHold}. Waits for renewals in flight first, so that none lands after it.
-     *
-     * @return true when the store extended the lease; false when the lock is no longer held, the cap
-     *         is reached, or the store refused (the lease is then lost)
+     * An extension of {@code lock} was granted: no failure to retry, and the period follows the new
+     * lease (without auto-renewal, the expiry watch follows the new expiry by itself).
      */
-    boolean extend(HeldLock lock, Duration lease) {
-        CompletableFuture<RenewResult> answered = new CompletableFuture<>();
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        long deadline = engine.nanoTime() + calls.timeout().toNanos();
-        do {
-            awaitSettled(lock, deadline);
-        } while (!lock.tryStartRenewal(answered, settled));
-        boolean sentToStore = false;
+    void extended(HeldLock lock) {
+        lock.renewalAnswered();
+        lock.renewalDueAt(SweepTimer.now() + periodNanos(lock));
+    }
+
+    /** An extension of {@code lock} ended: a sweep meanwhile passed the lock by, leaving it to ask for the next. */
+    void extensionEnded(HeldLock lock) {
+        wakeFor(lock, SweepTimer.now());
+    }
+
+    /** No renewal from now on: the engine is closed and its leases marked lost. */
+    void stop() {
+        timer.stop();
+    }
+
+    /** Asks the sweep to come when {@code lock} next needs it. */
+    private void wakeFor(HeldLock lock, long now) {
+        if (lock.isRenewing()) {
+            timer.wakeBy(lock.renewalDueAt());
+        }
+        if (lock.isWatchedForExpiry()) {
+            timer.wakeBy(now + Math.max(0, lock.expiresAtNanos() - engine.nanoTime()));
+        }
+    }
+
+    /** A sweep that throws would leave leases unrenewed: nothing may escape, and the next one comes soon. */
+    private void sweepSafely() {
         try {
-            long sent = engine.nanoTime();
-            Duration asked = lock.options.capsHold() ? min(lease, Duration.ofNanos(lock.maxHoldEndNanos() - sent)) : lease;
-            if (!lock.isHeld() || asked.isNegative() || asked.isZero()) {
-                return false;
+            sweep();
+        } catch (RuntimeException | Error e) {
+            log.error("The renewal sweep failed unexpectedly; the next one follows shortly", e);
+            timer.wakeBy(SweepTimer.now() + RETRY_AFTER_FAULT_NANOS);
+        }
+    }
+
+    private void sweep() {
+        synchronized (sweeping) {
+            timer.sweepStarted();
+            long now = SweepTimer.now();
+            long leaseNow = engine.nanoTime();
+            long nextRenewal = now;
+            long nextExpiry = now;
+            boolean renewalAhead = false;
+            boolean expiryAhead = false;
+            List<RenewalBatch> batches = new ArrayList<>();
+            RenewalBatch shared = null;
+            for (HeldLock lock : held) {
+                if (!lock.isHeld() || !lock.isWatched()) {
+                    continue;
+                }
+                if (lock.isWatchedForExpiry() && lock.hasRunOutAt(leaseNow)) {
+                    engine.lost(lock, expiryReason(lock));
+                    continue;
+                }
+                if (lock.isRenewing() && !lock.renewalInFlight()) {
+                    long dueAt = lock.renewalDueAt();
+                    if (dueAt - periodNanos(lock) / 4 - now > 0) {
+                        nextRenewal = renewalAhead ? earlier(nextRenewal, dueAt) : dueAt;
+                        renewalAhead = true;
+                    } else {
+                        Duration lease = leaseToAskFor(lock, leaseNow);
+                        if (lease == null) {
+                            lock.stopRenewing(); // lost when the lease, which reaches the cap, runs out
+                        } else if (lock.renewsAlone()) {
+                            RenewalBatch alone = new RenewalBatch();
+                            if (alone.add(lock, lease)) {
+                                batches.add(alone);
+                                lock.renewalDueAt(now + periodNanos(lock));
+                            }
+                        } else {
+                            if (shared == null || shared.isFull()) {
+                                shared = new RenewalBatch();
+                                batches.add(shared);
+                            }
+                            if (shared.add(lock, lease)) {
+                                lock.renewalDueAt(now + periodNanos(lock));
+                            } // else an extension is in flight: it asks for the sweep when it ends
+                        }
+                    }
+                }
+                if (lock.isWatchedForExpiry()) {
+                    long expiry = now + (lock.expiresAtNanos() - leaseNow);
+                    nextExpiry = expiryAhead ? earlier(nextExpiry, expiry) : expiry;
+                    expiryAhead = true;
+                }
             }
-            sentToStore = true;
-            RenewResult result = calls.submit("extend", lock.key, calls.timeout(),
-                    () -> backend.renewWithValidity(lock.key, lock.owner, asked), settled).join();
-            engine.events().renewed(lock.options.name(), lock.key, result.extended());
-            if (!result.extended()) {
-                engine.lost(lock, "extension refused: another owner holds the key or it expired");
-                return false;
+            for (RenewalBatch batch : batches) {
+                if (!batch.isEmpty()) {
+                    send(batch, leaseNow);
+                }
             }
-            lock.extendedFrom(sent, result.validity(), asked);
-            lock.cancelWatchdog();
-            watch(lock); // the period follows the new lease, and without auto-renewal so does the expiry watch
-            return true;
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            if (renewalAhead) {
+                timer.wakeBy(nextRenewal);
+            }
+            if (expiryAhead) {
+                timer.wakeBy(Math.max(nextExpiry - now, EXPIRY_SPACING_NANOS) + now);
+            }
+        }
+    }
+
+    /**
+     * One store call for the batch. Its validity counts from {@code sentAtNanos}, which the sweep read
+     * before it looked at any lease: expire early rather than late.
+     */
+    private void send(RenewalBatch batch, long sentAtNanos) {
+        Duration deadline = min(calls.timeout(), Duration.ofNanos(Math.max(1, batch.shortestLeaseNanos() / 3)));
+        calls.submit("renew", batch.keys(), deadline, () -> backend.renewAll(batch.requests()), batch.settled)
+                .whenComplete((results, error) -> answered(batch, sentAtNanos, results, error));
+    }
+
+    private void answered(RenewalBatch batch, long sentAtNanos, @Nullable List<RenewResult> results, @Nullable Throwable error) {
+        try {
+            Throwable failure = error;
+            if (failure == null && (results == null || results.size() != batch.size())) {
+                failure = new LockBackendException("The " + backend.name() + " store answered "
+                        + (results == null ? "nothing" : results.size() + " renewals") + " for " + batch.size() + " leases");
+            }
+            // The engine stopped waiting, and the call still runs: it may hang on one of these keys.
+            boolean hung = failure != null && !batch.settled.isDone();
+            int failed = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                HeldLock lock = batch.lock(i);
+                RenewResult result = failure == null ? RenewalBatch.answerAt(results, i) : null;
+                Throwable leaseFailure = failure != null ? failure
+                        : result == null ? new LockBackendException("The " + backend.name() + " store gave no answer for it") : null;
+                if (leaseFailure == null) {
+                    renewed(lock, sentAtNanos, batch.requestedLease(i), result);
+                } else if (failedRenewal(lock, leaseFailure, hung)) {
+                    failed++;
+                }
+            }
+            if (failed > 0) {
+                log.warn("Could not renew lock '{}'{}; retrying each until its lease runs out", batch.lock(0).key,
+                        batch.size() == 1 ? "" : " and " + (batch.size() - 1) + " more in one call", failure);
+            }
         } finally {
-            answered.complete(null);
-            if (!sentToStore) {
-                settled.complete(null); // else the store call completes it when it has ended
+            batch.answered.complete(null);
+            long now = SweepTimer.now();
+            for (int i = 0; i < batch.size(); i++) {
+                HeldLock lock = batch.lock(i);
+                if (lock.isHeld()) {
+                    wakeFor(lock, now);
+                }
             }
         }
     }
 
-    /** Waits, up to {@code deadlineNanos}, for every renewal sent before to end at the store. */
-    private void awaitSettled(HeldLock lock, long deadlineNanos) {
-        try {
-            lock.renewalsSettled().get(Math.max(0, deadlineNanos - engine.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new LockBackendException("A renewal of lock '" + lock.key + "' is still unanswered after "
-                    + calls.timeout() + "; cannot extend it until it has ended");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockBackendException("Interrupted while extending lock '" + lock.key + "'", e);
-        } catch (ExecutionException e) {
-            // a renewal that failed has ended too
+    private void renewed(HeldLock lock, long sentAtNanos, Duration requested, RenewResult result) {
+        engine.events().renewed(lock.options.name(), lock.key, result.extended());
+        if (result.extended()) {
+            lock.renewedFrom(sentAtNanos, result.validity(), requested);
+            lock.renewalAnswered();
+        } else {
+            engine.lost(lock, "renewal refused: another owner holds the key or it expired");
         }
     }
 
-    /** The lease, or under {@code maxHold} only what is left until the cap (the lease then ends there); null at the cap. */
+    /** @return true when the lock is still held and the renewal is retried */
+    private boolean failedRenewal(HeldLock lock, Throwable failure, boolean hung) {
+        engine.events().renewed(lock.options.name(), lock.key, false);
+        if (!lock.isHeld()) {
+            return false;
+        }
+        lock.renewalFailed(failure, hung);
+        if (lock.hasRunOutAt(engine.nanoTime())) {
+            engine.lost(lock, "could not renew before the lease ran out: " + failure);
+            return false;
+        }
+        return true;
+    }
+
+
+    /**
+     * The lease (the options' or the last extension's), or under {@code maxHold} only what is left
+     * until the cap (the lease then ends there); null at the cap.
+     */
     private static @Nullable Duration leaseToAskFor(HeldLock lock, long now) {
-        Duration lease = lock.options.lease();
+        Duration lease = lock.lease();
         if (!lock.options.capsHold()) {
             return lease;
         }
@@ -154,49 +254,23 @@ final class RenewalWatchdog {
         return min(lease, Duration.ofNanos(untilCap));
     }
 
-    private void renewed(HeldLock lock, long sent, Duration requested, @Nullable RenewResult result, @Nullable Throwable error) {
-        if (error == null) {
-            engine.events().renewed(lock.options.name(), lock.key, result.extended());
-            if (result.extended()) {
-                lock.renewedFrom(sent, result.validity(), requested);
-            } else {
-                engine.lost(lock, "renewal refused: another owner holds the key or it expired");
-            }
-            return;
+    private String expiryReason(HeldLock lock) {
+        if (lock.renewalStopped()) {
+            return "held for maxHold (" + lock.options.maxHold() + ") while the call still ran; auto-renewal stopped";
         }
-        engine.events().renewed(lock.options.name(), lock.key, false);
-        if (!lock.isHeld()) {
-            return;
+        if (!lock.options.autoRenew()) {
+            return "lease of " + lock.options.lease() + " ran out without renewal (autoRenew = false)";
         }
-        if (lock.hasRunOutAt(engine.nanoTime())) {
-            engine.lost(lock, "could not renew before the lease ran out: " + error);
-        } else {
-            log.warn("Could not renew lock '{}', retrying until its lease runs out at {}", lock.key, lock.expiresAt(), error);
-            loseAtExpiryUnlessRenewed(lock, error);
-        }
+        return "could not renew before the lease ran out: " + lock.renewalFailure();
     }
 
-    /** The next renewal may come after the expiry: do not let the lease lapse unnoticed until then. */
-    private void loseAtExpiryUnlessRenewed(HeldLock lock, Throwable cause) {
-        long expiry = lock.expiresAtNanos();
-        long delay = Math.max(0, expiry - engine.nanoTime());
-        scheduler.schedule(() -> {
-            if (lock.expiresAtNanos() == expiry) {
-                engine.lost(lock, "could not renew before the lease ran out: " + cause);
-            }
-        }, delay, TimeUnit.NANOSECONDS);
+    /** A third of the lease the lock asks for. */
+    private static long periodNanos(HeldLock lock) {
+        return Math.max(1, lock.leaseNanos() / 3);
     }
 
-    /** Renews no more: the lease lapses at its expiry, which is at the cap, and the holder is told it is lost. */
-    private void stopAtMaxHold(HeldLock lock) {
-        lock.cancelWatchdog();
-        long delay = Math.max(0, lock.expiresAtNanos() - engine.nanoTime());
-        scheduler.schedule(() -> engine.lost(lock, "held for maxHold (" + lock.options.maxHold()
-                + ") while the call still ran; auto-renewal stopped"), delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void expire(HeldLock lock) {
-        engine.lost(lock, "lease of " + lock.options.lease() + " ran out without renewal (autoRenew = false)");
+    private static long earlier(long a, long b) {
+        return a - b <= 0 ? a : b;
     }
 
     private static Duration min(Duration a, Duration b) {

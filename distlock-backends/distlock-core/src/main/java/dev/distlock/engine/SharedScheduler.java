@@ -7,8 +7,9 @@ import java.util.concurrent.ThreadFactory;
 import dev.distlock.spi.support.DaemonThreads;
 
 /**
- * The one scheduler for renewals, expiry checks and delayed releases of every engine in the JVM:
- * a few daemon threads, however many locks are held.
+ * The one scheduler of every engine in the JVM: each engine's renewal sweep (one task, however many
+ * locks it holds), store-call deadlines and delayed releases. A few daemon threads; nothing here
+ * waits on a store, which only the store-call threads do.
  */
 final class SharedScheduler {
 

@@ -106,4 +106,16 @@ class ExtendLeaseTest {
                     .isEqualTo(Duration.ofMinutes(5));
         }
     }
+
+    @Test
+    void renewalsAfterAnExtensionAskForTheExtendedLease() {
+        try (Lease lease = engine.acquire("import", LockOptions.of(Duration.ofSeconds(30), Duration.ZERO))) {
+            assertThat(lease.extend(Duration.ofMillis(600))).isTrue(); // renewed every 200 ms from now on
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.appliedRenewals.size() >= 3);
+
+            assertThat(backend.appliedRenewals).as("the extension, then the renewals after it")
+                    .allMatch(Duration.ofMillis(600)::equals);
+        }
+    }
 }

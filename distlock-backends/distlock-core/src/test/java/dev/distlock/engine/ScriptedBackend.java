@@ -18,6 +18,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 
 /**
@@ -34,6 +35,17 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
     final AtomicInteger renewCalls = new AtomicInteger();
     final AtomicInteger releaseCalls = new AtomicInteger();
     final AtomicInteger withdrawCalls = new AtomicInteger();
+    /** Calls of {@link #renewAll}: one store call each, however many leases it carries. */
+    final AtomicInteger renewAllCalls = new AtomicInteger();
+    /** The leases of each {@link #renewAll} call, in the order of the calls. */
+    final List<Integer> renewAllSizes = new CopyOnWriteArrayList<>();
+    /** Renewals of a lease that did not come through {@link #renewAll}: one store call each. */
+    final AtomicInteger singleRenewCalls = new AtomicInteger();
+    /** Keys whose renewals the store refuses, as it would for a key that another owner holds now. */
+    final Set<String> refusedRenewals = ConcurrentHashMap.newKeySet();
+    /** The keys of every renewal the store applied, in the order it applied them. */
+    final List<String> renewedKeys = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Boolean> inRenewAll = ThreadLocal.withInitial(() -> false);
     /** The ttl of every renewal the store applied, in the order it applied them. */
     final List<Duration> appliedRenewals = new CopyOnWriteArrayList<>();
     /** Keys whose renewals hang until {@link #unblock} opens. */
@@ -95,11 +107,18 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
         if (hangingRenewals.contains(key) || hangNextRenewal.getAndSet(false)) {
             hang();
         }
+        if (!inRenewAll.get()) {
+            singleRenewCalls.incrementAndGet();
+        }
+        if (refusedRenewals.contains(key)) {
+            return false;
+        }
         return switch (renewal) {
             case NORMAL -> {
                 boolean renewed = store.renew(key, owner, ttl);
                 if (renewed) {
                     appliedRenewals.add(ttl);
+                    renewedKeys.add(key);
                 }
                 yield renewed;
             }
@@ -116,6 +135,19 @@ class ScriptedBackend implements LockBackend, LeaseLossSignals {
             return RenewResult.refused();
         }
         return validity == null ? RenewResult.renewed() : RenewResult.renewed(validity);
+    }
+
+    /** The default one-by-one renewal, counted as the one store call that a batching store makes of it. */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        renewAllCalls.incrementAndGet();
+        renewAllSizes.add(requests.size());
+        inRenewAll.set(true);
+        try {
+            return LockBackend.super.renewAll(requests);
+        } finally {
+            inRenewAll.set(false);
+        }
     }
 
     @Override
