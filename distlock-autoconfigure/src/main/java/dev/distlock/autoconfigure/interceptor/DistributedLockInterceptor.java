@@ -9,7 +9,6 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 
-import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 
 /**
@@ -57,9 +56,7 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
         String fullKey = operation.hasKey()
                 ? locks.fullKey(operation.name(), keyValue(operation, invocation.getArguments(), target, targetClass))
                 : locks.fullKey(operation.name());
-        Supplier<LockOptions> options = operation.cronSlots() == null ? operation::options
-                : () -> operation.optionsAt(schedulerClock.get().instant());
-        LockedCall call = new LockedCall(locks, operation, fullKey, options, observations.get());
+        LockedCall call = new LockedCall(locks, operation, fullKey, schedulerClock, observations.get());
         return operation.returnTypeHandler().invoke(invocation, call);
     }
 

@@ -1,5 +1,6 @@
 package dev.distlock.autoconfigure.interceptor;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -25,18 +26,18 @@ public final class LockedCall {
     private final LockEngine engine;
     private final LockOperation operation;
     private final String fullKey;
-    private final Supplier<LockOptions> optionsNow;
+    private final Supplier<Clock> schedulerClock;
     private final LockOptions options;
     private final LockObservations observations;
 
-    /** {@code optionsNow} gives the options for a call starting now (a cron job's hold depends on the time). */
-    LockedCall(LockEngine engine, LockOperation operation, String fullKey, Supplier<LockOptions> optionsNow,
+    /** {@code schedulerClock} tells the time for a cron job's options (its hold depends on when it runs). */
+    LockedCall(LockEngine engine, LockOperation operation, String fullKey, Supplier<Clock> schedulerClock,
                LockObservations observations) {
         this.engine = engine;
         this.operation = operation;
         this.fullKey = fullKey;
-        this.optionsNow = optionsNow;
-        this.options = optionsNow.get();
+        this.schedulerClock = schedulerClock;
+        this.options = operation.cronSlots() == null ? operation.options() : operation.optionsAt(schedulerClock.get().instant());
         this.observations = observations;
     }
 
@@ -46,7 +47,7 @@ public final class LockedCall {
      * calls a reactive method once and subscribes its publisher at every trigger.
      */
     public LockedCall atSubscription() {
-        return new LockedCall(engine, operation, fullKey, optionsNow, observations);
+        return new LockedCall(engine, operation, fullKey, schedulerClock, observations);
     }
 
     public String fullKey() {
@@ -59,6 +60,9 @@ public final class LockedCall {
 
     /** Asks the engine, waiting up to {@code waitFor}, on the calling thread; empty when held elsewhere. */
     public Optional<Lease> tryAcquire() {
+        if (observations == LockObservations.NONE) {
+            return engine.tryAcquireFullKey(fullKey, options); // no capturing lambda when nothing observes
+        }
         return observations.observeAcquisition(operation.name(), fullKey, engine.backend().name(),
                 () -> engine.tryAcquireFullKey(fullKey, options));
     }

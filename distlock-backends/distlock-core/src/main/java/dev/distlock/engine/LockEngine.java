@@ -192,7 +192,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             }
             // The lease started when the granted attempt was sent, not when the answer came nor when the
             // first attempt was: expire early rather than late.
-            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
+            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.millis(), now, grant.sentAtNanos(),
                     grant.validity(), thread);
             HeldLock replaced = held.put(key, lock);
             if (replaced != null) {

@@ -2,7 +2,6 @@ package dev.distlock.inmemory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -61,7 +60,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        Instant now = clock.instant();
+        long now = clock.millis();
         mutex.lock();
         try {
             Holder holder = liveHolder(request.key(), now);
@@ -70,7 +69,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
                     return AcquireResult.granted(holder.token);
                 }
                 enqueueIfFair(request);
-                return AcquireResult.denied(Duration.between(now, holder.expiresAt));
+                return AcquireResult.denied(Duration.ofMillis(holder.expiresAtMillis - now));
             }
             Set<String> queue = queues.get(request.key());
             if (queue != null && !queue.isEmpty() && !isFirst(queue, request.owner())) {
@@ -84,7 +83,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
                 }
             }
             long token = ++lastToken;
-            holders.put(request.key(), new Holder(request.owner(), token, now.plus(request.ttl())));
+            holders.put(request.key(), new Holder(request.owner(), token, now + request.ttl().toMillis()));
             return AcquireResult.granted(token);
         } finally {
             mutex.unlock();
@@ -93,14 +92,14 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
 
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
-        Instant now = clock.instant();
+        long now = clock.millis();
         mutex.lock();
         try {
             Holder holder = liveHolder(key, now);
             if (holder == null || !holder.owner.equals(owner)) {
                 return false;
             }
-            holders.put(key, new Holder(owner, holder.token, now.plus(ttl)));
+            holders.put(key, new Holder(owner, holder.token, now + ttl.toMillis()));
             return true;
         } finally {
             mutex.unlock();
@@ -112,7 +111,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
         boolean released;
         mutex.lock();
         try {
-            Holder holder = liveHolder(key, clock.instant());
+            Holder holder = liveHolder(key, clock.millis());
             released = holder != null && holder.owner.equals(owner);
             if (released) {
                 holders.remove(key);
@@ -159,9 +158,9 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
     }
 
     /** The current holder, forgetting one whose lease ran out. Call with the mutex held. */
-    private @Nullable Holder liveHolder(String key, Instant now) {
+    private @Nullable Holder liveHolder(String key, long nowMillis) {
         Holder holder = holders.get(key);
-        if (holder != null && !now.isBefore(holder.expiresAt)) {
+        if (holder != null && nowMillis >= holder.expiresAtMillis) {
             holders.remove(key);
             return null;
         }
@@ -178,6 +177,7 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
         return !queue.isEmpty() && queue.iterator().next().equals(owner);
     }
 
-    private record Holder(String owner, long token, Instant expiresAt) {
+    /** Times in epoch millis of the backend's clock: no Instant per call. */
+    private record Holder(String owner, long token, long expiresAtMillis) {
     }
 }
