@@ -1,9 +1,5 @@
 package dev.distlock.redis;
 
-import java.util.List;
-
-import org.springframework.data.redis.core.script.RedisScript;
-
 /**
  * The Lua scripts that both Redis backends run, one round trip each: grant, renew, release and the
  * fencing counter. The single-node backend's fair queue and release waking are in
@@ -125,12 +121,4 @@ final class RedisLockScripts {
             end
             return current
             """;
-
-    /** {@link #ACQUIRE_LUA}: {1, token} or {0, pttl}. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final RedisScript<List<Long>> ACQUIRE = (RedisScript) RedisScript.of(ACQUIRE_LUA, List.class);
-
-    /** {@link #RENEW_LUA}: 1 extended, 0 not held. */
-    static final RedisScript<Long> RENEW = RedisScript.of(RENEW_LUA, Long.class);
-
 }

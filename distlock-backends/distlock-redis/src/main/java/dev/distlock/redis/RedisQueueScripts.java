@@ -1,7 +1,5 @@
 package dev.distlock.redis;
 
-import java.util.List;
-
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -190,19 +188,6 @@ final class RedisQueueScripts {
             return 1
             """;
 
-    /** {@link #FAIR_ACQUIRE_LUA}: {1, token} or {0, pttl}. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final RedisScript<List<Long>> FAIR_ACQUIRE = (RedisScript) RedisScript.of(FAIR_ACQUIRE_LUA, List.class);
-
-    /** {@link #RELEASE_AND_WAKE_LUA}: 1 released, 0 not held. */
-    static final RedisScript<Long> RELEASE_AND_WAKE = RedisScript.of(RELEASE_AND_WAKE_LUA, Long.class);
-
-    /** {@link #WITHDRAW_LUA}: 1 removed from the queue, 0 was not queued. */
-    static final RedisScript<Long> WITHDRAW = RedisScript.of(WITHDRAW_LUA, Long.class);
-
     /** {@link #AWAIT_RELEASE_LUA}: 1. */
     static final RedisScript<Long> AWAIT_RELEASE = RedisScript.of(AWAIT_RELEASE_LUA, Long.class);
-
-    /** {@link #KEEP_QUEUED_LUA}: 1 still queued, 0 gone. */
-    static final RedisScript<Long> KEEP_QUEUED = RedisScript.of(KEEP_QUEUED_LUA, Long.class);
 }
