@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +28,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
- * Renewing many held locks costs a handful of store calls, not one per lock: counted by the
- * servers themselves. Both backends send Redis nothing but scripts, so the calls are the EVALSHA and
- * EVAL counts of {@code INFO commandstats} (which also counts the commands a script runs inside).
+ * What the Redis backends cost the store, counted by the servers themselves ({@code INFO
+ * commandstats}, which also counts the commands a script runs inside): an uncontended lock and
+ * unlock is two script calls, and renewing many held locks a handful, not one per lock. Both
+ * backends send Redis nothing but scripts (EVALSHA, EVAL after NOSCRIPT).
  */
-class RedisRenewAllIT {
+class RedisStoreCallsIT {
 
     private static final int HELD = 1_000;
     private static final Duration LEASE = Duration.ofSeconds(30);
@@ -55,6 +58,27 @@ class RedisRenewAllIT {
     }
 
     @Test
+    void anUncontendedLockAndUnlockAreTwoScriptCallsAndReadNoClock() {
+        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+            String owner = owner();
+            String key = "uncontended:" + UUID.randomUUID();
+            token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))); // scripts loaded, deployment known
+            backend.release(key, owner);
+
+            Map<String, Long> before = commandStats(server);
+            for (int i = 0; i < 10; i++) {
+                token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false)));
+                assertThat(backend.release(key, owner)).isTrue();
+            }
+            Map<String, Long> after = commandStats(server);
+
+            assertThat(delta(before, after, "evalsha") + delta(before, after, "eval"))
+                    .as("scripts for 10 locks and unlocks").isEqualTo(20);
+            assertThat(delta(before, after, "time")).as("clock reads of releases nobody waited for").isZero();
+        }
+    }
+
+    @Test
     void renewingAThousandHeldLocksTakesAHandfulOfCalls() {
         try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
             List<RenewRequest> renewals = holdMany(backend);
@@ -73,7 +97,7 @@ class RedisRenewAllIT {
         try (RedlockLockBackend backend = new RedlockLockBackend(redlockServers.settings())) {
             List<RenewRequest> renewals = holdMany(backend);
 
-            List<Long> before = redlockServers.all().stream().map(RedisRenewAllIT::commandCalls).toList();
+            List<Long> before = redlockServers.all().stream().map(RedisStoreCallsIT::commandCalls).toList();
             List<RenewResult> answers = backend.renewAll(renewals);
             List<RedisServerFixture> nodes = redlockServers.all();
             for (int i = 0; i < nodes.size(); i++) {
@@ -98,14 +122,22 @@ class RedisRenewAllIT {
 
     /** The scripts the server ran for its clients so far. */
     private static long commandCalls(RedisServerFixture redis) {
+        Map<String, Long> stats = commandStats(redis);
+        return stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+    }
+
+    /** Calls per command so far, scripts' inner commands included. */
+    private static Map<String, Long> commandStats(RedisServerFixture redis) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             Matcher stats = CALLS.matcher(connection.sync().info("commandstats"));
-            long calls = 0;
+            Map<String, Long> calls = new HashMap<>();
             while (stats.find()) {
-                if (stats.group(1).startsWith("eval")) {
-                    calls += Long.parseLong(stats.group(2));
-                }
+                calls.put(stats.group(1), Long.parseLong(stats.group(2)));
             }
             return calls;
         } finally {
