@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * granted it within its validity, TTL - elapsed - drift (0.01 x TTL + 2 ms). The grant says it is
  * valid for TTL - drift from when the attempt was sent (the same instant), and the engine trusts the
  * lease no longer. A failed attempt is undone, without waiting, on the nodes that granted it or did
- * not answer. Renewal needs a majority under the same rule and carries the same validity; release
+ * not answer. Renewal needs a majority under the same rule and carries the same validity (a batch
+ * of renewals goes to every node as one script per {@link RenewBatch#MAX_LEASES} leases); release
  * goes to every node. The engine retries a denied attempt after a jittered delay, up to waitFor.
  * A node that is down costs no caller a dial: {@link RedlockNode} reconnects in the background.
  *
