@@ -61,6 +61,14 @@ final class EncodedKeyLayout {
         return ClusterSlotHashUtil.calculateSlot(lock);
     }
 
+    /**
+     * The hash slot of a Redis key name as Redis computes it, from its UTF-8 bytes (as every key is
+     * sent); spring-data-redis's String overload encodes with the platform charset.
+     */
+    static int slotOf(String name) {
+        return ClusterSlotHashUtil.calculateSlot(utf8(name));
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

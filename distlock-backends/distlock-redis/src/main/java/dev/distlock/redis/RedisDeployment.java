@@ -2,7 +2,6 @@ package dev.distlock.redis;
 
 import java.util.Properties;
 
-import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -66,7 +65,7 @@ enum RedisDeployment {
     }
 
     static int slotOf(String key) {
-        return ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock());
+        return EncodedKeyLayout.slotOf(RedisKeyLayout.of(key).lock());
     }
 
     /** The fence counter of {@code keys}' lock, as {@link #layout} names it. */

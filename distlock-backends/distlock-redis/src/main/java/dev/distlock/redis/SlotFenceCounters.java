@@ -15,7 +15,7 @@ final class SlotFenceCounters {
 
     /** The counter in the hash slot of {@code lockName} (a full Redis key name, hash tag included). */
     static String counterOf(String lockName) {
-        return counterOfSlot(ClusterSlotHashUtil.calculateSlot(lockName));
+        return counterOfSlot(EncodedKeyLayout.slotOf(lockName));
     }
 
     /** The counter in hash slot {@code slot}. */
