@@ -6,22 +6,28 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import dev.distlock.spi.support.Causes;
 
 /**
- * One of {@link RedisLockScripts}' texts, run on a plain Lettuce connection the way
- * spring-data-redis runs it on a connection factory: EVALSHA first, EVAL (which also caches the
- * script) when the node answers NOSCRIPT, e.g. after a restart or SCRIPT FLUSH.
+ * One of {@link RedisLockScripts}' or {@link RedisQueueScripts}' texts, with its SHA-1 computed once,
+ * run on a Lettuce connection: EVALSHA first, EVAL (which also caches the script) when the node
+ * answers NOSCRIPT, e.g. after a restart or SCRIPT FLUSH.
  */
 record LettuceScript(String lua, String sha1, ScriptOutputType outputType) {
 
     static final LettuceScript ACQUIRE = of(RedisLockScripts.ACQUIRE_LUA, ScriptOutputType.MULTI);
     static final LettuceScript RENEW = of(RedisLockScripts.RENEW_LUA, ScriptOutputType.INTEGER);
+    static final LettuceScript RENEW_ALL = of(RedisLockScripts.RENEW_ALL_LUA, ScriptOutputType.MULTI);
     static final LettuceScript RELEASE = of(RedisLockScripts.RELEASE_LUA, ScriptOutputType.INTEGER);
     static final LettuceScript RAISE_FENCE = of(RedisLockScripts.RAISE_FENCE_LUA, ScriptOutputType.INTEGER);
+    static final LettuceScript FAIR_ACQUIRE = of(RedisQueueScripts.FAIR_ACQUIRE_LUA, ScriptOutputType.MULTI);
+    static final LettuceScript RELEASE_AND_WAKE = of(RedisQueueScripts.RELEASE_AND_WAKE_LUA, ScriptOutputType.INTEGER);
+    static final LettuceScript WITHDRAW = of(RedisQueueScripts.WITHDRAW_LUA, ScriptOutputType.INTEGER);
+    static final LettuceScript KEEP_QUEUED = of(RedisQueueScripts.KEEP_QUEUED_LUA, ScriptOutputType.INTEGER);
 
     static LettuceScript of(String lua, ScriptOutputType outputType) {
         try {
@@ -32,12 +38,23 @@ record LettuceScript(String lua, String sha1, ScriptOutputType outputType) {
         }
     }
 
-    <T> CompletableFuture<T> run(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
-        CompletableFuture<T> bySha = commands.<T>evalsha(sha1, outputType, keys, args).toCompletableFuture();
+    /** EVALSHA; the caller who waits for the answer sends {@link #eval} on NOSCRIPT. */
+    <K, V, T> RedisFuture<T> evalsha(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
+        return commands.evalsha(sha1, outputType, keys, args);
+    }
+
+    /** EVAL, which also loads the script into the node's cache for the next EVALSHA. */
+    <K, V, T> RedisFuture<T> eval(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
+        return commands.eval(lua, outputType, keys, args);
+    }
+
+    /** EVALSHA, then EVAL on NOSCRIPT, without blocking: Redlock sends to every node at once. */
+    <K, V, T> CompletableFuture<T> run(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
+        CompletableFuture<T> bySha = this.<K, V, T>evalsha(commands, keys, args).toCompletableFuture();
         return bySha.exceptionallyCompose(failure -> {
             Throwable cause = Causes.unwrap(failure);
             if (cause instanceof RedisNoScriptException) {
-                return commands.<T>eval(lua, outputType, keys, args).toCompletableFuture();
+                return this.<K, V, T>eval(commands, keys, args).toCompletableFuture();
             }
             return CompletableFuture.failedFuture(cause);
         });

@@ -1,10 +1,13 @@
 package dev.distlock.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
 import org.springframework.dao.DataAccessException;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
@@ -34,6 +37,26 @@ final class RedisCalls {
     /** PX takes whole milliseconds of at least 1 (0 would delete the key outright). */
     static String millis(Duration duration) {
         return Long.toString(Math.max(1, duration.toMillis()));
+    }
+
+    /**
+     * {@link #millis}, as the bytes a script call sends. The last lease's bytes are kept (never
+     * written to once made): an application's locks share a few lease lengths.
+     */
+    static byte[] millisBytes(Duration duration) {
+        long millis = Math.max(1, duration.toMillis());
+        EncodedMillis last = lastMillis;
+        if (last != null && last.millis() == millis) {
+            return last.bytes();
+        }
+        byte[] bytes = Long.toString(millis).getBytes(StandardCharsets.US_ASCII);
+        lastMillis = new EncodedMillis(millis, bytes);
+        return bytes;
+    }
+
+    private static volatile @Nullable EncodedMillis lastMillis;
+
+    private record EncodedMillis(long millis, byte[] bytes) {
     }
 
     static <T> T call(String operation, String key, Supplier<T> command) {

@@ -2,7 +2,6 @@ package dev.distlock.redis;
 
 import java.util.Properties;
 
-import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -20,6 +19,9 @@ import io.lettuce.core.cluster.RedisClusterClient;
 enum RedisDeployment {
 
     SINGLE, CLUSTER, CLUSTER_SHARDED;
+
+    private static final byte[] NODE_FENCE = EncodedKeyLayout.utf8(RedisKeyLayout.NODE_FENCE);
+    private static final byte[] NO_SUFFIX = new byte[0];
 
     /** Asks Redis (one or two round trips); throws the template's DataAccessException when it is down. */
     static RedisDeployment detect(StringRedisTemplate redis, RedisConnectionFactory factory, String releaseChannel) {
@@ -63,7 +65,17 @@ enum RedisDeployment {
     }
 
     static int slotOf(String key) {
-        return ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock());
+        return EncodedKeyLayout.slotOf(RedisKeyLayout.of(key).lock());
+    }
+
+    /** The fence counter of {@code keys}' lock, as {@link #layout} names it. */
+    byte[] fence(EncodedKeyLayout keys) {
+        return this == SINGLE ? NODE_FENCE : EncodedKeyLayout.utf8(SlotFenceCounters.counterOfSlot(keys.slot()));
+    }
+
+    /** {@link #channelSuffix}, encoded. */
+    byte[] channelSuffix(EncodedKeyLayout keys) {
+        return this == SINGLE ? NO_SUFFIX : EncodedKeyLayout.utf8(ShardedReleaseSubscriber.channelSuffix(keys.slot()));
     }
 
     /** What a sharded waiter's channel ends with for {@code key}: the tag of its slot (see the wake script). */

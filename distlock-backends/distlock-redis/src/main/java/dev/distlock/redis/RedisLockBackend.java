@@ -1,10 +1,11 @@
 package dev.distlock.redis;
 
 import static dev.distlock.redis.RedisCalls.call;
-import static dev.distlock.redis.RedisCalls.millis;
 import static dev.distlock.redis.RedisCalls.toResult;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +29,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Locks on one Redis deployment reached through the application's {@link RedisConnectionFactory}:
  * a single node, a Sentinel-managed primary or a Cluster (every script touches one hash slot, see
- * {@link RedisKeyLayout}). Each operation is one script, run by SHA and reloaded on NOSCRIPT by
- * spring-data-redis's script executor; see {@link RedisLockScripts} for the protocol.
+ * {@link RedisKeyLayout}). Each operation is one script, run by SHA and reloaded on NOSCRIPT, on the
+ * factory's native Lettuce connection with its keys encoded once ({@link RedisScriptCalls}); see
+ * {@link RedisLockScripts} for the protocol. {@link #renewAll} renews up to
+ * {@link RenewBatch#MAX_LEASES} leases per script, all scripts of a batch pipelined.
  *
  * <p>Fencing tokens come from one counter per Redis (per hash slot on a Cluster), shared by every
  * key that maps to it and never reset: each grant's token is larger than every token that counter
@@ -49,7 +55,13 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
+    /** How renewAll encodes its calls on the connection factory's connection. */
+    private static final RenewBatch.Encoding<byte[]> ENCODED = new RenewBatch.Encoding<>(
+            key -> new EncodedKeyLayout(key).lock(), EncodedKeyLayout::utf8, RedisCalls::millisBytes, byte[][]::new);
+
     private final StringRedisTemplate redis;
+    private final RedisScriptCalls scripts;
+    private final RedisScriptCalls templateScripts;
     private final RedisSettings settings;
     private final ReplicatedGrants grants;
     private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
@@ -83,6 +95,9 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private RedisLockBackend(RedisConnectionFactory connectionFactory, RedisConnectionFactory subscriptionFactory,
             RedisSettings settings, ReplicaWait replicaWait) {
         this.redis = new StringRedisTemplate(connectionFactory);
+        this.scripts = RedisScriptCalls.on(connectionFactory);
+        // WAIT must follow the grant on the connection that the template's session binds.
+        this.templateScripts = new TemplateScriptCalls(connectionFactory);
         this.connectionFactory = connectionFactory;
         this.settings = settings;
         this.grants = new ReplicatedGrants(redis, replicaWait);
@@ -104,54 +119,91 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        String lease = millis(request.ttl());
-        Runnable undo = () -> release(request.key(), request.owner());
+        String key = request.key();
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        byte[] owner = EncodedKeyLayout.utf8(request.owner());
+        byte[] lease = RedisCalls.millisBytes(request.ttl());
         if (!request.fair()) {
-            return toResult(call("acquire", request.key(), () -> {
-                RedisKeyLayout keys = deployment().layout(request.key());
-                return grants.grant(request.key(), () -> redis.execute(RedisLockScripts.ACQUIRE,
-                        List.of(keys.lock(), keys.fence(), keys.replacedFence()), request.owner(), lease), undo);
-            }));
+            RedisDeployment deployment = deployment("acquire", key);
+            return toResult(grant(request, LettuceScript.ACQUIRE, "acquire",
+                    new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence()}, new byte[][] {owner, lease}));
         }
-        List<Long> reply = call("acquire (fair)", request.key(), () -> {
-            RedisKeyLayout keys = deployment().layout(request.key());
-            String suffix = deployment().channelSuffix(request.key());
-            return grants.grant(request.key(), () -> redis.execute(RedisQueueScripts.FAIR_ACQUIRE,
-                    List.of(keys.lock(), keys.fence(), keys.replacedFence(), keys.queue(), keys.queueDeadlines(), keys.waiters()),
-                    request.owner(), lease, millis(settings.queueEntryLifetime()), suffix, request.key()), undo);
-        });
-        AcquireResult result = toResult(reply);
+        RedisDeployment deployment = deployment("acquire (fair)", key);
+        AcquireResult result = toResult(grant(request, LettuceScript.FAIR_ACQUIRE, "acquire (fair)",
+                new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence(), keys.queue(), keys.queueDeadlines(),
+                        keys.waiters()},
+                new byte[][] {owner, lease, RedisCalls.millisBytes(settings.queueEntryLifetime()),
+                        deployment.channelSuffix(keys), keys.key()}));
         if (result instanceof AcquireResult.Granted) {
-            fairQueue.done(request.key(), request.owner());
+            fairQueue.done(key, request.owner());
         } else {
-            fairQueue.waiting(request.key(), request.owner());
+            fairQueue.waiting(key, request.owner());
         }
         return result;
     }
 
+    /** The grant script's {1, token} or {0, pttl}; with replica waiting, WAIT after a grant (see {@link ReplicatedGrants}). */
+    private List<Long> grant(AcquireRequest request, LettuceScript script, String operation, byte[][] keys, byte[][] args) {
+        if (!grants.waitsForReplicas()) {
+            return scripts.run(operation, request.key(), script, keys, args);
+        }
+        return call(operation, request.key(), () -> grants.grant(request.key(),
+                () -> templateScripts.run(operation, request.key(), script, keys, args),
+                () -> release(request.key(), request.owner())));
+    }
+
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
-        Long renewed = call("renew", key, () -> redis.execute(RedisLockScripts.RENEW,
-                List.of(RedisKeyLayout.of(key).lock()), owner, millis(ttl)));
+        Long renewed = scripts.run("renew", key, LettuceScript.RENEW, new byte[][] {new EncodedKeyLayout(key).lock()},
+                new byte[][] {EncodedKeyLayout.utf8(owner), RedisCalls.millisBytes(ttl)});
         return renewed != null && renewed == 1L;
+    }
+
+    /**
+     * One {@link RedisLockScripts#RENEW_ALL_LUA} per {@link RenewBatch#MAX_LEASES} leases (per hash slot
+     * on a Cluster), all sent before the first answer is awaited.
+     */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        String what = requests.size() + " keys";
+        RedisDeployment deployment = deployment("renew", what);
+        List<RenewBatch<byte[]>> batches = RenewBatch.cut(requests, ENCODED,
+                deployment == RedisDeployment.SINGLE ? null : ClusterSlotHashUtil::calculateSlot);
+        List<byte[][]> keys = new ArrayList<>(batches.size());
+        List<byte[][]> args = new ArrayList<>(batches.size());
+        for (RenewBatch<byte[]> batch : batches) {
+            keys.add(batch.keys());
+            args.add(batch.args());
+        }
+        List<List<?>> replies = scripts.runAll("renew", what, LettuceScript.RENEW_ALL, keys, args);
+        RenewResult[] results = new RenewResult[requests.size()];
+        for (int i = 0; i < batches.size(); i++) {
+            batches.get(i).answer(replies.get(i), results);
+        }
+        return Arrays.asList(results);
     }
 
     @Override
     public boolean release(String key, String owner) {
-        RedisKeyLayout keys = RedisKeyLayout.of(key);
-        Long released = call("release", key, () -> redis.execute(RedisQueueScripts.RELEASE_AND_WAKE,
-                List.of(keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()), owner,
-                deployment().channelSuffix(key), key));
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        RedisDeployment deployment = deployment("release", key);
+        Long released = scripts.run("release", key, LettuceScript.RELEASE_AND_WAKE,
+                new byte[][] {keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()},
+                new byte[][] {EncodedKeyLayout.utf8(owner), deployment.channelSuffix(keys), keys.key()});
         return released != null && released == 1L;
     }
 
     @Override
     public void withdraw(String key, String owner) {
         fairQueue.done(key, owner);
-        RedisKeyLayout keys = RedisKeyLayout.of(key);
-        call("withdraw", key, () -> redis.execute(RedisQueueScripts.WITHDRAW,
-                List.of(keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()), owner,
-                deployment().channelSuffix(key), key));
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        RedisDeployment deployment = deployment("withdraw", key);
+        scripts.run("withdraw", key, LettuceScript.WITHDRAW,
+                new byte[][] {keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()},
+                new byte[][] {EncodedKeyLayout.utf8(owner), deployment.channelSuffix(keys), keys.key()});
     }
 
     /**
@@ -215,6 +267,12 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         healthProbe.close();
     }
 
+    /** {@link #deployment()}, a failure to find it out being one of {@code operation}'s. */
+    private RedisDeployment deployment(String operation, String key) {
+        RedisDeployment known = deployment;
+        return known != null ? known : call(operation, key, this::deployment);
+    }
+
     /** Asked of Redis once; throws the template's DataAccessException while Redis is down. */
     RedisDeployment deployment() {
         RedisDeployment known = deployment;
@@ -226,9 +284,10 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     }
 
     private boolean keepQueued(String key, String owner) {
-        RedisKeyLayout keys = RedisKeyLayout.of(key);
-        Long queued = redis.execute(RedisQueueScripts.KEEP_QUEUED, List.of(keys.queue(), keys.queueDeadlines()),
-                owner, millis(settings.queueEntryLifetime()));
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        Long queued = scripts.run("keep queued", key, LettuceScript.KEEP_QUEUED,
+                new byte[][] {keys.queue(), keys.queueDeadlines()},
+                new byte[][] {EncodedKeyLayout.utf8(owner), RedisCalls.millisBytes(settings.queueEntryLifetime())});
         return queued != null && queued == 1L;
     }
 }

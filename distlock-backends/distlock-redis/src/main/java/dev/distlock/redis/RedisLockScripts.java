@@ -1,16 +1,13 @@
 package dev.distlock.redis;
 
-import java.util.List;
-
-import org.springframework.data.redis.core.script.RedisScript;
-
 /**
  * The Lua scripts that both Redis backends run, one round trip each: grant, renew, release and the
  * fencing counter. The single-node backend's fair queue and release waking are in
  * {@link RedisQueueScripts}.
- * Redis runs a script atomically, so every owner check and the fencing counter are decided on the server. Single-node mode calls
- * them through spring-data-redis (EVALSHA, EVAL on NOSCRIPT); Redlock mode sends the same text to
- * every node through {@link LettuceScript}.
+ * Redis runs a script atomically, so every owner check and the fencing counter are decided on the
+ * server. Both modes send them by SHA through {@link LettuceScript} (EVALSHA, EVAL on NOSCRIPT):
+ * single-node mode on the connection factory's native Lettuce connection ({@link RedisScriptCalls}),
+ * Redlock mode to every node.
  *
  * <p>All KEYS of one script come from one {@link RedisKeyLayout} and hash to one slot. Every
  * script that reads the clock ({@code TIME}) switches to effect replication first, which Redis 7
@@ -78,6 +75,25 @@ final class RedisLockScripts {
             """;
 
     /**
+     * Renewal of many leases in one call. KEYS[i] lock hash of lease i (on a Cluster all of one hash
+     * slot); ARGV[2i-1] its owner, ARGV[2i] its lease ms.
+     * Returns one answer per key, in KEYS order, each as {@link #RENEW_LUA}'s: 1 when that owner
+     * holds that key and its lease now ends ARGV[2i] ms from now, 0 when it does not (nothing changes).
+     */
+    static final String RENEW_ALL_LUA = """
+            local renewed = {}
+            for i, key in ipairs(KEYS) do
+              if redis.call('HGET', key, 'owner') == ARGV[2 * i - 1] then
+                redis.call('PEXPIRE', key, ARGV[2 * i])
+                renewed[i] = 1
+              else
+                renewed[i] = 0
+              end
+            end
+            return renewed
+            """;
+
+    /**
      * Redlock. KEYS[1] lock hash; ARGV[1] owner, ARGV[2] release channel, ARGV[3] the lock key (message).
      * Returns 1 when the owner held the key: it is deleted and the key is published on the channel
      * to wake waiters; 0 when the owner did not hold it.
@@ -105,12 +121,4 @@ final class RedisLockScripts {
             end
             return current
             """;
-
-    /** {@link #ACQUIRE_LUA}: {1, token} or {0, pttl}. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final RedisScript<List<Long>> ACQUIRE = (RedisScript) RedisScript.of(ACQUIRE_LUA, List.class);
-
-    /** {@link #RENEW_LUA}: 1 extended, 0 not held. */
-    static final RedisScript<Long> RENEW = RedisScript.of(RENEW_LUA, Long.class);
-
 }

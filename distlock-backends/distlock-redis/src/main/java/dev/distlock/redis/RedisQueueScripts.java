@@ -1,7 +1,5 @@
 package dev.distlock.redis;
 
-import java.util.List;
-
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -118,10 +116,16 @@ final class RedisQueueScripts {
      * ARGV[1] owner, ARGV[2] sharded channel suffix (see wake), ARGV[3] the lock key.
      * Returns 1 when the owner held the key: it is deleted and its waiters are woken (only the backends
      * that wait for it, only the first in line of a fair queue); 0 when the owner did not hold it.
+     * Without a waiter set nobody waits: the key is deleted without reading the clock, as the
+     * uncontended release is most releases.
      */
     static final String RELEASE_AND_WAKE_LUA = WAKE_FUNCTIONS + """
             if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
               return 0
+            end
+            if redis.call('EXISTS', KEYS[2]) == 0 then
+              redis.call('DEL', KEYS[1])
+              return 1
             end
             if redis.replicate_commands then redis.replicate_commands() end
             redis.call('DEL', KEYS[1])
@@ -184,19 +188,6 @@ final class RedisQueueScripts {
             return 1
             """;
 
-    /** {@link #FAIR_ACQUIRE_LUA}: {1, token} or {0, pttl}. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final RedisScript<List<Long>> FAIR_ACQUIRE = (RedisScript) RedisScript.of(FAIR_ACQUIRE_LUA, List.class);
-
-    /** {@link #RELEASE_AND_WAKE_LUA}: 1 released, 0 not held. */
-    static final RedisScript<Long> RELEASE_AND_WAKE = RedisScript.of(RELEASE_AND_WAKE_LUA, Long.class);
-
-    /** {@link #WITHDRAW_LUA}: 1 removed from the queue, 0 was not queued. */
-    static final RedisScript<Long> WITHDRAW = RedisScript.of(WITHDRAW_LUA, Long.class);
-
     /** {@link #AWAIT_RELEASE_LUA}: 1. */
     static final RedisScript<Long> AWAIT_RELEASE = RedisScript.of(AWAIT_RELEASE_LUA, Long.class);
-
-    /** {@link #KEEP_QUEUED_LUA}: 1 still queued, 0 gone. */
-    static final RedisScript<Long> KEEP_QUEUED = RedisScript.of(KEEP_QUEUED_LUA, Long.class);
 }

@@ -14,6 +14,7 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * granted it within its validity, TTL - elapsed - drift (0.01 x TTL + 2 ms). The grant says it is
  * valid for TTL - drift from when the attempt was sent (the same instant), and the engine trusts the
  * lease no longer. A failed attempt is undone, without waiting, on the nodes that granted it or did
- * not answer. Renewal needs a majority under the same rule and carries the same validity; release
+ * not answer. Renewal needs a majority under the same rule and carries the same validity (a batch
+ * of renewals goes to every node as one script per {@link RenewBatch#MAX_LEASES} leases); release
  * goes to every node. The engine retries a denied attempt after a jittered delay, up to waitFor.
  * A node that is down costs no caller a dial: {@link RedlockNode} reconnects in the background.
  *
@@ -42,6 +44,10 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
 
     private static final Logger log = LoggerFactory.getLogger(RedlockLockBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, FencingStrength.BEST_EFFORT);
+
+    /** How renewAll encodes its calls on the nodes' String connections. */
+    private static final RenewBatch.Encoding<String> ENCODING = new RenewBatch.Encoding<>(
+            key -> RedisKeyLayout.of(key).lock(), owner -> owner, RedisCalls::millis, String[]::new);
 
     private final RedlockSettings settings;
     private final RedlockNodes nodes;
@@ -108,11 +114,40 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
         long started = System.nanoTime();
         NodeReplies<Long> replies = nodes.onEveryNode(node ->
                 node.<Long>run(LettuceScript.RENEW, lock, owner, RedisCalls.millis(ttl)));
-        long extended = replies.answers().stream().filter(answer -> answer == 1L).count();
+        int extended = (int) replies.answers().stream().filter(answer -> answer == 1L).count();
+        return renewal(key, ttl, started, extended, replies.answers().size(), replies);
+    }
+
+    /**
+     * Every node gets one {@link RedisLockScripts#RENEW_ALL_LUA} per {@link RenewBatch#MAX_LEASES}
+     * leases, all at once; each lease is then judged as {@link #renewWithValidity} judges one.
+     */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<RenewBatch<String>> batches = RenewBatch.cut(requests, ENCODING, null);
+        long started = System.nanoTime();
+        NodeReplies<long[]> replies = nodes.onEveryNode(node -> node.renewAll(batches, requests.size()));
+        List<RenewResult> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            int extended = 0;
+            for (long[] answer : replies.answers()) {
+                extended += answer[i] == 1L ? 1 : 0;
+            }
+            RenewRequest request = requests.get(i);
+            results.add(renewal(request.key(), request.ttl(), started, extended, replies.answers().size(), replies));
+        }
+        return results;
+    }
+
+    /** A renewal sent at {@code started}, extended by {@code extended} of the {@code answered} nodes. */
+    private RenewResult renewal(String key, Duration ttl, long started, int extended, int answered, NodeReplies<?> replies) {
         if (extended >= settings.quorum()) {
             return stillValid(ttl, started) ? RenewResult.renewed(RedlockSettings.validityFromStart(ttl)) : RenewResult.refused();
         }
-        long refused = replies.answers().size() - extended;
+        int refused = answered - extended;
         if (refused > nodes.size() - settings.quorum()) {
             return RenewResult.refused(); // no majority can hold it any more, whatever the silent nodes would say
         }

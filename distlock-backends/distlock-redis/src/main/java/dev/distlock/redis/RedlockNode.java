@@ -1,6 +1,7 @@
 package dev.distlock.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,8 +87,27 @@ final class RedlockNode implements AutoCloseable {
     /** Runs {@code script} on this node; the future fails after the node timeout, or at once while the node is not connected. */
     <T> CompletableFuture<T> run(LettuceScript script, String[] keys, String... args) {
         CompletableFuture<T> result = connection()
-                .thenCompose(connected -> script.<T>run(connected.async(), keys, args));
+                .thenCompose(connected -> script.<String, String, T>run(connected.async(), keys, args));
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs every call of a renewAll batch on this node, all sent at once; the answer of each lease
+     * (1 renewed, 0 not held) at its place in the batch. Fails when any call failed or timed out.
+     */
+    CompletableFuture<long[]> renewAll(List<RenewBatch<String>> batches, int leases) {
+        long[] renewed = new long[leases];
+        CompletableFuture<?>[] calls = new CompletableFuture<?>[batches.size()];
+        for (int i = 0; i < calls.length; i++) {
+            RenewBatch<String> batch = batches.get(i);
+            calls[i] = this.<List<Long>>run(LettuceScript.RENEW_ALL, batch.keys(), batch.args()).thenAccept(reply -> {
+                for (int j = 0; j < batch.leases().length; j++) {
+                    renewed[batch.leases()[j]] = reply.get(j);
+                }
+            });
+        }
+        // allOf completes after every call's answer was written: the caller reads them all.
+        return CompletableFuture.allOf(calls).thenApply(done -> renewed);
     }
 
     CompletableFuture<String> ping() {

@@ -37,6 +37,11 @@ final class ReplicatedGrants {
         this.wait = wait;
     }
 
+    /** Whether grants wait for replicas; when not, {@link #grant} only runs the grant. */
+    boolean waitsForReplicas() {
+        return wait.enabled();
+    }
+
     /**
      * @param grant the acquire script's call, replying {1, token} or {0, pttl}
      * @param undo  releases the grant when too few replicas acknowledged it

@@ -12,7 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.support.WaiterRegistry;
@@ -160,7 +159,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
      * wake the waiters of that slot.
      */
     private void resubscribedOrConfirmed(String channel) {
-        int slot = ClusterSlotHashUtil.calculateSlot(channel);
+        int slot = EncodedKeyLayout.slotOf(channel);
         boolean again;
         lock.lock();
         try {
@@ -172,7 +171,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
         if (again) {
             onResubscribed.run();
         }
-        waiters.wakeAll(key -> ClusterSlotHashUtil.calculateSlot(RedisKeyLayout.of(key).lock()) == slot);
+        waiters.wakeAll(key -> EncodedKeyLayout.slotOf(RedisKeyLayout.of(key).lock()) == slot);
     }
 
     /** Redis drops a shard channel whose slot moved to another node: subscribe again, Lettuce routes it anew. */

@@ -15,7 +15,12 @@ final class SlotFenceCounters {
 
     /** The counter in the hash slot of {@code lockName} (a full Redis key name, hash tag included). */
     static String counterOf(String lockName) {
-        return "distlock:fence:{" + tagOf(ClusterSlotHashUtil.calculateSlot(lockName)) + "}";
+        return counterOfSlot(EncodedKeyLayout.slotOf(lockName));
+    }
+
+    /** The counter in hash slot {@code slot}. */
+    static String counterOfSlot(int slot) {
+        return "distlock:fence:{" + tagOf(slot) + "}";
     }
 
     /** A hash tag (the text between the braces) that maps to {@code slot}; release channels use it too. */

@@ -3,6 +3,7 @@ package dev.distlock.redis;
 import static dev.distlock.testsupport.BackendCalls.owner;
 import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -27,6 +28,9 @@ import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.RedisServerFixture;
 
@@ -119,6 +123,30 @@ class RedlockNodeFaultIT {
                     .isLessThan(Duration.ofSeconds(3));
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void renewAllKeepsEveryLeaseOnTheMajorityWhileOneNodeIsUnreachableAndFailsWhenTwoAre() throws Exception {
+        try (FaultProxy toNode1 = FaultProxy.to(servers.get(1).port())) {
+            RedlockLockBackend backend = backend(RedlockSettings.of(List.of(servers.get(0).uri(),
+                    "redis://127.0.0.1:" + toNode1.port(), "redis://127.0.0.1:" + proxy.port())).withNodeTimeout(NODE_TIMEOUT));
+            String owner = owner();
+            List<RenewRequest> renewals = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String key = key();
+                token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false)));
+                renewals.add(new RenewRequest(key, owner, LEASE));
+            }
+            renewals.add(new RenewRequest(key(), owner, LEASE));
+
+            proxy.blackhole();
+            assertThat(backend.renewAll(renewals)).extracting(RenewResult::extended).containsExactly(true, true, true, false);
+
+            toNode1.blackhole();
+            assertThatThrownBy(() -> backend.renewAll(renewals)).isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("1 of 3 nodes extended it, 2 needed");
+            toNode1.restore();
         }
     }
 

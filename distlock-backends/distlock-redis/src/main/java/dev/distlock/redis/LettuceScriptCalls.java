@@ -1,0 +1,142 @@
+package dev.distlock.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.support.Causes;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * Scripts on the connection factory's own native Lettuce connection, as a template would send them
+ * but without its per-call connection wrapper, serializers and result conversion. On a Cluster the
+ * native connection routes each script by its first key's slot (every script's keys share one).
+ *
+ * <p>With a shared native connection (the factory's default, and Spring Boot's) the connection is
+ * fetched once and again only when it is closed (the factory reset it); without sharing (a pool),
+ * each call borrows a connection from the factory and gives it back. Waits as the factory's
+ * template would: at most its command timeout.
+ */
+final class LettuceScriptCalls implements RedisScriptCalls {
+
+    private final LettuceConnectionFactory factory;
+    private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> shared;
+
+    LettuceScriptCalls(LettuceConnectionFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public <T> T run(String operation, String key, LettuceScript script, byte[][] keys, byte[][] args) {
+        long deadline = deadline();
+        try {
+            if (factory.getShareNativeConnection()) {
+                return runOn(sharedCommands(), script, keys, args, deadline);
+            }
+            try (RedisConnection borrowed = factory.getConnection()) {
+                return runOn(nativeOf(borrowed), script, keys, args, deadline);
+            }
+        } catch (RedisException | DataAccessException e) {
+            throw failed(operation, key, e);
+        }
+    }
+
+    @Override
+    public <T> List<T> runAll(String operation, String what, LettuceScript script, List<byte[][]> keys,
+            List<byte[][]> args) {
+        long deadline = deadline();
+        try {
+            if (factory.getShareNativeConnection()) {
+                return runAllOn(sharedCommands(), script, keys, args, deadline);
+            }
+            try (RedisConnection borrowed = factory.getConnection()) {
+                return runAllOn(nativeOf(borrowed), script, keys, args, deadline);
+            }
+        } catch (RedisException | DataAccessException e) {
+            throw failed(operation, what, e);
+        }
+    }
+
+    private static <T> T runOn(RedisClusterAsyncCommands<byte[], byte[]> commands, LettuceScript script,
+            byte[][] keys, byte[][] args, long deadline) {
+        try {
+            return answer(script.<byte[], byte[], T>evalsha(commands, keys, args), deadline);
+        } catch (RedisNoScriptException e) {
+            return answer(script.<byte[], byte[], T>eval(commands, keys, args), deadline);
+        }
+    }
+
+    /** Every call is written before the first answer is awaited: one pipelined exchange per node. */
+    private static <T> List<T> runAllOn(RedisClusterAsyncCommands<byte[], byte[]> commands, LettuceScript script,
+            List<byte[][]> keys, List<byte[][]> args, long deadline) {
+        List<RedisFuture<T>> sent = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            sent.add(script.evalsha(commands, keys.get(i), args.get(i)));
+        }
+        List<T> answers = new ArrayList<>(keys.size());
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                answers.add(answer(sent.get(i), deadline));
+            } catch (RedisNoScriptException e) {
+                answers.add(answer(script.<byte[], byte[], T>eval(commands, keys.get(i), args.get(i)), deadline));
+            }
+        }
+        return answers;
+    }
+
+    /** The answer, or Lettuce's own exception for why there is none (NOSCRIPT included). */
+    private static <T> T answer(RedisFuture<T> future, long deadline) {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = Causes.unwrap(e);
+            throw cause instanceof RedisException redis ? redis : new RedisException(cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RedisCommandTimeoutException("no answer within the connection factory's command timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new RedisCommandInterruptedException(e);
+        }
+    }
+
+    private RedisClusterAsyncCommands<byte[], byte[]> sharedCommands() {
+        RedisClusterAsyncCommands<byte[], byte[]> known = shared;
+        if (known == null || !known.isOpen()) {
+            // Closing the wrapper leaves the shared native connection open: it is the factory's.
+            try (RedisConnection connection = factory.getConnection()) {
+                known = nativeOf(connection);
+            }
+            shared = known;
+        }
+        return known;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RedisClusterAsyncCommands<byte[], byte[]> nativeOf(RedisConnection connection) {
+        return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(factory.getTimeout());
+    }
+
+    private static LockBackendException failed(String operation, String key, RuntimeException e) {
+        return new LockBackendException("Redis " + operation + " of '" + RedisCalls.abbreviate(key) + "' failed: "
+                + e.getMessage(), e);
+    }
+}
