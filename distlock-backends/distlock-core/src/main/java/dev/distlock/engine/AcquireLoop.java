@@ -108,7 +108,7 @@ final class AcquireLoop {
     }
 
     private AcquireResult attempt(AcquireRequest request) throws InterruptedException {
-        return calls.callInterruptibly("acquire", request.key(), () -> backend.tryAcquire(request));
+        return calls.tryAcquire(request);
     }
 
     /** Without a subscription the waiter polls: slower to hear of a release, never wrong. */

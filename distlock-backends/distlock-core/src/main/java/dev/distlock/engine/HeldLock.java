@@ -37,11 +37,8 @@ final class HeldLock {
     final String owner;
     final long fencingToken;
     final LockOptions options;
-    /**
-     * Wall-clock time (epoch millis) when the grant's answer came, and the same moment on the monotonic
-     * clock: for display, turned into instants only when asked, so a grant allocates none.
-     */
-    private final long answeredAtMillis;
+    /** Wall-clock time when the grant's answer came, and the same moment on the monotonic clock: for display. */
+    private final Instant answeredAt;
     private final long answeredAtNanos;
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
@@ -64,17 +61,17 @@ final class HeldLock {
     private boolean ended;
 
     /**
-     * @param answeredAtMillis the wall clock (epoch millis) when the grant's answer came, at {@code answeredAtNanos}
+     * @param answeredAt      the wall clock when the grant's answer came, at {@code answeredAtNanos}
      * @param grantedAtNanos  when the granted attempt was sent: the lease runs from then
      * @param validity        how long the store says the grant holds from {@code grantedAtNanos}; null for the lease
      */
-    HeldLock(String key, String owner, long fencingToken, LockOptions options, long answeredAtMillis, long answeredAtNanos,
+    HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant answeredAt, long answeredAtNanos,
              long grantedAtNanos, @Nullable Duration validity, Thread holder) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
-        this.answeredAtMillis = answeredAtMillis;
+        this.answeredAt = answeredAt;
         this.answeredAtNanos = answeredAtNanos;
         this.grantedAtNanos = grantedAtNanos;
         this.leaseNanos = options.lease().toNanos();
@@ -128,12 +125,12 @@ final class HeldLock {
 
     /** When the granted attempt was sent, as a wall-clock instant for display; computed when asked, not per grant. */
     Instant acquiredAt() {
-        return Instant.ofEpochMilli(answeredAtMillis).minusNanos(answeredAtNanos - grantedAtNanos);
+        return answeredAt.minusNanos(answeredAtNanos - grantedAtNanos);
     }
 
     /** When the lease runs out unless renewed, as a wall-clock instant for display. */
     Instant expiresAt() {
-        return Instant.ofEpochMilli(answeredAtMillis).plusNanos(expiresAtNanos - answeredAtNanos);
+        return answeredAt.plusNanos(expiresAtNanos - answeredAtNanos);
     }
 
     /** Whether {@code thread} is inside a synchronous locked call of this grant. */

@@ -185,14 +185,15 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             }
             waiters.remove(owner);
             long now = nanoTime();
-            Duration waited = Duration.ofNanos(now - startedNanos);
+            // No Duration per call when nobody listens.
+            Duration waited = events == LockEventListener.NONE ? Duration.ZERO : Duration.ofNanos(now - startedNanos);
             if (grant == null) {
                 events.notAcquired(options.name(), key, waited);
                 return Optional.empty();
             }
             // The lease started when the granted attempt was sent, not when the answer came nor when the
             // first attempt was: expire early rather than late.
-            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.millis(), now, grant.sentAtNanos(),
+            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
                     grant.validity(), thread);
             HeldLock replaced = held.put(key, lock);
             if (replaced != null) {

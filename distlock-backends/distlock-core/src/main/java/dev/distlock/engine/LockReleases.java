@@ -51,7 +51,7 @@ final class LockReleases {
     void releaseNow(HeldLock lock) {
         reportReleased(lock);
         try {
-            calls.call("release", lock.key, () -> backend.release(lock.key, lock.owner));
+            calls.release(lock.key, lock.owner);
         } catch (RuntimeException e) {
             log.warn("Could not release lock '{}'; it ends when its lease runs out at {}", lock.key, lock.expiresAt(), e);
         }
@@ -96,7 +96,10 @@ final class LockReleases {
         if (!lock.markReleased()) {
             return false;
         }
-        engine.events().released(lock.options.name(), lock.key, Duration.ofNanos(engine.nanoTime() - lock.grantedAtNanos()));
+        LockEventListener events = engine.events();
+        if (events != LockEventListener.NONE) { // no Duration per release when nobody listens
+            events.released(lock.options.name(), lock.key, Duration.ofNanos(engine.nanoTime() - lock.grantedAtNanos()));
+        }
         return true;
     }
 }

@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.NonBlockingBackend;
@@ -59,6 +61,16 @@ final class StoreCalls {
     /** The operation timeout, or the first-connection deadline while the store has never answered. */
     private Duration deadline() {
         return answered || timeout.compareTo(firstConnectionTimeout) >= 0 ? timeout : firstConnectionTimeout;
+    }
+
+    /** {@link #callInterruptibly} of one acquire attempt; on a non-blocking backend without a capturing lambda. */
+    AcquireResult tryAcquire(AcquireRequest request) throws InterruptedException {
+        return inline ? backend.tryAcquire(request) : callInterruptibly("acquire", request.key(), () -> backend.tryAcquire(request));
+    }
+
+    /** {@link #call} of one release; on a non-blocking backend without a capturing lambda. */
+    boolean release(String key, String owner) {
+        return inline ? backend.release(key, owner) : call("release", key, () -> backend.release(key, owner));
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
