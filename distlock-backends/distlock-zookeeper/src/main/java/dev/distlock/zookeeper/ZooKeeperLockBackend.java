@@ -1,6 +1,8 @@
 package dev.distlock.zookeeper;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,13 @@ import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +136,45 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         } finally {
             mine.session().exit();
         }
+    }
+
+    /**
+     * What {@link #renew} decides for each lease, in two round trips per session the leases' nodes
+     * live in rather than two per lease: one sync, then the reads of all their nodes at once.
+     */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        LockNodeStore.@Nullable CreatedNode[] holders = new LockNodeStore.CreatedNode[requests.size()];
+        Map<LeaseSession, List<Integer>> bySession = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            RenewRequest request = requests.get(i);
+            OwnedNodes.OwnedNode mine = nodes.get(new LockId(request.key(), request.owner()));
+            if (mine != null && mine.holds()) {
+                sessions.requireWithin(request.ttl(), mine.session());
+                holders[i] = mine.holder();
+                bySession.computeIfAbsent(mine.session(), session -> new ArrayList<>()).add(i);
+            }
+        }
+        RenewResult[] results = new RenewResult[requests.size()];
+        Arrays.fill(results, RenewResult.refused());
+        bySession.keySet().forEach(LeaseSession::enter);
+        try {
+            for (Map.Entry<LeaseSession, List<Integer>> inSession : bySession.entrySet()) {
+                List<Integer> indexes = inSession.getValue();
+                List<@Nullable Stat> stats = inSession.getKey().store()
+                        .statsConfirmedByLeader(indexes.stream().map(i -> holders[i].path()).toList());
+                for (int n = 0; n < indexes.size(); n++) {
+                    int i = indexes.get(n);
+                    Stat stat = stats.get(n);
+                    if (stat != null && stat.getCzxid() == holders[i].czxid()) {
+                        results[i] = RenewResult.renewed();
+                    }
+                }
+            }
+        } finally {
+            bySession.keySet().forEach(LeaseSession::exit);
+        }
+        return Arrays.asList(results);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,6 +23,8 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.ChildJvm;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 
@@ -121,6 +124,12 @@ class ZooKeeperLeaseIT {
 
             assertThat(backend.renew("renewed", owner, LEASE)).isTrue();
             assertThatThrownBy(() -> backend.renew("renewed", owner, Duration.ofSeconds(10)))
+                    .isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("lease of 10000ms for a lock taken with a lease of 3000ms");
+            assertThat(backend.renewAll(List.of(new RenewRequest("renewed", owner, LEASE)))).extracting(RenewResult::extended)
+                    .containsExactly(true);
+            assertThatThrownBy(() -> backend.renewAll(List.of(new RenewRequest("renewed", owner, LEASE),
+                    new RenewRequest("renewed", owner, Duration.ofSeconds(10)))))
                     .isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("lease of 10000ms for a lock taken with a lease of 3000ms");
             assertThat(backend.release("renewed", owner)).isTrue();

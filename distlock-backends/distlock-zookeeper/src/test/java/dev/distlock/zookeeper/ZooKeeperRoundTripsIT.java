@@ -3,9 +3,13 @@ package dev.distlock.zookeeper;
 import static dev.distlock.testsupport.BackendCalls.owner;
 import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -13,10 +17,15 @@ import java.util.function.Supplier;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +146,62 @@ class ZooKeeperRoundTripsIT {
             assertThat(roundTrips(() -> counted.release(key, waiter))).as("release of the holder and queue nodes")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void renewingTwoHundredLeasesOfOneSessionIsOneSyncAndOneReadPerLease() {
+        String owner = owner();
+        List<RenewRequest> renewals = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String held = key + ":" + i;
+            token(counted.tryAcquire(new AcquireRequest(held, owner, LEASE, false)));
+            renewals.add(new RenewRequest(held, owner, LEASE));
+        }
+
+        // One renew after the other would be a sync and a read each: 400.
+        assertThat(roundTrips(() -> assertThat(counted.renewAll(renewals)).hasSize(200)
+                .extracting(RenewResult::extended).containsOnly(true))).as("renewAll of 200 leases").isEqualTo(201);
+        renewals.forEach(renewal -> assertThat(counted.release(renewal.key(), owner)).isTrue());
+    }
+
+    /**
+     * The reads of a batch are pipelined: all of them reach the server while the client's event
+     * thread, which hands every answer to its caller, is held. Reads sent one after the other would
+     * stop at the first, waiting for an answer nobody delivers.
+     */
+    @Test
+    void theReadsOfABatchAreAllSentBeforeTheFirstAnswerIsHandled() throws Exception {
+        LockNodeStore store = new LockNodeStore(countedClient);
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            paths.add(basePath + "/absent-" + i);
+        }
+        CountDownLatch eventThreadHeld = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        String trigger = basePath + "/hold-the-event-thread";
+        countedClient.checkExists().usingWatcher((Watcher) event -> {
+            eventThreadHeld.countDown();
+            try {
+                letGo.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).forPath(trigger);
+        otherClient.create().forPath(trigger);
+        assertThat(eventThreadHeld.await(10, TimeUnit.SECONDS)).as("the counted client's event thread is held").isTrue();
+        long session = sessionOf(countedClient);
+        long before = zookeeper.requestsReceivedFrom(session);
+
+        CompletableFuture<List<@Nullable Stat>> reads = CompletableFuture.supplyAsync(() -> store.stats(paths));
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> zookeeper.requestsReceivedFrom(session) - before, sent -> sent >= paths.size());
+        } finally {
+            letGo.countDown();
+        }
+
+        assertThat(reads.get(10, TimeUnit.SECONDS)).hasSize(paths.size()).containsOnlyNulls();
+        otherClient.delete().forPath(trigger);
     }
 
     /** The requests the counted backend's session sent during {@code call}; it is synchronous, so all are answered. */

@@ -3,6 +3,7 @@ package dev.distlock.zookeeper;
 import static dev.distlock.testsupport.BackendCalls.owner;
 import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -21,6 +22,9 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
+import dev.distlock.testsupport.FaultProxy;
 import dev.distlock.testsupport.FencedResource;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 import org.apache.curator.framework.CuratorFramework;
@@ -164,9 +168,36 @@ class ZooKeeperSessionFaultsIT {
         assertThat(token(contender.tryAcquire(fair(contenderOwner)))).isGreaterThan(holderToken);
     }
 
+    @Test
+    void aBatchRenewalThatGetsNoAnswerFailsAsAWholeAndRefusesNoLease() {
+        ZooKeeperServerFixture zookeeper = track(ZooKeeperServerFixture.single());
+        String port = zookeeper.connectString().substring(zookeeper.connectString().lastIndexOf(':') + 1);
+        FaultProxy proxy = track(FaultProxy.to(Integer.parseInt(port)));
+        CuratorFramework holderClient = client("127.0.0.1:" + proxy.port(), LEASE);
+        ZooKeeperLockBackend holder = track(new ZooKeeperLockBackend(holderClient, "/distlock"));
+        String holderOwner = owner();
+        List<RenewRequest> renewals = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            token(holder.tryAcquire(new AcquireRequest(key + ":" + i, holderOwner, LEASE, false)));
+            renewals.add(new RenewRequest(key + ":" + i, holderOwner, LEASE));
+        }
+
+        proxy.blackhole();
+        // The engine retries each lease of a failed batch until its lease runs out; a refusal would end it now.
+        assertThatThrownBy(() -> holder.renewAll(renewals)).isInstanceOf(LockBackendException.class);
+        proxy.restore();
+
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptionsInstanceOf(LockBackendException.class)
+                .until(() -> holder.renewAll(renewals).stream().allMatch(RenewResult::extended));
+    }
+
     private CuratorFramework client(ZooKeeperServerFixture zookeeper, Duration sessionTimeout) {
+        return client(zookeeper.connectString(), sessionTimeout);
+    }
+
+    private CuratorFramework client(String connectString, Duration sessionTimeout) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(zookeeper.connectString())
+                .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs(2_000)
                 .retryPolicy(new RetryOneTime(100))

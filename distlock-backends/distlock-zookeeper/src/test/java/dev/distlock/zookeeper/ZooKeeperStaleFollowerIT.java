@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
 import dev.distlock.testsupport.CuttableFollowerEnsemble;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -58,6 +60,8 @@ class ZooKeeperStaleFollowerIT {
 
             assertThat(renewal(holder, key, holderOwner))
                     .as("renewal of a lease the leader already gave to another holder").isNotEqualTo("renewed");
+            assertThat(batchRenewal(holder, key, holderOwner))
+                    .as("renewAll of a lease the leader already gave to another holder").isNotEqualTo("renewed");
         }
     }
 
@@ -65,6 +69,14 @@ class ZooKeeperStaleFollowerIT {
     private static String renewal(ZooKeeperLockBackend backend, String key, String owner) {
         try {
             return backend.renew(key, owner, LEASE) ? "renewed" : "refused";
+        } catch (LockBackendException e) {
+            return "failed";
+        }
+    }
+
+    private static String batchRenewal(ZooKeeperLockBackend backend, String key, String owner) {
+        try {
+            return backend.renewAll(List.of(new RenewRequest(key, owner, LEASE))).get(0).extended() ? "renewed" : "refused";
         } catch (LockBackendException e) {
             return "failed";
         }
