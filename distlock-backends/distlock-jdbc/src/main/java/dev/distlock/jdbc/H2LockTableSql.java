@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
 
@@ -45,6 +47,16 @@ final class H2LockTableSql extends LockTableSql {
              WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
             """;
 
+    /**
+     * Params: 1 ttl ms, then key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
+     * {@link #RENEW_CHUNK} leases, returning key_hash and owner of each row it extended.
+     */
+    static final String RENEW_CHUNK_SQL = """
+            SELECT key_hash, owner FROM FINAL TABLE (
+            UPDATE {table} SET expires_at = DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)
+             WHERE ({leases}) AND expires_at > CURRENT_TIMESTAMP)
+            """;
+
     /** Params: 1 key_hash, 2 owner. Deletes the row of the owner's running lease. */
     static final String RELEASE = """
             DELETE FROM {table} WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
@@ -81,6 +93,7 @@ final class H2LockTableSql extends LockTableSql {
     private final String acquire = forTable(ACQUIRE);
     private final String nextToken = forTable(NEXT_TOKEN);
     private final String drawToken = forTable(DRAW_TOKEN);
+    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
 
     H2LockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -105,6 +118,23 @@ final class H2LockTableSql extends LockTableSql {
              ResultSet row = statement.executeQuery()) {
             return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
         }
+    }
+
+    /** One statement per chunk that reports the rows it extended: no read-back. */
+    @Override
+    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
+        Set<Lease> extended = new HashSet<>();
+        for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
+            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
+            Object[] params = new Object[1 + 2 * chunk.size()];
+            params[0] = leaseMillis;
+            for (int i = 0; i < chunk.size(); i++) {
+                params[1 + 2 * i] = chunk.get(i).keyHash();
+                params[2 + 2 * i] = chunk.get(i).owner();
+            }
+            extended.addAll(leasesIn(connection, leaseList(renewChunk, chunk.size()), params));
+        }
+        return extended;
     }
 
     @Override

@@ -5,9 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.RenewRequest;
 
 /**
  * The statements of one dialect on one lock table, and how an acquisition is run with them.
@@ -36,6 +43,13 @@ abstract class LockTableSql {
 
     /** The token of a claimed row until its token is drawn; drawn tokens start at 1. */
     static final long UNDRAWN = 0;
+
+    /**
+     * Leases per batch renewal statement where each lease is a pair of parameters: 200 parameters,
+     * far below every driver's and server's limit (SQL Server's 2,100 is the lowest), and a statement
+     * text the server parses in well under a millisecond.
+     */
+    static final int RENEW_CHUNK = 100;
 
     protected final String table;
     protected final String tokens;
@@ -159,6 +173,117 @@ abstract class LockTableSql {
 
     boolean renew(Connection connection, String keyHash, String owner, long ttlMillis) throws SQLException {
         return update(connection, renewSql(), leaseMillis(ttlMillis), keyHash, owner) == 1;
+    }
+
+    /**
+     * Renews a batch of leases in one transaction: per distinct lease length, {@link #renewLeases}
+     * (one statement, or one per {@link #RENEW_CHUNK} leases), then one commit. Each lease is
+     * extended exactly when {@link #renew} would have extended it: its row has its key and owner
+     * and has not run out by the database clock.
+     *
+     * @return whether each request was extended, in the order of {@code requests}
+     */
+    final boolean[] renewAll(Connection connection, List<RenewRequest> requests) throws SQLException {
+        List<Lease> leases = new ArrayList<>(requests.size());
+        Map<Long, List<Lease>> byLength = new LinkedHashMap<>();
+        for (RenewRequest request : requests) {
+            Lease lease = new Lease(JdbcKeyLayout.hash(request.key()), request.owner());
+            leases.add(lease);
+            byLength.computeIfAbsent(leaseMillis(request.ttl().toMillis()), length -> new ArrayList<>()).add(lease);
+        }
+        Set<Lease> extended = new HashSet<>();
+        connection.setAutoCommit(false);
+        try {
+            for (Map.Entry<Long, List<Lease>> group : byLength.entrySet()) {
+                extended.addAll(renewLeases(connection, group.getValue(), group.getKey()));
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        boolean[] answers = new boolean[leases.size()];
+        for (int i = 0; i < answers.length; i++) {
+            answers[i] = extended.contains(leases.get(i));
+        }
+        return answers;
+    }
+
+    /**
+     * Extends the running leases among {@code leases}, all of one length, inside the caller's
+     * transaction, and returns those it extended. For dialects whose UPDATE cannot return the rows
+     * it changed: per chunk, {@link #renewChunkSql} updates the rows whose key and owner match and
+     * whose lease runs; when it updated fewer rows than the chunk has leases, {@link #runningSql}
+     * reads which of them are ours and running. The read-back is exact because the rows just
+     * extended stay locked by this transaction until its commit, and a row we did not extend
+     * cannot have become ours in between: an owner id belongs to one grant.
+     */
+    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
+        Set<Lease> extended = new HashSet<>();
+        for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
+            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
+            Object[] params = new Object[1 + 2 * chunk.size()];
+            params[0] = leaseMillis;
+            for (int i = 0; i < chunk.size(); i++) {
+                params[1 + 2 * i] = chunk.get(i).keyHash();
+                params[2 + 2 * i] = chunk.get(i).owner();
+            }
+            // One row per distinct (key, owner): as many rows as leases means every lease was extended.
+            if (update(connection, leaseList(renewChunkSql(), chunk.size()), params) == chunk.size()) {
+                extended.addAll(chunk);
+            } else {
+                extended.addAll(running(connection, chunk));
+            }
+        }
+        return extended;
+    }
+
+    private Set<Lease> running(Connection connection, List<Lease> chunk) throws SQLException {
+        Object[] keys = chunk.stream().map(Lease::keyHash).toArray();
+        String query = runningSql().replace("{keys}", String.join(", ", Collections.nCopies(keys.length, "?")));
+        Set<Lease> running = leasesIn(connection, query, keys);
+        running.retainAll(chunk); // other owners' rows of the same keys
+        return running;
+    }
+
+    /** Runs a query (or a statement that returns rows) whose first two columns are key_hash and owner. */
+    protected final Set<Lease> leasesIn(Connection connection, String sql, Object... params) throws SQLException {
+        Set<Lease> leases = new HashSet<>();
+        try (PreparedStatement statement = prepare(connection, sql, params);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                leases.add(new Lease(rows.getString(1), rows.getString(2)));
+            }
+        }
+        return leases;
+    }
+
+    /** {@code template} with {@code {leases}} replaced by {@code count} parenthesised (key_hash, owner) matches, OR-ed. */
+    static String leaseList(String template, int count) {
+        StringBuilder leases = new StringBuilder(count * 36);
+        for (int i = 0; i < count; i++) {
+            leases.append(i == 0 ? "" : " OR ").append("(key_hash = ? AND owner = ?)");
+        }
+        return template.replace("{leases}", leases);
+    }
+
+    /**
+     * Statement for {@link #renewLeases}: param 1 lease (as {@link #leaseMillis} counts it), then
+     * key_hash and owner of each lease in {@code {leases}}. Updates the rows of running leases among them.
+     */
+    String renewChunkSql() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
+    }
+
+    /** Query for {@link #renewLeases}: the key_hash params in {@code {keys}}. Returns key_hash, owner of the running leases. */
+    String runningSql() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
+    }
+
+    /** One lease of a batch renewal, by the key as the table stores it. */
+    record Lease(String keyHash, String owner) {
     }
 
     boolean release(Connection connection, String keyHash, String owner) throws SQLException {
