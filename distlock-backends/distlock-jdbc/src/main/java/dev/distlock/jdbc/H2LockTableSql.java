@@ -48,13 +48,14 @@ final class H2LockTableSql extends LockTableSql {
             """;
 
     /**
-     * Params: 1 ttl ms, then key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
+     * Params: 1 ttl ms, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
      * {@link #RENEW_CHUNK} leases, returning key_hash and owner of each row it extended.
      */
     static final String RENEW_CHUNK_SQL = """
             SELECT key_hash, owner FROM FINAL TABLE (
             UPDATE {table} SET expires_at = DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)
-             WHERE ({leases}) AND expires_at > CURRENT_TIMESTAMP)
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > CURRENT_TIMESTAMP)
             """;
 
     /** Params: 1 key_hash, 2 owner. Deletes the row of the owner's running lease. */
@@ -126,13 +127,7 @@ final class H2LockTableSql extends LockTableSql {
         Set<Lease> extended = new HashSet<>();
         for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
             List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
-            Object[] params = new Object[1 + 2 * chunk.size()];
-            params[0] = leaseMillis;
-            for (int i = 0; i < chunk.size(); i++) {
-                params[1 + 2 * i] = chunk.get(i).keyHash();
-                params[2 + 2 * i] = chunk.get(i).owner();
-            }
-            extended.addAll(leasesIn(connection, leaseList(renewChunk, chunk.size()), params));
+            extended.addAll(leasesIn(connection, chunkSql(renewChunk, chunk.size()), chunkParams(leaseMillis, chunk)));
         }
         return extended;
     }

@@ -135,10 +135,10 @@ public class JdbcLockBackend implements LockBackend {
     }
 
     /**
-     * The whole batch on one connection, in one transaction: one statement per distinct lease length
-     * on PostgreSQL, one per {@value LockTableSql#RENEW_CHUNK} leases elsewhere (and a read-back of a
-     * chunk in which a lease was not extended, on dialects without RETURNING), then one commit. Each
-     * lease is extended exactly when {@link #renew} would have extended it.
+     * The whole batch on one connection: one statement per distinct lease length on PostgreSQL, one
+     * per {@value LockTableSql#RENEW_CHUNK} leases elsewhere (and a read-back of a chunk in which a
+     * lease was not extended, on dialects without RETURNING), each committed with itself. Each lease
+     * is extended exactly when {@link #renew} would have extended it.
      */
     @Override
     public List<RenewResult> renewAll(List<RenewRequest> requests) {

@@ -45,7 +45,7 @@ abstract class LockTableSql {
     static final long UNDRAWN = 0;
 
     /**
-     * Leases per batch renewal statement where each lease is a pair of parameters: 200 parameters,
+     * Leases per batch renewal statement, three parameters each (its key, and its key and owner): 300,
      * far below every driver's and server's limit (SQL Server's 2,100 is the lowest), and a statement
      * text the server parses in well under a millisecond.
      */
@@ -176,10 +176,12 @@ abstract class LockTableSql {
     }
 
     /**
-     * Renews a batch of leases in one transaction: per distinct lease length, {@link #renewLeases}
-     * (one statement, or one per {@link #RENEW_CHUNK} leases), then one commit. Each lease is
-     * extended exactly when {@link #renew} would have extended it: its row has its key and owner
-     * and has not run out by the database clock.
+     * Renews a batch of leases on the caller's autocommit connection: per distinct lease length,
+     * {@link #renewLeases} (one statement, or one per {@link #RENEW_CHUNK} leases). Each lease is
+     * extended exactly when {@link #renew} would have extended it: its row has its key and owner and
+     * has not run out by the database clock. No transaction around the statements: each is atomic
+     * on its own rows, as each single renew was, and an explicit one would cost a COMMIT round trip
+     * (and on MariaDB's driver two {@code SET autocommit} round trips) without making any answer truer.
      *
      * @return whether each request was extended, in the order of {@code requests}
      */
@@ -192,17 +194,8 @@ abstract class LockTableSql {
             byLength.computeIfAbsent(leaseMillis(request.ttl().toMillis()), length -> new ArrayList<>()).add(lease);
         }
         Set<Lease> extended = new HashSet<>();
-        connection.setAutoCommit(false);
-        try {
-            for (Map.Entry<Long, List<Lease>> group : byLength.entrySet()) {
-                extended.addAll(renewLeases(connection, group.getValue(), group.getKey()));
-            }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+        for (Map.Entry<Long, List<Lease>> group : byLength.entrySet()) {
+            extended.addAll(renewLeases(connection, group.getValue(), group.getKey()));
         }
         boolean[] answers = new boolean[leases.size()];
         for (int i = 0; i < answers.length; i++) {
@@ -212,26 +205,22 @@ abstract class LockTableSql {
     }
 
     /**
-     * Extends the running leases among {@code leases}, all of one length, inside the caller's
-     * transaction, and returns those it extended. For dialects whose UPDATE cannot return the rows
-     * it changed: per chunk, {@link #renewChunkSql} updates the rows whose key and owner match and
-     * whose lease runs; when it updated fewer rows than the chunk has leases, {@link #runningSql}
-     * reads which of them are ours and running. The read-back is exact because the rows just
-     * extended stay locked by this transaction until its commit, and a row we did not extend
-     * cannot have become ours in between: an owner id belongs to one grant.
+     * Extends the running leases among {@code leases}, all of one length, and returns those it
+     * extended. For dialects whose UPDATE cannot return the rows it changed: per chunk,
+     * {@link #renewChunkSql} updates the rows whose key and owner match and whose lease runs; when it
+     * updated fewer rows than the chunk has leases, {@link #runningSql} reads which of them are ours
+     * and running. That read-back names exactly the leases the update extended: an owner id belongs
+     * to one grant, so a row that is ours now was ours at the update, and a lease of ours that runs
+     * now ran then (only its own renewals move it). A lease extended by less than the time between
+     * the two statements reads as run out, and has.
      */
     Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
         Set<Lease> extended = new HashSet<>();
         for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
             List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
-            Object[] params = new Object[1 + 2 * chunk.size()];
-            params[0] = leaseMillis;
-            for (int i = 0; i < chunk.size(); i++) {
-                params[1 + 2 * i] = chunk.get(i).keyHash();
-                params[2 + 2 * i] = chunk.get(i).owner();
-            }
             // One row per distinct (key, owner): as many rows as leases means every lease was extended.
-            if (update(connection, leaseList(renewChunkSql(), chunk.size()), params) == chunk.size()) {
+            if (update(connection, chunkSql(renewChunkSql(), chunk.size()), chunkParams(leaseMillis, chunk))
+                    == chunk.size()) {
                 extended.addAll(chunk);
             } else {
                 extended.addAll(running(connection, chunk));
@@ -242,8 +231,7 @@ abstract class LockTableSql {
 
     private Set<Lease> running(Connection connection, List<Lease> chunk) throws SQLException {
         Object[] keys = chunk.stream().map(Lease::keyHash).toArray();
-        String query = runningSql().replace("{keys}", String.join(", ", Collections.nCopies(keys.length, "?")));
-        Set<Lease> running = leasesIn(connection, query, keys);
+        Set<Lease> running = leasesIn(connection, chunkSql(runningSql(), keys.length), keys);
         running.retainAll(chunk); // other owners' rows of the same keys
         return running;
     }
@@ -260,13 +248,32 @@ abstract class LockTableSql {
         return leases;
     }
 
-    /** {@code template} with {@code {leases}} replaced by {@code count} parenthesised (key_hash, owner) matches, OR-ed. */
-    static String leaseList(String template, int count) {
+    /**
+     * {@code template} for {@code count} leases: {@code {keys}} becomes that many parameters (the
+     * primary key lookups every database plans as such), {@code {leases}} that many
+     * {@code (key_hash = ? AND owner = ?)} pairs, OR-ed: the owner check of each lease.
+     */
+    static String chunkSql(String template, int count) {
         StringBuilder leases = new StringBuilder(count * 36);
         for (int i = 0; i < count; i++) {
             leases.append(i == 0 ? "" : " OR ").append("(key_hash = ? AND owner = ?)");
         }
-        return template.replace("{leases}", leases);
+        return template.replace("{keys}", String.join(", ", Collections.nCopies(count, "?")))
+                .replace("{leases}", leases);
+    }
+
+    /** The params of a {@link #chunkSql} statement: the lease, each key_hash, then each key_hash and owner. */
+    static Object[] chunkParams(long leaseMillis, List<Lease> chunk) {
+        int n = chunk.size();
+        Object[] params = new Object[1 + 3 * n];
+        params[0] = leaseMillis;
+        for (int i = 0; i < n; i++) {
+            Lease lease = chunk.get(i);
+            params[1 + i] = lease.keyHash();
+            params[1 + n + 2 * i] = lease.keyHash();
+            params[2 + n + 2 * i] = lease.owner();
+        }
+        return params;
     }
 
     /**

@@ -60,7 +60,8 @@ final class MySqlLockTableSql extends LockTableSql {
             """;
 
     /**
-     * Params: 1 ttl ms, then key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
+     * Params: 1 ttl ms, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
      * {@link #RENEW_CHUNK} leases: updates the rows of the running ones (found rows, which both
      * drivers report by default, also when the new expires_at equals the old). MariaDB's RETURNING
      * is for INSERT and DELETE only, so which rows changed is read with {@link #RUNNING} when fewer
@@ -68,7 +69,7 @@ final class MySqlLockTableSql extends LockTableSql {
      */
     static final String RENEW_CHUNK_SQL = """
             UPDATE {table} SET expires_at = UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND
-             WHERE ({leases}) AND expires_at > UTC_TIMESTAMP(3)
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > UTC_TIMESTAMP(3)
             """;
 
     /** Params: the key_hash of each lease in {keys}. Returns key_hash, owner of the leases still running. */

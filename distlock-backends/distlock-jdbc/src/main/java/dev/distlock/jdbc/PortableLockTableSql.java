@@ -51,14 +51,16 @@ final class PortableLockTableSql extends LockTableSql {
             """;
 
     /**
-     * Params: 1 ttl seconds, then key_hash and owner of each lease in {leases}. {@link #RENEW} for up
+     * Params: 1 ttl seconds, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up
      * to {@link #RENEW_CHUNK} leases: updates the rows of the running ones. Standard SQL has no
-     * RETURNING and not every database takes row values in IN, hence OR-ed pairs (each a primary
-     * key lookup) and {@link #RUNNING} when fewer rows changed than leases were asked.
+     * RETURNING and not every database takes row values in IN, hence a key list for the primary key
+     * lookups, OR-ed pairs for the owner checks, and {@link #RUNNING} when fewer rows changed than
+     * leases were asked.
      */
     static final String RENEW_CHUNK_SQL = """
             UPDATE {table} SET expires_at = {fn TIMESTAMPADD(SQL_TSI_SECOND, ?, CURRENT_TIMESTAMP)}
-             WHERE ({leases}) AND expires_at > CURRENT_TIMESTAMP
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > CURRENT_TIMESTAMP
             """;
 
     /** Params: the key_hash of each lease in {keys}. Returns key_hash, owner of the leases still running. */
