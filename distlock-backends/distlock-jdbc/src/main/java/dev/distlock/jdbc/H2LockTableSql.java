@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
 
@@ -45,6 +47,17 @@ final class H2LockTableSql extends LockTableSql {
              WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
             """;
 
+    /**
+     * Params: 1 ttl ms, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
+     * {@link #RENEW_CHUNK} leases, returning key_hash and owner of each row it extended.
+     */
+    static final String RENEW_CHUNK_SQL = """
+            SELECT key_hash, owner FROM FINAL TABLE (
+            UPDATE {table} SET expires_at = DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > CURRENT_TIMESTAMP)
+            """;
+
     /** Params: 1 key_hash, 2 owner. Deletes the row of the owner's running lease. */
     static final String RELEASE = """
             DELETE FROM {table} WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
@@ -81,6 +94,7 @@ final class H2LockTableSql extends LockTableSql {
     private final String acquire = forTable(ACQUIRE);
     private final String nextToken = forTable(NEXT_TOKEN);
     private final String drawToken = forTable(DRAW_TOKEN);
+    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
 
     H2LockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -105,6 +119,17 @@ final class H2LockTableSql extends LockTableSql {
              ResultSet row = statement.executeQuery()) {
             return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
         }
+    }
+
+    /** One statement per chunk that reports the rows it extended: no read-back. */
+    @Override
+    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
+        Set<Lease> extended = new HashSet<>();
+        for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
+            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
+            extended.addAll(leasesIn(connection, chunkSql(renewChunk, chunk.size()), chunkParams(leaseMillis, chunk)));
+        }
+        return extended;
     }
 
     @Override

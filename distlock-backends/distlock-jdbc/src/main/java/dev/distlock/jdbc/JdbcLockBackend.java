@@ -5,7 +5,9 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -17,6 +19,8 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 
 /**
  * Locks in one database table, every time read from the database clock. Create it with
@@ -128,6 +132,26 @@ public class JdbcLockBackend implements LockBackend {
     public boolean renew(String key, String owner, Duration ttl) {
         String keyHash = JdbcKeyLayout.hash(key);
         return connections.run("renew", key, connection -> sql.renew(connection, keyHash, owner, ttl.toMillis()));
+    }
+
+    /**
+     * The whole batch on one connection: one statement per distinct lease length on PostgreSQL, one
+     * per {@value LockTableSql#RENEW_CHUNK} leases elsewhere (and a read-back of a chunk in which a
+     * lease was not extended, on dialects without RETURNING), each committed with itself. Each lease
+     * is extended exactly when {@link #renew} would have extended it.
+     */
+    @Override
+    public List<RenewResult> renewAll(List<RenewRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        boolean[] extended = connections.run("renew " + requests.size() + " leases", null,
+                connection -> sql.renewAll(connection, requests));
+        List<RenewResult> results = new ArrayList<>(extended.length);
+        for (boolean renewed : extended) {
+            results.add(renewed ? RenewResult.renewed() : RenewResult.refused());
+        }
+        return results;
     }
 
     @Override

@@ -5,9 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.RenewRequest;
 
 /**
  * The statements of one dialect on one lock table, and how an acquisition is run with them.
@@ -36,6 +43,13 @@ abstract class LockTableSql {
 
     /** The token of a claimed row until its token is drawn; drawn tokens start at 1. */
     static final long UNDRAWN = 0;
+
+    /**
+     * Leases per batch renewal statement, three parameters each (its key, and its key and owner): 300,
+     * far below every driver's and server's limit (SQL Server's 2,100 is the lowest), and a statement
+     * text the server parses in well under a millisecond.
+     */
+    static final int RENEW_CHUNK = 100;
 
     protected final String table;
     protected final String tokens;
@@ -159,6 +173,124 @@ abstract class LockTableSql {
 
     boolean renew(Connection connection, String keyHash, String owner, long ttlMillis) throws SQLException {
         return update(connection, renewSql(), leaseMillis(ttlMillis), keyHash, owner) == 1;
+    }
+
+    /**
+     * Renews a batch of leases on the caller's autocommit connection: per distinct lease length,
+     * {@link #renewLeases} (one statement, or one per {@link #RENEW_CHUNK} leases). Each lease is
+     * extended exactly when {@link #renew} would have extended it: its row has its key and owner and
+     * has not run out by the database clock. No transaction around the statements: each is atomic
+     * on its own rows, as each single renew was, and an explicit one would cost a COMMIT round trip
+     * (and on MariaDB's driver two {@code SET autocommit} round trips) without making any answer truer.
+     *
+     * @return whether each request was extended, in the order of {@code requests}
+     */
+    final boolean[] renewAll(Connection connection, List<RenewRequest> requests) throws SQLException {
+        List<Lease> leases = new ArrayList<>(requests.size());
+        Map<Long, List<Lease>> byLength = new LinkedHashMap<>();
+        for (RenewRequest request : requests) {
+            Lease lease = new Lease(JdbcKeyLayout.hash(request.key()), request.owner());
+            leases.add(lease);
+            byLength.computeIfAbsent(leaseMillis(request.ttl().toMillis()), length -> new ArrayList<>()).add(lease);
+        }
+        Set<Lease> extended = new HashSet<>();
+        for (Map.Entry<Long, List<Lease>> group : byLength.entrySet()) {
+            extended.addAll(renewLeases(connection, group.getValue(), group.getKey()));
+        }
+        boolean[] answers = new boolean[leases.size()];
+        for (int i = 0; i < answers.length; i++) {
+            answers[i] = extended.contains(leases.get(i));
+        }
+        return answers;
+    }
+
+    /**
+     * Extends the running leases among {@code leases}, all of one length, and returns those it
+     * extended. For dialects whose UPDATE cannot return the rows it changed: per chunk,
+     * {@link #renewChunkSql} updates the rows whose key and owner match and whose lease runs; when it
+     * updated fewer rows than the chunk has leases, {@link #runningSql} reads which of them are ours
+     * and running. That read-back names exactly the leases the update extended: an owner id belongs
+     * to one grant, so a row that is ours now was ours at the update, and a lease of ours that runs
+     * now ran then (only its own renewals move it). A lease extended by less than the time between
+     * the two statements reads as run out, and has.
+     */
+    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
+        Set<Lease> extended = new HashSet<>();
+        for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
+            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
+            // One row per distinct (key, owner): as many rows as leases means every lease was extended.
+            if (update(connection, chunkSql(renewChunkSql(), chunk.size()), chunkParams(leaseMillis, chunk))
+                    == chunk.size()) {
+                extended.addAll(chunk);
+            } else {
+                extended.addAll(running(connection, chunk));
+            }
+        }
+        return extended;
+    }
+
+    private Set<Lease> running(Connection connection, List<Lease> chunk) throws SQLException {
+        Object[] keys = chunk.stream().map(Lease::keyHash).toArray();
+        Set<Lease> running = leasesIn(connection, chunkSql(runningSql(), keys.length), keys);
+        running.retainAll(chunk); // other owners' rows of the same keys
+        return running;
+    }
+
+    /** Runs a query (or a statement that returns rows) whose first two columns are key_hash and owner. */
+    protected final Set<Lease> leasesIn(Connection connection, String sql, Object... params) throws SQLException {
+        Set<Lease> leases = new HashSet<>();
+        try (PreparedStatement statement = prepare(connection, sql, params);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                leases.add(new Lease(rows.getString(1), rows.getString(2)));
+            }
+        }
+        return leases;
+    }
+
+    /**
+     * {@code template} for {@code count} leases: {@code {keys}} becomes that many parameters (the
+     * primary key lookups every database plans as such), {@code {leases}} that many
+     * {@code (key_hash = ? AND owner = ?)} pairs, OR-ed: the owner check of each lease.
+     */
+    static String chunkSql(String template, int count) {
+        StringBuilder leases = new StringBuilder(count * 36);
+        for (int i = 0; i < count; i++) {
+            leases.append(i == 0 ? "" : " OR ").append("(key_hash = ? AND owner = ?)");
+        }
+        return template.replace("{keys}", String.join(", ", Collections.nCopies(count, "?")))
+                .replace("{leases}", leases);
+    }
+
+    /** The params of a {@link #chunkSql} statement: the lease, each key_hash, then each key_hash and owner. */
+    static Object[] chunkParams(long leaseMillis, List<Lease> chunk) {
+        int n = chunk.size();
+        Object[] params = new Object[1 + 3 * n];
+        params[0] = leaseMillis;
+        for (int i = 0; i < n; i++) {
+            Lease lease = chunk.get(i);
+            params[1 + i] = lease.keyHash();
+            params[1 + n + 2 * i] = lease.keyHash();
+            params[2 + n + 2 * i] = lease.owner();
+        }
+        return params;
+    }
+
+    /**
+     * Statement for {@link #renewLeases}: param 1 lease (as {@link #leaseMillis} counts it), then
+     * key_hash and owner of each lease in {@code {leases}}. Updates the rows of running leases among them.
+     */
+    String renewChunkSql() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
+    }
+
+    /** Query for {@link #renewLeases}: the key_hash params in {@code {keys}}. Returns key_hash, owner of the running leases. */
+    String runningSql() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
+    }
+
+    /** One lease of a batch renewal, by the key as the table stores it. */
+    record Lease(String keyHash, String owner) {
     }
 
     boolean release(Connection connection, String keyHash, String owner) throws SQLException {

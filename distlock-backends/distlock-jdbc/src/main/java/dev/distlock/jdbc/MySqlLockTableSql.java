@@ -60,6 +60,24 @@ final class MySqlLockTableSql extends LockTableSql {
             """;
 
     /**
+     * Params: 1 ttl ms, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up to
+     * {@link #RENEW_CHUNK} leases: updates the rows of the running ones (found rows, which both
+     * drivers report by default, also when the new expires_at equals the old). MariaDB's RETURNING
+     * is for INSERT and DELETE only, so which rows changed is read with {@link #RUNNING} when fewer
+     * did than leases were asked.
+     */
+    static final String RENEW_CHUNK_SQL = """
+            UPDATE {table} SET expires_at = UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > UTC_TIMESTAMP(3)
+            """;
+
+    /** Params: the key_hash of each lease in {keys}. Returns key_hash, owner of the leases still running. */
+    static final String RUNNING = """
+            SELECT key_hash, owner FROM {table} WHERE key_hash IN ({keys}) AND expires_at > UTC_TIMESTAMP(3)
+            """;
+
+    /**
      * Params: as {@link #ACQUIRE}. MariaDB 10.5+: {@link #ACQUIRE} that returns the row as the statement
      * left it: owner, token, milliseconds left by the database clock (what {@link #STATE} reads).
      */
@@ -102,6 +120,8 @@ final class MySqlLockTableSql extends LockTableSql {
     private volatile @Nullable Boolean returning;
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
+    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
+    private final String running = forTable(RUNNING);
 
     MySqlLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -158,6 +178,16 @@ final class MySqlLockTableSql extends LockTableSql {
     @Override
     String setTokenSql() {
         return setToken;
+    }
+
+    @Override
+    String renewChunkSql() {
+        return renewChunk;
+    }
+
+    @Override
+    String runningSql() {
+        return running;
     }
 
     @Override

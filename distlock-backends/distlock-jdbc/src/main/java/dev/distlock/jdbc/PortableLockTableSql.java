@@ -50,6 +50,24 @@ final class PortableLockTableSql extends LockTableSql {
             DELETE FROM {table} WHERE key_hash = ? AND owner = ? AND expires_at > CURRENT_TIMESTAMP
             """;
 
+    /**
+     * Params: 1 ttl seconds, then the key_hash of each lease in {keys}, then
+     * key_hash and owner of each lease in {leases}. {@link #RENEW} for up
+     * to {@link #RENEW_CHUNK} leases: updates the rows of the running ones. Standard SQL has no
+     * RETURNING and not every database takes row values in IN, hence a key list for the primary key
+     * lookups, OR-ed pairs for the owner checks, and {@link #RUNNING} when fewer rows changed than
+     * leases were asked.
+     */
+    static final String RENEW_CHUNK_SQL = """
+            UPDATE {table} SET expires_at = {fn TIMESTAMPADD(SQL_TSI_SECOND, ?, CURRENT_TIMESTAMP)}
+             WHERE key_hash IN ({keys}) AND ({leases}) AND expires_at > CURRENT_TIMESTAMP
+            """;
+
+    /** Params: the key_hash of each lease in {keys}. Returns key_hash, owner of the leases still running. */
+    static final String RUNNING = """
+            SELECT key_hash, owner FROM {table} WHERE key_hash IN ({keys}) AND expires_at > CURRENT_TIMESTAMP
+            """;
+
     /** No params. Adds one to the counter; its row stays locked until the transaction ends. */
     static final String INCREMENT_TOKEN = "UPDATE {tokens} SET last_token = last_token + 1 WHERE id = 1";
 
@@ -76,6 +94,8 @@ final class PortableLockTableSql extends LockTableSql {
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String readToken = forTable(READ_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
+    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
+    private final String running = forTable(RUNNING);
 
     PortableLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -126,6 +146,16 @@ final class PortableLockTableSql extends LockTableSql {
     @Override
     String setTokenSql() {
         return setToken;
+    }
+
+    @Override
+    String renewChunkSql() {
+        return renewChunk;
+    }
+
+    @Override
+    String runningSql() {
+        return running;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
 
@@ -80,6 +81,19 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     /**
+     * Params: 1 ttl ms, 2 key_hashes (text[]), 3 owners (text[], the same length). {@link #RENEW} for
+     * every lease of the arrays in one statement, whatever their number; returns key_hash and owner of
+     * each row it extended. The arrays are cast to the column types so that the join probes the
+     * primary key (char = text would compare as text, past the index).
+     */
+    static final String RENEW_ALL = """
+            UPDATE {table} l SET expires_at = now() + ? * INTERVAL '1 millisecond'
+              FROM unnest(CAST(? AS char(64)[]), CAST(? AS varchar(255)[])) AS r(key_hash, owner)
+             WHERE l.key_hash = r.key_hash AND l.owner = r.owner AND l.expires_at > now()
+            RETURNING l.key_hash, l.owner
+            """;
+
+    /**
      * Params: 1 key_hash, 2 owner, 3 undrawn token (0). Draws the next token from the sequence and
      * writes it, in the same statement, while the row is still the owner's and undrawn.
      * Returns one row (the token) when written, none otherwise (nextval is then not called).
@@ -125,6 +139,7 @@ final class PostgresLockTableSql extends LockTableSql {
     private final String acquire = forTable(ACQUIRE);
     private final String claimNew = forTable(CLAIM_NEW);
     private final String drawToken = forTable(DRAW_TOKEN);
+    private final String renewAll = forTable(RENEW_ALL);
     private final String channel;
     private final int waiterLockClass;
 
@@ -175,6 +190,19 @@ final class PostgresLockTableSql extends LockTableSql {
              ResultSet row = statement.executeQuery()) {
             return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
         }
+    }
+
+    /** One statement for all: arrays have no parameter limit to chunk for. */
+    @Override
+    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
+        String[] keyHashes = new String[leases.size()];
+        String[] owners = new String[leases.size()];
+        for (int i = 0; i < keyHashes.length; i++) {
+            keyHashes[i] = leases.get(i).keyHash();
+            owners[i] = leases.get(i).owner();
+        }
+        return leasesIn(connection, renewAll, leaseMillis, connection.createArrayOf("text", keyHashes),
+                connection.createArrayOf("text", owners));
     }
 
     @Override

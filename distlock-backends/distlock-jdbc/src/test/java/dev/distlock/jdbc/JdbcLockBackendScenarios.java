@@ -35,6 +35,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.RenewRequest;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.FreePorts;
 
 /**
@@ -378,6 +380,49 @@ abstract class JdbcLockBackendScenarios {
                     case MARIADB -> new int[] {4, 1};
                     case H2 -> new int[] {3, 2};
                 });
+    }
+
+    /**
+     * The renewal sweep renews up to 500 leases in one renewAll: one autocommit statement per 100
+     * leases on MySQL/MariaDB and H2 (PostgreSQL: one for all, its arrays need no chunks), not one
+     * statement per lease. One lease another owner holds makes MariaDB read back its chunk.
+     */
+    @Test
+    void renewAllOfTwoHundredHeldLeasesTakesAStatementPerHundred() {
+        StatementCountingDataSource counting = new StatementCountingDataSource(pool);
+        JdbcLockBackend backend = backend(counting);
+        List<RenewRequest> held = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            RenewRequest lease = new RenewRequest(key("batch-" + i), owner(), LONG_LEASE);
+            assertThat(backend.tryAcquire(request(lease.key(), lease.owner()))).isInstanceOf(AcquireResult.Granted.class);
+            held.add(lease);
+        }
+        counting.takeCount();
+
+        List<RenewResult> answers = backend.renewAll(held);
+        int roundTrips = counting.takeCount();
+
+        assertThat(answers).hasSize(200).allMatch(RenewResult::extended);
+        assertThat(roundTrips).as("round trips of renewAll of 200 held leases").isEqualTo(switch (database.kind()) {
+            case POSTGRESQL -> 1;
+            case MARIADB, H2 -> 2;
+        });
+
+        String othersKey = key("batch-others");
+        assertThat(backend.tryAcquire(request(othersKey, owner()))).isInstanceOf(AcquireResult.Granted.class);
+        List<RenewRequest> withALostOne = new ArrayList<>(held);
+        withALostOne.add(100, new RenewRequest(othersKey, owner(), LONG_LEASE));
+        counting.takeCount();
+        List<Boolean> extended = backend.renewAll(withALostOne).stream().map(RenewResult::extended).toList();
+        assertThat(extended).as("the lease another owner holds, at index 100").containsOnlyOnce(false)
+                .hasSize(201).element(100).isEqualTo(false);
+        assertThat(counting.takeCount()).as("round trips of renewAll of 200 held leases and one lost")
+                .isEqualTo(switch (database.kind()) {
+                    case POSTGRESQL -> 1;
+                    case MARIADB -> 4; // 3 chunks, the one with the lost lease read back
+                    case H2 -> 3;
+                });
+        held.forEach(lease -> assertThat(backend.release(lease.key(), lease.owner())).isTrue());
     }
 
     @Test
