@@ -115,10 +115,7 @@ final class H2LockTableSql extends LockTableSql {
     /** One statement where the portable dialect needs a draw and a write. */
     @Override
     AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, drawToken, keyHash, owner, UNDRAWN);
-             ResultSet row = statement.executeQuery()) {
-            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
-        }
+        return drawAndSetToken(connection, drawToken, keyHash, owner);
     }
 
     /** One statement per chunk that reports the rows it extended: no read-back. */

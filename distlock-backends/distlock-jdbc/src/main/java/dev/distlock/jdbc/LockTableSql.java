@@ -118,6 +118,17 @@ abstract class LockTableSql {
         return AcquireResult.denied();
     }
 
+    /**
+     * {@link #drawToken} for a dialect whose {@code sql} draws the token and writes it into the row in
+     * one statement (params 1 key_hash, 2 owner, 3 {@link #UNDRAWN}; returns the token when still ours).
+     */
+    final AcquireResult drawAndSetToken(Connection connection, String sql, String keyHash, String owner) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, keyHash, owner, UNDRAWN);
+             ResultSet row = statement.executeQuery()) {
+            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
+        }
+    }
+
     /** The next value of the token source; larger than every value drawn before it. */
     abstract long nextToken(Connection connection) throws SQLException;
 

@@ -186,10 +186,7 @@ final class PostgresLockTableSql extends LockTableSql {
     /** One statement where other dialects need two. */
     @Override
     AcquireResult drawToken(Connection connection, String keyHash, String owner) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, drawToken, keyHash, owner, UNDRAWN);
-             ResultSet row = statement.executeQuery()) {
-            return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
-        }
+        return drawAndSetToken(connection, drawToken, keyHash, owner);
     }
 
     /** One statement for all: arrays have no parameter limit to chunk for. */
