@@ -48,7 +48,7 @@ final class LeaseExtension {
         boolean sentToStore = false;
         try {
             long sent = engine.nanoTime();
-            Duration asked = lock.options.capsHold() ? min(lease, Duration.ofNanos(lock.maxHoldEndNanos() - sent)) : lease;
+            Duration asked = lock.options.capsHold() ? RenewalWatchdog.min(lease, Duration.ofNanos(lock.maxHoldEndNanos() - sent)) : lease;
             if (!lock.isHeld() || asked.isNegative() || asked.isZero()) {
                 return false;
             }
@@ -87,9 +87,5 @@ final class LeaseExtension {
         } catch (ExecutionException e) {
             // a renewal that failed has ended too
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.distlock.spi.RenewRequest;
-import dev.distlock.spi.RenewResult;
 
 /**
  * The leases one sweep sends to the store in one {@code renewAll} call. Each lease registers the
@@ -72,10 +69,5 @@ final class RenewalBatch {
     String keys() {
         String first = locks.get(0).key;
         return locks.size() == 1 ? first : first + " and " + (locks.size() - 1) + " more";
-    }
-
-    /** The answer for lease {@code index}; null when the store gave none for it. */
-    static @Nullable RenewResult answerAt(@Nullable List<RenewResult> results, int index) {
-        return results == null || index >= results.size() ? null : results.get(index);
     }
 }

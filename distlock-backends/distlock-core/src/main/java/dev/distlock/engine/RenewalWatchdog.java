@@ -188,7 +188,7 @@ final class RenewalWatchdog {
             int failed = 0;
             for (int i = 0; i < batch.size(); i++) {
                 HeldLock lock = batch.lock(i);
-                RenewResult result = failure == null ? RenewalBatch.answerAt(results, i) : null;
+                RenewResult result = failure == null ? results.get(i) : null; // one answer per lease: checked above
                 Throwable leaseFailure = failure != null ? failure
                         : result == null ? new LockBackendException("The " + backend.name() + " store gave no answer for it") : null;
                 if (leaseFailure == null) {
@@ -273,7 +273,8 @@ final class RenewalWatchdog {
         return a - b <= 0 ? a : b;
     }
 
-    private static Duration min(Duration a, Duration b) {
+    /** The shorter of two durations; LeaseExtension's deadlines use it too. */
+    static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 }
