@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -120,13 +119,8 @@ final class H2LockTableSql extends LockTableSql {
 
     /** One statement per chunk that reports the rows it extended: no read-back. */
     @Override
-    Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
-        Set<Lease> extended = new HashSet<>();
-        for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
-            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
-            extended.addAll(leasesIn(connection, chunkSql(renewChunk, chunk.size()), chunkParams(leaseMillis, chunk)));
-        }
-        return extended;
+    Set<Lease> renewChunk(Connection connection, List<Lease> chunk, long leaseMillis) throws SQLException {
+        return leasesIn(connection, chunkSql(renewChunk, chunk.size()), chunkParams(leaseMillis, chunk));
     }
 
     @Override

@@ -228,16 +228,18 @@ abstract class LockTableSql {
     Set<Lease> renewLeases(Connection connection, List<Lease> leases, long leaseMillis) throws SQLException {
         Set<Lease> extended = new HashSet<>();
         for (int from = 0; from < leases.size(); from += RENEW_CHUNK) {
-            List<Lease> chunk = leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK));
-            // One row per distinct (key, owner): as many rows as leases means every lease was extended.
-            if (update(connection, chunkSql(renewChunkSql(), chunk.size()), chunkParams(leaseMillis, chunk))
-                    == chunk.size()) {
-                extended.addAll(chunk);
-            } else {
-                extended.addAll(running(connection, chunk));
-            }
+            extended.addAll(renewChunk(connection, leases.subList(from, Math.min(leases.size(), from + RENEW_CHUNK)), leaseMillis));
         }
         return extended;
+    }
+
+    /** One chunk of {@link #renewLeases}, at most {@link #RENEW_CHUNK} leases: the ones it extended. */
+    Set<Lease> renewChunk(Connection connection, List<Lease> chunk, long leaseMillis) throws SQLException {
+        // One row per distinct (key, owner): as many rows as leases means every lease was extended.
+        if (update(connection, chunkSql(renewChunkSql(), chunk.size()), chunkParams(leaseMillis, chunk)) == chunk.size()) {
+            return new HashSet<>(chunk);
+        }
+        return running(connection, chunk);
     }
 
     private Set<Lease> running(Connection connection, List<Lease> chunk) throws SQLException {

@@ -155,6 +155,11 @@ final class PostgresLockTableSql extends LockTableSql {
         return channel.length() > 63 ? channel.substring(0, 63) : channel;
     }
 
+    /** The advisory lock class that waiters mark this table's keys with, and its release tries. */
+    int waiterLockClass() {
+        return waiterLockClass;
+    }
+
     String channel() {
         return channel;
     }

@@ -40,9 +40,10 @@ final class PostgresWaiterMarks implements AutoCloseable {
     private volatile @Nullable Connection connection;
     private volatile boolean closed;
 
-    PostgresWaiterMarks(DataSource dataSource, String channel, int timeoutSeconds, Duration networkTimeout) {
+    /** @param lockClass the table's advisory lock class, as its release statement tries it ({@link #lockClass(String)}) */
+    PostgresWaiterMarks(DataSource dataSource, int lockClass, int timeoutSeconds, Duration networkTimeout) {
         this.dataSource = dataSource;
-        this.lockClass = lockClass(channel);
+        this.lockClass = lockClass;
         this.timeoutSeconds = timeoutSeconds;
         this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
     }
@@ -55,10 +56,6 @@ final class PostgresWaiterMarks implements AutoCloseable {
     /** The advisory lock id of a key: the first 32 bits of its hash. */
     static int lockId(String keyHash) {
         return (int) Long.parseLong(keyHash, 0, 8, 16);
-    }
-
-    int lockClass() {
-        return lockClass;
     }
 
     /**
