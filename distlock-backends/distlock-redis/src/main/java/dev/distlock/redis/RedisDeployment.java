@@ -60,26 +60,17 @@ enum RedisDeployment {
         return any;
     }
 
-    RedisKeyLayout layout(String key) {
-        return this == SINGLE ? RedisKeyLayout.of(key) : RedisKeyLayout.onCluster(key);
-    }
-
     static int slotOf(String key) {
         return EncodedKeyLayout.slotOf(RedisKeyLayout.of(key).lock());
     }
 
-    /** The fence counter of {@code keys}' lock, as {@link #layout} names it. */
+    /** The fence counter of {@code keys}' lock: the node's one counter, or on a Cluster the counter of the lock key's slot. */
     byte[] fence(EncodedKeyLayout keys) {
         return this == SINGLE ? NODE_FENCE : EncodedKeyLayout.utf8(SlotFenceCounters.counterOfSlot(keys.slot()));
     }
 
-    /** {@link #channelSuffix}, encoded. */
+    /** What a sharded waiter's channel ends with for {@code keys}' lock, encoded: the tag of its slot (see the wake script). */
     byte[] channelSuffix(EncodedKeyLayout keys) {
         return this == SINGLE ? NO_SUFFIX : EncodedKeyLayout.utf8(ShardedReleaseSubscriber.channelSuffix(keys.slot()));
-    }
-
-    /** What a sharded waiter's channel ends with for {@code key}: the tag of its slot (see the wake script). */
-    String channelSuffix(String key) {
-        return this == SINGLE ? "" : ShardedReleaseSubscriber.channelSuffix(slotOf(key));
     }
 }

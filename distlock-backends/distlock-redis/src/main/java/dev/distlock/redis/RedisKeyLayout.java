@@ -38,11 +38,6 @@ record RedisKeyLayout(String lock, String fence, String replacedFence, String qu
         return layout(key, NODE_FENCE);
     }
 
-    /** Redis Cluster: the fence counter of the lock key's hash slot. */
-    static RedisKeyLayout onCluster(String key) {
-        return layout(key, SlotFenceCounters.counterOf(base(key)));
-    }
-
     private static RedisKeyLayout layout(String key, String fence) {
         String base = base(key);
         return new RedisKeyLayout(base, fence, base + ":fence", base + ":queue", base + ":queue-deadlines",

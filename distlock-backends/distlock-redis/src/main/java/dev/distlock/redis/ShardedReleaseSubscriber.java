@@ -171,7 +171,7 @@ final class ShardedReleaseSubscriber implements AutoCloseable {
         if (again) {
             onResubscribed.run();
         }
-        waiters.wakeAll(key -> EncodedKeyLayout.slotOf(RedisKeyLayout.of(key).lock()) == slot);
+        waiters.wakeAll(key -> RedisDeployment.slotOf(key) == slot);
     }
 
     /** Redis drops a shard channel whose slot moved to another node: subscribe again, Lettuce routes it anew. */

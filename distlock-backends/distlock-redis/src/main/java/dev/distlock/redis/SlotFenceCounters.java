@@ -13,11 +13,6 @@ final class SlotFenceCounters {
     private SlotFenceCounters() {
     }
 
-    /** The counter in the hash slot of {@code lockName} (a full Redis key name, hash tag included). */
-    static String counterOf(String lockName) {
-        return counterOfSlot(EncodedKeyLayout.slotOf(lockName));
-    }
-
     /** The counter in hash slot {@code slot}. */
     static String counterOfSlot(int slot) {
         return "distlock:fence:{" + tagOf(slot) + "}";
