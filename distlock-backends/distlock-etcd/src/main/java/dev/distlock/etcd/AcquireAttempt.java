@@ -92,7 +92,7 @@ final class AcquireAttempt {
         } catch (LockBackendException e) {
             sharedLeases.release(lease);
             if (EtcdErrors.leaseNotFound(e) && retryOnMissingLease) {
-                sharedLeases.discard(lease); // expired or revoked before the keep-alive told us
+                sharedLeases.forget(lease); // expired or revoked before the keep-alive told us
                 return enqueueOnSharedLease(false);
             }
             // The node may exist now, on a lease that other locks keep alive: end it at its TTL.

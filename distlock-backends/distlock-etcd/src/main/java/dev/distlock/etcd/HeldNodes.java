@@ -82,10 +82,6 @@ final class HeldNodes {
         return held.values();
     }
 
-    int size() {
-        return held.size();
-    }
-
     /** How many held nodes were read and found still held after the watch ended, for the health details. */
     long watchesRestarted() {
         return watchesRestarted.get();

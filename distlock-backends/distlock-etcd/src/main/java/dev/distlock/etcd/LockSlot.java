@@ -29,7 +29,7 @@ final class LockSlot {
         HELD
     }
 
-        final String key;
+    final String key;
     final String owner;
     final ByteSequence queue;
     final ByteSequence node;

@@ -17,7 +17,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 
 import dev.distlock.spi.LockBackendException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * revoked: a process that takes and frees locks in a loop then never grants one per lock, and an
  * unused lease costs one keep-alive per third of its TTL until then.
  */
-final class SharedLeases implements AutoCloseable {
+final class SharedLeases {
 
     private static final Logger log = LoggerFactory.getLogger(SharedLeases.class);
 
@@ -98,20 +97,6 @@ final class SharedLeases implements AutoCloseable {
         }
     }
 
-    /** A put found {@code lease} missing in etcd: nobody may use it again. */
-    void discard(SharedLease lease) {
-        forget(lease);
-    }
-
-    /** Whether {@code leaseId} is one of ours: such a lease is never revoked for one lock. */
-    boolean isShared(long leaseId) {
-        return byId.containsKey(leaseId);
-    }
-
-    @Nullable SharedLease byId(long leaseId) {
-        return byId.get(leaseId);
-    }
-
     int size() {
         return byId.size();
     }
@@ -138,11 +123,6 @@ final class SharedLeases implements AutoCloseable {
         } finally {
             guard.unlock();
         }
-    }
-
-    @Override
-    public void close() {
-        shutdown().forEach(gateway::revokeQuietly);
     }
 
     private SharedLease grant(long seconds) {
@@ -218,7 +198,8 @@ final class SharedLeases implements AutoCloseable {
                 });
     }
 
-    private void forget(SharedLease lease) {
+    /** Nobody may use {@code lease} again: it ended, or a put found it missing in etcd. */
+    void forget(SharedLease lease) {
         guard.lock();
         try {
             lease.gone();
