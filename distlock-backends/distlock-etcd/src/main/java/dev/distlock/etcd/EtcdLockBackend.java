@@ -59,6 +59,12 @@ import dev.distlock.spi.support.DaemonThreads;
 public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdLockBackend.class);
+    /**
+     * How long close waits for its lease revokes. They are a courtesy (every lease ends at its TTL on
+     * its own), and a lease still in use at close is one whose release did not reach the store: with
+     * the store gone, jetcd's revoke would wait out the whole request timeout.
+     */
+    private static final Duration CLOSE_REVOKE_WAIT = Duration.ofSeconds(1);
 
     private final Client client;
     private final boolean ownsClient;
@@ -257,7 +263,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         try {
             var revokes = leases.stream().map(id -> client.getLeaseClient().revoke(id).exceptionally(e -> null))
                     .toArray(CompletableFuture[]::new);
-            CompletableFuture.allOf(revokes).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Duration wait = requestTimeout.compareTo(CLOSE_REVOKE_WAIT) < 0 ? requestTimeout : CLOSE_REVOKE_WAIT;
+            CompletableFuture.allOf(revokes).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.debug("Not every lease could be revoked on close; they expire on their own", e);
         }
