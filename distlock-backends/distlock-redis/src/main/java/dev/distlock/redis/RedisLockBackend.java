@@ -181,7 +181,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         List<List<?>> replies = scripts.runAll("renew", what, LettuceScript.RENEW_ALL, keys, args);
         RenewResult[] results = new RenewResult[requests.size()];
         for (int i = 0; i < batches.size(); i++) {
-            batches.get(i).answer(replies.get(i), results);
+            batches.get(i).answer(replies.get(i), results, "Redis");
         }
         return Arrays.asList(results);
     }

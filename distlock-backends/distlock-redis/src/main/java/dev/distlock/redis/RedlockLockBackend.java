@@ -129,12 +129,12 @@ public final class RedlockLockBackend implements LockBackend, ReleaseNotificatio
         }
         List<RenewBatch<String>> batches = RenewBatch.cut(requests, ENCODING, null);
         long started = System.nanoTime();
-        NodeReplies<long[]> replies = nodes.onEveryNode(node -> node.renewAll(batches, requests.size()));
+        NodeReplies<RenewResult[]> replies = nodes.onEveryNode(node -> node.renewAll(batches, requests.size()));
         List<RenewResult> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             int extended = 0;
-            for (long[] answer : replies.answers()) {
-                extended += answer[i] == 1L ? 1 : 0;
+            for (RenewResult[] answer : replies.answers()) {
+                extended += answer[i].extended() ? 1 : 0;
             }
             RenewRequest request = requests.get(i);
             results.add(renewal(request.key(), request.ttl(), started, extended, replies.answers().size(), replies));

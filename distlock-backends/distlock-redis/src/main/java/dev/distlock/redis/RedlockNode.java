@@ -22,6 +22,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +53,8 @@ final class RedlockNode implements AutoCloseable {
     private final RedisClient client;
     private final ClientResources resources;
     private final Duration timeout;
+    /** "Redlock node host:port", for failures. */
+    private final String description;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
             new AtomicReference<>(CompletableFuture.failedFuture(new IllegalStateException("not dialled yet")));
     private final AtomicInteger failedDials = new AtomicInteger();
@@ -66,6 +69,7 @@ final class RedlockNode implements AutoCloseable {
         this.uri.setTimeout(timeout);
         this.resources = resources;
         this.timeout = timeout;
+        this.description = "Redlock node " + address();
         this.client = RedisClient.create(resources, this.uri);
         ClientOptions.Builder options = ClientOptions.builder();
         if (ssl != null) {
@@ -92,19 +96,17 @@ final class RedlockNode implements AutoCloseable {
     }
 
     /**
-     * Runs every call of a renewAll batch on this node, all sent at once; the answer of each lease
-     * (1 renewed, 0 not held) at its place in the batch. Fails when any call failed or timed out.
+     * Runs every call of a renewAll batch on this node, all sent at once; the answer of each lease at
+     * its place in the batch. Fails when any call failed, timed out, or answered other than one entry
+     * per lease it asked about ({@link RenewBatch#answer}).
      */
-    CompletableFuture<long[]> renewAll(List<RenewBatch<String>> batches, int leases) {
-        long[] renewed = new long[leases];
+    CompletableFuture<RenewResult[]> renewAll(List<RenewBatch<String>> batches, int leases) {
+        RenewResult[] renewed = new RenewResult[leases];
         CompletableFuture<?>[] calls = new CompletableFuture<?>[batches.size()];
         for (int i = 0; i < calls.length; i++) {
             RenewBatch<String> batch = batches.get(i);
-            calls[i] = this.<List<Long>>run(LettuceScript.RENEW_ALL, batch.keys(), batch.args()).thenAccept(reply -> {
-                for (int j = 0; j < batch.leases().length; j++) {
-                    renewed[batch.leases()[j]] = reply.get(j);
-                }
-            });
+            calls[i] = this.<List<Long>>run(LettuceScript.RENEW_ALL, batch.keys(), batch.args())
+                    .thenAccept(reply -> batch.answer(reply, renewed, description));
         }
         // allOf completes after every call's answer was written: the caller reads them all.
         return CompletableFuture.allOf(calls).thenApply(done -> renewed);

@@ -75,11 +75,16 @@ record RenewBatch<T>(int[] leases, T[] keys, T[] args) {
         return new RenewBatch<>(places, keys, args);
     }
 
-    /** Puts this call's answers (1 renewed, 0 not held), in KEYS order, into the batch's {@code results}. */
-    void answer(List<?> reply, RenewResult[] results) {
-        if (reply.size() != leases.length) {
-            throw new LockBackendException("Unexpected reply from the renew-all script: "
-                    + reply.size() + " answers for " + leases.length + " keys");
+    /**
+     * Puts this call's answers (1 renewed, 0 not held), in KEYS order, into the batch's {@code results}.
+     * An answer that is not one entry per lease of this call fails: read anyway, it would put answers at
+     * the wrong places or leave places unanswered. {@code from} names who answered, e.g. the node.
+     */
+    void answer(@Nullable List<?> reply, RenewResult[] results, String from) {
+        int answers = reply == null ? 0 : reply.size();
+        if (reply == null || answers != leases.length) {
+            throw new LockBackendException("Unexpected reply from the renew-all script on " + from + ": "
+                    + answers + " answers for " + leases.length + " leases");
         }
         for (int j = 0; j < leases.length; j++) {
             results[leases[j]] = Long.valueOf(1L).equals(reply.get(j)) ? RenewResult.renewed() : RenewResult.refused();

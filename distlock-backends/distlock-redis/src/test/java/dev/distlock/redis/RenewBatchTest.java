@@ -1,6 +1,7 @@
 package dev.distlock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 
@@ -42,9 +44,36 @@ class RenewBatchTest {
         assertThat(calls.get(0).keys()).containsExactly("{lock:k0}", "{lock:k2}", "{lock:k4}");
         assertThat(calls.get(1).keys()).containsExactly("{lock:k1}", "{lock:k3}", "{lock:k5}");
         RenewResult[] results = new RenewResult[requests.size()];
-        calls.get(0).answer(List.of(1L, 0L, 1L), results);
-        calls.get(1).answer(List.of(0L, 1L, 1L), results);
+        calls.get(0).answer(List.of(1L, 0L, 1L), results, "Redis");
+        calls.get(1).answer(List.of(0L, 1L, 1L), results, "Redis");
         assertThat(results).extracting(RenewResult::extended).containsExactly(true, false, false, true, true, true);
+    }
+
+    @Test
+    void anAnswerWithFewerEntriesThanLeasesFailsWithTheCounts() {
+        RenewBatch<String> threeLeases = RenewBatch.cut(requests(3), NAMES, null).get(0);
+
+        assertThatThrownBy(() -> threeLeases.answer(List.of(1L, 1L), new RenewResult[3], "Redis"))
+                .isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("2 answers for 3 leases");
+    }
+
+    @Test
+    void anAnswerWithMoreEntriesThanLeasesFailsWithTheCounts() {
+        RenewBatch<String> oneLease = RenewBatch.cut(requests(1), NAMES, null).get(0);
+
+        assertThatThrownBy(() -> oneLease.answer(List.of(1L, 1L), new RenewResult[1], "Redis"))
+                .isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("2 answers for 1 leases");
+    }
+
+    @Test
+    void noAnswerAtAllFailsWithTheCounts() {
+        RenewBatch<String> twoLeases = RenewBatch.cut(requests(2), NAMES, null).get(0);
+
+        assertThatThrownBy(() -> twoLeases.answer(null, new RenewResult[2], "Redis"))
+                .isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("0 answers for 2 leases");
     }
 
     private static List<RenewRequest> requests(int count) {
