@@ -40,21 +40,33 @@ final class RedisCalls {
     }
 
     /**
-     * {@link #millis}, as the bytes a script call sends. The last lease's bytes are kept (never
-     * written to once made): an application's locks share a few lease lengths.
+     * {@link #millis}, as the bytes a script call sends, from a small fixed cache: an application's
+     * locks share a few lease lengths, and a fair acquire sends two (the lease and the queue entry's
+     * lifetime) in one call. The bytes are never written to once made.
      */
     static byte[] millisBytes(Duration duration) {
         long millis = Math.max(1, duration.toMillis());
-        EncodedMillis last = lastMillis;
-        if (last != null && last.millis() == millis) {
-            return last.bytes();
+        int slot = (int) (millis % ENCODED_MILLIS_SLOTS);
+        EncodedMillis cached = encodedMillis[slot];
+        if (cached != null && cached.millis() == millis) {
+            return cached.bytes();
         }
         byte[] bytes = Long.toString(millis).getBytes(StandardCharsets.US_ASCII);
-        lastMillis = new EncodedMillis(millis, bytes);
+        encodedMillis[slot] = new EncodedMillis(millis, bytes);
         return bytes;
     }
 
-    private static volatile @Nullable EncodedMillis lastMillis;
+    /**
+     * A prime number of slots, each lease length in the slot of its remainder: the multiples of half a
+     * second up to a minute (and whole seconds up to two minutes) each have a slot of their own.
+     */
+    private static final int ENCODED_MILLIS_SLOTS = 127;
+
+    /**
+     * Read and written without locks on purpose: an entry's fields are final, so a thread sees a whole
+     * entry or an older one, and a lost write only costs a later miss.
+     */
+    private static final @Nullable EncodedMillis[] encodedMillis = new EncodedMillis[ENCODED_MILLIS_SLOTS];
 
     private record EncodedMillis(long millis, byte[] bytes) {
     }
