@@ -18,8 +18,12 @@ final class EncodedKeyLayout {
     private static final byte[] QUEUE_DEADLINES = ascii("}:queue-deadlines");
     private static final byte[] WAITERS = ascii("}:waiters");
 
+    private static final int UNKNOWN_SLOT = -1;
+
     private final byte[] key;
     private final byte[] lock;
+    // Not volatile: a layout serves one call, and a racing second computation would write the same value.
+    private int slot = UNKNOWN_SLOT;
 
     EncodedKeyLayout(String key) {
         this.key = utf8(key);
@@ -56,9 +60,15 @@ final class EncodedKeyLayout {
         return named(WAITERS);
     }
 
-    /** The hash slot of every name here (they share the tag {@code {lock:<key>}}). */
+    /**
+     * The hash slot of every name here (they share the tag {@code {lock:<key>}}): computed when first
+     * asked (only on a Cluster), then kept, since one call may need it twice (fence counter and channel).
+     */
     int slot() {
-        return ClusterSlotHashUtil.calculateSlot(lock);
+        if (slot == UNKNOWN_SLOT) {
+            slot = ClusterSlotHashUtil.calculateSlot(lock);
+        }
+        return slot;
     }
 
     /**
