@@ -37,19 +37,18 @@ final class ReplicatedGrants {
         this.wait = wait;
     }
 
-    /** Whether grants wait for replicas; when not, {@link #grant} only runs the grant. */
+    /** Whether grants wait for replicas; when not, the caller runs its grant itself, without {@link #grant}. */
     boolean waitsForReplicas() {
         return wait.enabled();
     }
 
     /**
+     * Only when {@link #waitsForReplicas}: runs {@code grant} in a session and WAITs after a grant.
+     *
      * @param grant the acquire script's call, replying {1, token} or {0, pttl}
      * @param undo  releases the grant when too few replicas acknowledged it
      */
     List<Long> grant(String key, Supplier<List<Long>> grant, Runnable undo) {
-        if (!wait.enabled()) {
-            return grant.get();
-        }
         return redis.execute(new SessionCallback<List<Long>>() {
             @Override
             @SuppressWarnings("unchecked")
