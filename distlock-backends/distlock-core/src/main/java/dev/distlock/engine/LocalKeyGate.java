@@ -6,13 +6,24 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.distlock.spi.AcquireRequest;
+
 /**
  * The threads of one engine that want the same unfair lock queue here, in memory, so that only one
  * of them talks to the store at a time. A thread has the key's <em>turn</em> from when it goes to
  * the store until it gives up or, when granted, until its lock is released; the others park in
  * arrival order and the first of them gets the turn at once, without a poll, when the turn is
  * left. The gate only orders who asks: every grant is still the store's, with its own owner id and
- * fencing token, and none is ever handed from one thread to another.
+ * fencing token, and no grant is ever passed from one thread to another.
+ *
+ * <p><b>Hand-over.</b> On a store that can pass a key to its next owner in one call
+ * ({@link dev.distlock.spi.KeyHandOver}), the releasing holder {@linkplain #takeSuccessor takes} the
+ * first thread in line and asks the store to release its grant and grant the key to that thread's
+ * request in the same step: one round trip per hand-off instead of a release and then the waiter's
+ * attempt. The waiter is told the store's answer ({@link Admission#grant()}), or, when the store said
+ * no or could not be asked, gets the turn as after a release. A thread chosen for a hand-over waits
+ * for its answer even past its deadline or when interrupted (the call is bounded by the operation
+ * timeout): the store may already have granted it.
  *
  * <p><b>Other JVMs must not starve.</b> A local successor that asks the instant the holder released
  * beats every waiter of another JVM, which hears of the release a round trip later; a JVM with
@@ -55,6 +66,25 @@ final class LocalKeyGate {
         YIELD
     }
 
+    /**
+     * What a thread that entered the gate does next: go to the store ({@link #turn()}), or hold the
+     * key already, handed over by the releasing holder ({@link #grant()}).
+     *
+     * @param turn       how to go to the store; null with a grant
+     * @param grant      the store's grant of the thread's own request, passed on by a hand-over
+     * @param ownerSpent a hand-over of the thread's request went unanswered: the store may have granted
+     *                   that owner id (it is released in the background), so the thread asks with a new one
+     */
+    record Admission(@Nullable Turn turn, @Nullable Grant grant, boolean ownerSpent) {
+        static final Admission AT_ONCE = new Admission(Turn.AT_ONCE, null, false);
+        static final Admission YIELD = new Admission(Turn.YIELD, null, false);
+        static final Admission AFTER_UNANSWERED_HAND_OVER = new Admission(Turn.AT_ONCE, null, true);
+
+        private static Admission of(Turn turn) {
+            return turn == Turn.YIELD ? YIELD : AT_ONCE;
+        }
+    }
+
     /** The turn is taken and nobody else of this engine waits for it. */
     private static final Object TAKEN = new Object();
 
@@ -75,34 +105,58 @@ final class LocalKeyGate {
      * Takes the turn of {@code key}, waiting in line until {@code deadlineNanos} ({@link NanoClock})
      * if another thread of this engine has it. Whoever gets a turn must {@link #leave} it once.
      *
+     * @param request       what this thread would ask the store: a holder may hand the key over to it
      * @param beforeWaiting called once, before this thread waits in line
-     * @return the turn, or null when the deadline passed in line (no store call was made)
+     * @return the turn or a handed-over grant, or null when the deadline passed in line (no store call was made)
      * @throws InterruptedException when interrupted in line; the thread then has no turn
      */
-    @Nullable Turn enter(String key, long deadlineNanos, Runnable beforeWaiting) throws InterruptedException {
+    @Nullable Admission enter(String key, AcquireRequest request, long deadlineNanos, Runnable beforeWaiting)
+            throws InterruptedException {
         if (turns.putIfAbsent(key, TAKEN) == null) {
-            return Turn.AT_ONCE;
+            return Admission.AT_ONCE;
         }
         if (deadlineNanos - clock.nanoTime() <= 0) {
             // No time to wait (waitFor = 0): another thread of this engine holds the key or is asking for
             // it, so the store's answer would be no.
             return null;
         }
-        Waiter waiter = new Waiter(Thread.currentThread());
+        Waiter waiter = new Waiter(Thread.currentThread(), request);
         turns.compute(key, (k, current) -> {
             if (current == null) { // left meanwhile: the turn is ours
-                waiter.turn = Turn.AT_ONCE;
+                waiter.admission = Admission.AT_ONCE;
                 return TAKEN;
             }
             Line line = current == TAKEN ? new Line() : (Line) current;
             line.waiting.addLast(waiter);
             return line;
         });
-        if (waiter.turn != null) {
-            return waiter.turn;
+        if (waiter.admission != null) {
+            return waiter.admission;
         }
         beforeWaiting.run();
         return awaitTurn(key, waiter, deadlineNanos);
+    }
+
+    /**
+     * For a holder about to release {@code key}: takes the first thread in line out of it for a
+     * hand-over, when its turn would be one to ask at once (not a {@link Turn#YIELD}: then the holder
+     * releases as usual and leaves). The holder must then call {@link Successor#handedOver} or
+     * {@link Successor#notHandedOver} once; the turn goes with it, the holder does not {@link #leave}.
+     *
+     * @return the successor, or null when nobody waits or the next turn yields to other JVMs
+     */
+    @Nullable Successor takeSuccessor(String key) {
+        Successor[] taken = {null};
+        turns.computeIfPresent(key, (k, current) -> {
+            if (current instanceof Line line && !line.waiting.isEmpty() && line.localHandOffs < maxLocalHandOffs) {
+                Waiter next = line.waiting.pollFirst();
+                line.localHandOffs++;
+                next.handingOver = true;
+                taken[0] = new Successor(next);
+            }
+            return current;
+        });
+        return taken[0];
     }
 
     /**
@@ -129,8 +183,7 @@ final class LocalKeyGate {
                 turn = Turn.YIELD;
                 line.localHandOffs = 0;
             }
-            next.turn = turn;
-            LockSupport.unpark(next.thread);
+            next.admit(Admission.of(turn));
             return line;
         });
     }
@@ -140,27 +193,34 @@ final class LocalKeyGate {
         return turns.size();
     }
 
-    private @Nullable Turn awaitTurn(String key, Waiter waiter, long deadlineNanos) throws InterruptedException {
+    private @Nullable Admission awaitTurn(String key, Waiter waiter, long deadlineNanos) throws InterruptedException {
         while (true) {
-            Turn turn = waiter.turn;
-            if (turn != null) {
-                return turn;
+            Admission admission = waiter.admission;
+            if (admission != null) {
+                return admission;
             }
             if (Thread.interrupted()) {
-                giveUp(key, waiter);
-                throw new InterruptedException("Interrupted while waiting in line for lock '" + key + "'");
+                Admission handedOver = giveUp(key, waiter, true);
+                if (handedOver == null) {
+                    throw new InterruptedException("Interrupted while waiting in line for lock '" + key + "'");
+                }
+                return handedOver;
             }
             long remaining = deadlineNanos - clock.nanoTime();
             if (remaining <= 0) {
-                giveUp(key, waiter);
-                return null;
+                return giveUp(key, waiter, false);
             }
             LockSupport.parkNanos(this, remaining);
         }
     }
 
-    /** Leaves the line; a turn that reached this waiter meanwhile goes on to the next one, as it came. */
-    private void giveUp(String key, Waiter waiter) {
+    /**
+     * Leaves the line; a turn that reached this waiter meanwhile goes on to the next one, as it came.
+     * A waiter already chosen for a hand-over waits for the store's answer first and keeps a grant.
+     *
+     * @return the handed-over grant, else null
+     */
+    private @Nullable Admission giveUp(String key, Waiter waiter, boolean interrupted) {
         boolean[] inLine = {false};
         turns.computeIfPresent(key, (k, current) -> {
             if (current instanceof Line line) {
@@ -168,9 +228,56 @@ final class LocalKeyGate {
             }
             return current;
         });
-        Turn turn = waiter.turn;
-        if (!inLine[0] && turn != null) {
-            handOn(key, false, turn == Turn.YIELD);
+        if (inLine[0]) {
+            return null;
+        }
+        Admission admission = waiter.handingOver ? awaitHandOver(waiter, interrupted) : waiter.admission;
+        if (admission != null && admission.grant() != null) {
+            return admission;
+        }
+        if (admission != null) {
+            handOn(key, false, admission.turn() == Turn.YIELD);
+        }
+        return null;
+    }
+
+    /** Waits, through interrupts (restored), for the holder's hand-over call: bounded by its operation timeout. */
+    private static Admission awaitHandOver(Waiter waiter, boolean interrupted) {
+        Admission admission;
+        while ((admission = waiter.admission) == null) {
+            LockSupport.park(waiter);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return admission;
+    }
+
+    /** The first thread in line, taken out of it by a releasing holder for a hand-over. */
+    static final class Successor {
+        private final Waiter waiter;
+
+        private Successor(Waiter waiter) {
+            this.waiter = waiter;
+        }
+
+        /** What the successor would ask the store. */
+        AcquireRequest request() {
+            return waiter.request;
+        }
+
+        /** The store granted the successor's request: it holds the key, and the turn with it. */
+        void handedOver(Grant grant) {
+            waiter.admit(new Admission(null, grant, false));
+        }
+
+        /**
+         * No grant for the successor: the store said no ({@code ownerSpent} false) or did not answer
+         * (true); it gets the turn and asks the store itself.
+         */
+        void notHandedOver(boolean ownerSpent) {
+            waiter.admit(ownerSpent ? Admission.AFTER_UNANSWERED_HAND_OVER : Admission.AT_ONCE);
         }
     }
 
@@ -182,10 +289,19 @@ final class LocalKeyGate {
 
     private static final class Waiter {
         private final Thread thread;
-        private volatile @Nullable Turn turn;
+        private final AcquireRequest request;
+        private volatile @Nullable Admission admission;
+        /** Taken out of the line by a holder for a hand-over: its admission follows the store's answer. */
+        private volatile boolean handingOver;
 
-        private Waiter(Thread thread) {
+        private Waiter(Thread thread, AcquireRequest request) {
             this.thread = thread;
+            this.request = request;
+        }
+
+        private void admit(Admission given) {
+            admission = given;
+            LockSupport.unpark(thread);
         }
     }
 }

@@ -175,13 +175,19 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         boolean gated = !options.fair();
         boolean holdsTurn = false;
         boolean turnGoesWithLock = false;
+        AcquireRequest request = new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew());
         Grant grant = null;
         try {
-            LocalKeyGate.Turn turn = gated ? gate.enter(key, deadline, beforeWaiting) : LocalKeyGate.Turn.AT_ONCE;
-            holdsTurn = gated && turn != null;
-            if (turn != null) {
-                grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew()),
-                        deadline, beforeWaiting, turn == LocalKeyGate.Turn.YIELD);
+            LocalKeyGate.Admission admission = gated ? gate.enter(key, request, deadline, beforeWaiting)
+                    : LocalKeyGate.Admission.AT_ONCE;
+            holdsTurn = gated && admission != null;
+            if (admission != null && admission.grant() != null) {
+                grant = admission.grant(); // handed over by the local holder that released it
+            } else if (admission != null) {
+                if (admission.ownerSpent()) {
+                    request = new AcquireRequest(key, ownerIds.next(), options.lease(), options.fair(), options.autoRenew());
+                }
+                grant = acquireLoop.acquire(request, deadline, beforeWaiting, admission.turn() == LocalKeyGate.Turn.YIELD);
             }
             waiters.remove(owner);
             long now = nanoTime();
@@ -193,7 +199,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             }
             // The lease started when the granted attempt was sent, not when the answer came nor when the
             // first attempt was: expire early rather than late.
-            HeldLock lock = new HeldLock(key, owner, grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
+            HeldLock lock = new HeldLock(key, request.owner(), grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
                     grant.validity(), thread);
             HeldLock replaced = held.put(key, lock);
             if (replaced != null) {
@@ -228,10 +234,16 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             return;
         }
         held.remove(lock.key, lock);
+        boolean gated = !lock.options.fair();
+        boolean handedOver = false;
         try {
-            releases.lastHoldEnded(lock, nanoTime());
+            long now = nanoTime();
+            handedOver = gated && releases.handOverToLocalWaiter(lock, now, gate);
+            if (!handedOver) {
+                releases.lastHoldEnded(lock, now);
+            }
         } finally {
-            if (!lock.options.fair()) {
+            if (gated && !handedOver) {
                 // After the store's release (or its scheduling, under holdAtLeast): the next local thread
                 // in line asks at once.
                 gate.leave(lock.key, true);

@@ -7,9 +7,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -22,6 +26,7 @@ final class LockReleases {
     private static final Logger log = LoggerFactory.getLogger(LockReleases.class);
 
     private final LockBackend backend;
+    private final @Nullable KeyHandOver handOver;
     private final StoreCalls calls;
     private final ScheduledExecutorService scheduler;
     private final LockEngine engine;
@@ -29,6 +34,7 @@ final class LockReleases {
 
     LockReleases(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine) {
         this.backend = backend;
+        this.handOver = backend instanceof KeyHandOver ability ? ability : null;
         this.calls = calls;
         this.scheduler = scheduler;
         this.engine = engine;
@@ -46,6 +52,49 @@ final class LockReleases {
         } else {
             releaseNow(lock);
         }
+    }
+
+    /**
+     * Releases {@code lock} by handing it over to the first thread of this engine in line for its key,
+     * in one store call, where the backend can ({@link KeyHandOver}) and the release is due now (not
+     * delayed by {@code holdAtLeast}, not lost). The turn then goes to that thread with the store's
+     * answer; on a failure this grant ends with its lease, as a failed release's does, and whatever
+     * the store may have granted the successor's owner id is released in the background.
+     *
+     * @return true when handed over (released, and the gate's turn passed on); false when the caller
+     *         must release as usual
+     */
+    boolean handOverToLocalWaiter(HeldLock lock, long now, LocalKeyGate gate) {
+        if (handOver == null || !lock.isHeld() || lock.wasLost() || lock.hasRunOutAt(now) || lock.holdUntilNanos() - now > 0) {
+            return false;
+        }
+        LocalKeyGate.Successor next = gate.takeSuccessor(lock.key);
+        if (next == null) {
+            return false;
+        }
+        reportReleased(lock);
+        AcquireRequest request = next.request();
+        boolean answered = false;
+        try {
+            long sent = engine.nanoTime();
+            AcquireResult result = calls.call("hand over", lock.key, () -> handOver.handOver(lock.key, lock.owner, request));
+            answered = true;
+            if (result instanceof AcquireResult.Granted granted) {
+                next.handedOver(Grant.of(granted, sent));
+            } else {
+                next.notHandedOver(false);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not hand lock '{}' over to the next thread in line; it ends when its lease runs out at {}",
+                    lock.key, lock.expiresAt(), e);
+        } finally {
+            if (!answered) {
+                calls.runInBackground("release an unanswered hand-over of", lock.key,
+                        () -> backend.release(lock.key, request.owner()));
+                next.notHandedOver(true);
+            }
+        }
+        return true;
     }
 
     void releaseNow(HeldLock lock) {

@@ -15,6 +15,7 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.NonBlockingBackend;
 import dev.distlock.spi.ReleaseNotifications;
@@ -28,7 +29,7 @@ import dev.distlock.spi.support.WaiterRegistry;
  * <p>Fencing tokens come from one counter for all keys, so they grow per key without per-key state
  * that would have to be kept forever.
  */
-public final class InMemoryLockBackend implements LockBackend, ReleaseNotifications, NonBlockingBackend {
+public final class InMemoryLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver, NonBlockingBackend {
 
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.LOCAL);
 
@@ -63,31 +64,58 @@ public final class InMemoryLockBackend implements LockBackend, ReleaseNotificati
         long now = clock.millis();
         mutex.lock();
         try {
-            Holder holder = liveHolder(request.key(), now);
-            if (holder != null) {
-                if (holder.owner.equals(request.owner())) {
-                    return AcquireResult.granted(holder.token);
-                }
-                enqueueIfFair(request);
-                return AcquireResult.denied(Duration.ofMillis(holder.expiresAtMillis - now));
-            }
-            Set<String> queue = queues.get(request.key());
-            if (queue != null && !queue.isEmpty() && !isFirst(queue, request.owner())) {
-                enqueueIfFair(request);
-                return AcquireResult.denied();
-            }
-            if (queue != null) {
-                queue.remove(request.owner());
-                if (queue.isEmpty()) {
-                    queues.remove(request.key());
-                }
-            }
-            long token = ++lastToken;
-            holders.put(request.key(), new Holder(request.owner(), token, now + request.ttl().toMillis()));
-            return AcquireResult.granted(token);
+            return tryAcquireLocked(request, now);
         } finally {
             mutex.unlock();
         }
+    }
+
+    @Override
+    public AcquireResult handOver(String key, String owner, AcquireRequest next) {
+        long now = clock.millis();
+        boolean released = false;
+        AcquireResult result;
+        mutex.lock();
+        try {
+            Holder holder = liveHolder(key, now);
+            if (holder != null && holder.owner.equals(owner)) {
+                holders.remove(key);
+                released = true;
+            }
+            result = tryAcquireLocked(next, now);
+        } finally {
+            mutex.unlock();
+        }
+        if (released && result instanceof AcquireResult.Denied) {
+            waiters.wake(key); // a fair queue's first in line may take it now
+        }
+        return result;
+    }
+
+    /** One attempt; call with the mutex held. */
+    private AcquireResult tryAcquireLocked(AcquireRequest request, long now) {
+        Holder holder = liveHolder(request.key(), now);
+        if (holder != null) {
+            if (holder.owner.equals(request.owner())) {
+                return AcquireResult.granted(holder.token);
+            }
+            enqueueIfFair(request);
+            return AcquireResult.denied(Duration.ofMillis(holder.expiresAtMillis - now));
+        }
+        Set<String> queue = queues.get(request.key());
+        if (queue != null && !queue.isEmpty() && !isFirst(queue, request.owner())) {
+            enqueueIfFair(request);
+            return AcquireResult.denied();
+        }
+        if (queue != null) {
+            queue.remove(request.owner());
+            if (queue.isEmpty()) {
+                queues.remove(request.key());
+            }
+        }
+        long token = ++lastToken;
+        holders.put(request.key(), new Holder(request.owner(), token, now + request.ttl().toMillis()));
+        return AcquireResult.granted(token);
     }
 
     @Override

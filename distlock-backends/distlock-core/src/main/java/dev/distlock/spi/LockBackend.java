@@ -13,7 +13,8 @@ import java.util.List;
  * asked (connection refused, timeout); a clear "no" is a return value, never an exception.
  *
  * <p>Optional abilities are sub-interfaces: {@link ReleaseNotifications} (wake waiters without
- * polling) and {@link LeaseLossSignals} (the store tells us a lease is gone before a renewal would).
+ * polling), {@link LeaseLossSignals} (the store tells us a lease is gone before a renewal would)
+ * and {@link KeyHandOver} (pass a key to the next owner in one call).
  */
 public interface LockBackend extends AutoCloseable {
 

@@ -154,6 +154,11 @@ public class JdbcLockBackend implements LockBackend {
         return results;
     }
 
+    /** Runs {@code work} on a connection of this backend, as its own calls do (for a dialect's subclass). */
+    final <T> T run(String what, String key, JdbcConnections.SqlWork<T> work) {
+        return connections.run(what, key, work);
+    }
+
     @Override
     public boolean release(String key, String owner) {
         String keyHash = JdbcKeyLayout.hash(key);

@@ -1,15 +1,20 @@
 package dev.distlock.jdbc;
 
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.ReleaseNotifications;
 
 /** The JDBC backend on PostgreSQL with LISTEN/NOTIFY: waiters wake on release instead of polling. */
-final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNotifications {
+final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNotifications, KeyHandOver {
 
+    private final PostgresLockTableSql sql;
     private final PostgresReleaseListener listener;
     private final PostgresWaiterMarks marks;
 
     PostgresJdbcLockBackend(JdbcSettings settings, PostgresLockTableSql sql) {
         super(settings, JdbcDialect.POSTGRESQL, sql);
+        this.sql = sql;
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
                 JdbcConnections.networkTimeout(settings));
         this.marks = new PostgresWaiterMarks(settings.dataSource(), sql.waiterLockClass(), settings.statementTimeoutSeconds(),
@@ -18,6 +23,15 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
 
     PostgresReleaseListener listener() {
         return listener;
+    }
+
+    /** One statement: {@link PostgresLockTableSql#HAND_OVER}. */
+    @Override
+    public AcquireResult handOver(String key, String owner, AcquireRequest next) {
+        String keyHash = JdbcKeyLayout.hash(key);
+        String displayed = JdbcKeyLayout.display(key);
+        return run("hand over", key,
+                connection -> sql.handOver(connection, keyHash, displayed, owner, next.owner(), next.ttl().toMillis()));
     }
 
     /** Listening first, then the mark that makes releases notify: a release after the mark is heard. */

@@ -125,6 +125,23 @@ final class PostgresLockTableSql extends LockTableSql {
             SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
             """;
 
+    /**
+     * Params: 1 next owner, 2 next owner, 3 ttl ms, 4 key_hash, 5 releasing owner, 6 next owner.
+     * Passes the row of the releasing owner's lease (or an expired one) to the next owner in one
+     * statement, a new token drawn once the row is locked, as a takeover draws it; the next owner's
+     * own running lease is extended with its token. Returns the token, or no row when another owner
+     * holds the key or it has no row (then {@link #acquire} decides). Nobody is notified: the key stays held.
+     */
+    static final String HAND_OVER = """
+            UPDATE {table}
+               SET token       = CASE WHEN owner = ? AND expires_at > now() THEN token ELSE nextval('{tokens}') END,
+                   acquired_at = now(),
+                   owner       = ?,
+                   expires_at  = now() + ? * INTERVAL '1 millisecond'
+             WHERE key_hash = ? AND (owner = ? OR owner = ? OR expires_at <= now())
+            RETURNING token
+            """;
+
     /** Param: 1 key_hash. Returns owner, token, milliseconds left by the database clock. */
     static final String STATE = """
             SELECT owner, token, CAST(CEIL(EXTRACT(EPOCH FROM (expires_at - now())) * 1000) AS BIGINT)
@@ -137,6 +154,7 @@ final class PostgresLockTableSql extends LockTableSql {
             """;
 
     private final String acquire = forTable(ACQUIRE);
+    private final String handOver = forTable(HAND_OVER);
     private final String claimNew = forTable(CLAIM_NEW);
     private final String drawToken = forTable(DRAW_TOKEN);
     private final String renewAll = forTable(RENEW_ALL);
@@ -186,6 +204,21 @@ final class PostgresLockTableSql extends LockTableSql {
              ResultSet row = statement.executeQuery()) {
             return row.next() ? AcquireResult.granted(row.getLong(1)) : AcquireResult.denied();
         }
+    }
+
+    /**
+     * {@link #HAND_OVER}; where it changed no row (another owner holds the key, or it has none) the
+     * next owner's {@link #acquire} answers instead.
+     */
+    AcquireResult handOver(Connection connection, String keyHash, String key, String owner, String next, long ttlMillis)
+            throws SQLException {
+        try (PreparedStatement statement = prepare(connection, handOver, next, next, leaseMillis(ttlMillis), keyHash, owner, next);
+             ResultSet row = statement.executeQuery()) {
+            if (row.next()) {
+                return AcquireResult.granted(row.getLong(1));
+            }
+        }
+        return acquire(connection, keyHash, key, next, ttlMillis);
     }
 
     /** One statement where other dialects need two. */

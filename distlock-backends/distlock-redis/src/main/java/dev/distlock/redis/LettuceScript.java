@@ -20,6 +20,7 @@ import dev.distlock.spi.support.Causes;
 record LettuceScript(String lua, String sha1, ScriptOutputType outputType) {
 
     static final LettuceScript ACQUIRE = of(RedisLockScripts.ACQUIRE_LUA, ScriptOutputType.MULTI);
+    static final LettuceScript HAND_OVER = of(RedisLockScripts.HAND_OVER_LUA, ScriptOutputType.MULTI);
     static final LettuceScript RENEW = of(RedisLockScripts.RENEW_LUA, ScriptOutputType.INTEGER);
     static final LettuceScript RENEW_ALL = of(RedisLockScripts.RENEW_ALL_LUA, ScriptOutputType.MULTI);
     static final LettuceScript RELEASE = of(RedisLockScripts.RELEASE_LUA, ScriptOutputType.INTEGER);

@@ -16,6 +16,7 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.spi.RenewRequest;
@@ -51,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * and its daemon threads); the
  * connection factory stays the application's.
  */
-public final class RedisLockBackend implements LockBackend, ReleaseNotifications {
+public final class RedisLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver {
 
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
@@ -140,6 +141,23 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             fairQueue.waiting(key, request.owner());
         }
         return result;
+    }
+
+    /**
+     * One {@link RedisLockScripts#HAND_OVER_LUA}; with replica waiting, a release and then the next
+     * owner's {@link #tryAcquire}, whose grant waits for the replicas as every grant does.
+     */
+    @Override
+    public AcquireResult handOver(String key, String owner, AcquireRequest next) {
+        if (grants.waitsForReplicas()) {
+            release(key, owner);
+            return tryAcquire(next);
+        }
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        RedisDeployment deployment = deployment("hand over", key);
+        return toResult(scripts.run("hand over", key, LettuceScript.HAND_OVER,
+                new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence()},
+                new byte[][] {EncodedKeyLayout.utf8(owner), EncodedKeyLayout.utf8(next.owner()), RedisCalls.millisBytes(next.ttl())}));
     }
 
     /** The grant script's {1, token} or {0, pttl}; with replica waiting, WAIT after a grant (see {@link ReplicatedGrants}). */

@@ -62,6 +62,29 @@ final class RedisLockScripts {
             """;
 
     /**
+     * Single node, unfair. KEYS[1] lock hash, KEYS[2] fence counter, KEYS[3] replaced counter;
+     * ARGV[1] the releasing owner, ARGV[2] the next owner, ARGV[3] the next owner's lease ms.
+     * Releases ARGV[1]'s grant and grants the key to ARGV[2] in one step, as a release and then
+     * {@link #ACQUIRE_LUA} with nobody in between would: {1, token} with a new token when ARGV[1]
+     * held the key or nobody did (ARGV[2]'s existing token when it already holds it), {0, pttl}
+     * when another owner holds it. Nobody is woken: the key stays held.
+     */
+    static final String HAND_OVER_LUA = NEXT_TOKEN_FUNCTION + """
+            local holder = redis.call('HGET', KEYS[1], 'owner')
+            if holder == ARGV[2] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              return {1, tonumber(redis.call('HGET', KEYS[1], 'token'))}
+            end
+            if holder and holder ~= ARGV[1] then
+              return {0, redis.call('PTTL', KEYS[1])}
+            end
+            local token = next_token(KEYS[2], KEYS[3])
+            redis.call('HSET', KEYS[1], 'owner', ARGV[2], 'token', token)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return {1, token}
+            """;
+
+    /**
      * KEYS[1] lock hash; ARGV[1] owner, ARGV[2] lease ms.
      * Returns 1 when the owner holds the key and its lease now ends ARGV[2] ms from now, 0 when it
      * does not hold it (expired or taken by another owner); then nothing changes.

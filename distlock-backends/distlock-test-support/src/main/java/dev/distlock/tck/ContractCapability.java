@@ -1,5 +1,6 @@
 package dev.distlock.tck;
 
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
 
@@ -11,6 +12,14 @@ enum ContractCapability {
         @Override
         boolean claimedBy(LockBackend backend) {
             return backend.capabilities().fair();
+        }
+    },
+
+    /** The backend implements {@link KeyHandOver}: a key passes to the next owner in one call. */
+    HAND_OVER("implements KeyHandOver") {
+        @Override
+        boolean claimedBy(LockBackend backend) {
+            return backend instanceof KeyHandOver;
         }
     },
 

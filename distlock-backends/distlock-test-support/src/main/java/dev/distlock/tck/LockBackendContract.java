@@ -19,6 +19,7 @@ import dev.distlock.engine.LockEngine;
 import dev.distlock.engine.WaitSettings;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 
 /**
@@ -126,6 +127,58 @@ public abstract class LockBackendContract extends ExclusionContract {
         Optional<Lease> later = other.tryAcquire(key, LockOptions.of(LONG_LEASE, Duration.ofSeconds(20)));
         assertThat(later).isPresent();
         later.get().close();
+    }
+
+    @Test
+    @ProvesCapability(ContractCapability.HAND_OVER)
+    void handOverFreesTheHolderAndGrantsTheNextOwnerALargerToken() {
+        LockBackend backend = backend();
+        LockBackend other = backend();
+        String key = key("hand-over");
+        String holder = owner();
+        long holderToken = token(backend.tryAcquire(request(key, holder, LONG_LEASE)));
+        AcquireRequest next = request(key, owner(), LONG_LEASE);
+
+        long nextToken = token(((KeyHandOver) backend).handOver(key, holder, next));
+
+        assertThat(nextToken).isGreaterThan(holderToken);
+        assertThat(other.tryAcquire(request(key, owner(), LONG_LEASE))).as("held by the next owner")
+                .isInstanceOf(AcquireResult.Denied.class);
+        assertThat(backend.renew(key, holder, LONG_LEASE)).as("the former holder's lease").isFalse();
+        assertThat(backend.release(key, holder)).isFalse();
+        assertThat(other.renew(key, next.owner(), LONG_LEASE)).isTrue();
+        assertThat(other.release(key, next.owner())).isTrue();
+        assertThat(token(other.tryAcquire(request(key, owner(), LONG_LEASE)))).isGreaterThan(nextToken);
+    }
+
+    @Test
+    @ProvesCapability(ContractCapability.HAND_OVER)
+    void handOverByAnOwnerThatLostTheKeyLeavesItWithItsHolder() {
+        LockBackend backend = backend();
+        LockBackend other = backend();
+        String key = key("hand-over-lost");
+        String holder = owner();
+        token(other.tryAcquire(request(key, holder, LONG_LEASE)));
+        AcquireRequest next = request(key, owner(), LONG_LEASE);
+
+        assertThat(((KeyHandOver) backend).handOver(key, owner(), next)).isInstanceOf(AcquireResult.Denied.class);
+
+        assertThat(other.renew(key, holder, LONG_LEASE)).as("the holder still holds it").isTrue();
+        assertThat(backend.release(key, next.owner())).isFalse();
+        assertThat(other.release(key, holder)).isTrue();
+    }
+
+    @Test
+    @ProvesCapability(ContractCapability.HAND_OVER)
+    void handOverOfAKeyWhoseHolderRanOutGrantsTheNextOwner() {
+        LockBackend backend = backend();
+        String key = key("hand-over-free");
+        AcquireRequest next = request(key, owner(), LONG_LEASE);
+
+        long token = token(((KeyHandOver) backend).handOver(key, owner(), next));
+
+        assertThat(token).isPositive();
+        assertThat(backend.release(key, next.owner())).isTrue();
     }
 
     private void exclusiveAndReusable(String key) {
