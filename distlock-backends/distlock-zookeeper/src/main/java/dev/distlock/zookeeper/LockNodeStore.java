@@ -266,23 +266,15 @@ final class LockNodeStore {
     }
 
     /**
-     * The node's Stat as of the leader's latest commit, or null when it does not exist. A plain read
-     * is answered by whichever server we talk to, and a follower cut off from the leader goes on
+     * The Stats of {@code paths} as of the leader's latest commit, at the cost of two round trips:
+     * one sync, then every read sent at once and the answers awaited together. A plain read is
+     * answered by whichever server we talk to, and a follower cut off from the leader goes on
      * answering from its stale copy while the leader expires our session and hands our lock to
      * somebody else. The sync goes through the leader: a cut-off follower cannot answer it (the call
      * fails), and a connected one has applied everything committed before it, our session's expiry
-     * and the deletion of our node included, before it answers the read that follows.
-     */
-    @Nullable Stat statConfirmedByLeader(String path) {
-        sync(path);
-        return stat(path);
-    }
-
-    /**
-     * {@link #statConfirmedByLeader} for many nodes at the cost of two round trips: one sync, then
-     * every read sent at once and the answers awaited together. The reads go out only once the sync
-     * has answered: Curator re-sends a request after a lost connection, possibly to another server,
-     * and a read sent alongside the sync could then be answered before it.
+     * and the deletion of our node included, before it answers the reads that follow. The reads go
+     * out only once the sync has answered: Curator re-sends a request after a lost connection,
+     * possibly to another server, and a read sent alongside the sync could then be answered before it.
      *
      * @return one Stat per path, in order, null where there is no such node
      */
