@@ -209,30 +209,32 @@ final class LockNodeStore {
      * their czxid; a busy key only has them after two billion creates without once being emptied.
      */
     List<String> queue(String parent) {
+        List<String> children;
         try {
-            List<String> children = client.getChildren().forPath(parent);
-            children.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
-            int first = (int) children.stream().filter(name -> !ZooKeeperKeyLayout.pastCounterLimit(name)
-                    && ZooKeeperKeyLayout.sequence(name) != null).count();
-            int end = first + (int) children.stream().filter(ZooKeeperKeyLayout::pastCounterLimit).count();
-            if (end - first > 1) {
-                orderByCreation(parent, children.subList(first, end));
-            }
-            return children;
+            children = client.getChildren().forPath(parent);
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (Exception e) {
             throw failure("list the lock nodes under " + parent, e);
         }
+        children.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
+        int first = (int) children.stream().filter(name -> !ZooKeeperKeyLayout.pastCounterLimit(name)
+                && ZooKeeperKeyLayout.sequence(name) != null).count();
+        int end = first + (int) children.stream().filter(ZooKeeperKeyLayout::pastCounterLimit).count();
+        if (end - first > 1) {
+            orderByCreation(parent, children.subList(first, end));
+        }
+        return children;
     }
 
     /** Sorts {@code names} by czxid, the order in which the leader created them; drops those gone meanwhile. */
-    private void orderByCreation(String parent, List<String> names) throws Exception {
+    private void orderByCreation(String parent, List<String> names) {
+        List<@Nullable Stat> stats = stats(names.stream().map(name -> parent + "/" + name).toList());
         Map<String, Long> czxids = new HashMap<>();
-        for (String name : names) {
-            Stat stat = client.checkExists().forPath(parent + "/" + name);
+        for (int i = 0; i < names.size(); i++) {
+            Stat stat = stats.get(i);
             if (stat != null) {
-                czxids.put(name, stat.getCzxid());
+                czxids.put(names.get(i), stat.getCzxid());
             }
         }
         names.retainAll(czxids.keySet());

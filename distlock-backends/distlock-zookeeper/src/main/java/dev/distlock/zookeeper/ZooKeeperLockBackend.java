@@ -119,7 +119,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         }
     }
 
-    /** A batch of one: the same sync and read as a lone lease of {@link #renewAll} costs, two round trips. */
+    /** {@link #renewAll} of this one lease: one sync and one read, two round trips. */
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         return renewAll(List.of(new RenewRequest(key, owner, ttl))).get(0).extended();
