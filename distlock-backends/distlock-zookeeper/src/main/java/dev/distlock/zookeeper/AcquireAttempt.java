@@ -86,13 +86,9 @@ final class AcquireAttempt {
 
     private AcquireResult unfair() {
         for (int look = 1; ; look++) {
-            CreatedNode held = creates.createHolder(id, holderPath, session, null);
-            if (held != null) {
-                return AcquireResult.granted(held.czxid());
-            }
-            AcquireResult denied = deniedByHolder(null);
-            if (denied != null) {
-                return denied;
+            AcquireResult answer = createOrWatchHolder(null);
+            if (answer != null) {
+                return answer;
             }
             if (look == MAX_LOOKS) {
                 return askToComeBack();
@@ -106,13 +102,9 @@ final class AcquireAttempt {
         boolean holderSeen = false;
         if (queued != null && mine.first()) {
             // First in line at our last denial, so first still: the holder's node is all we wait for.
-            CreatedNode held = creates.createHolder(id, holderPath, session, queued);
-            if (held != null) {
-                return AcquireResult.granted(held.czxid());
-            }
-            AcquireResult denied = deniedByHolder(queued);
-            if (denied != null) {
-                return denied;
+            AcquireResult answer = createOrWatchHolder(queued);
+            if (answer != null) {
+                return answer;
             }
         }
         if (queued == null) {
@@ -120,11 +112,11 @@ final class AcquireAttempt {
             // nobody waits in line, as the leader sees it.
             store.sync(queuePath);
             if (store.queue(queuePath).isEmpty()) {
-                CreatedNode held = creates.createHolder(id, holderPath, session, null);
-                if (held != null) {
-                    return AcquireResult.granted(held.czxid());
+                AcquireResult granted = createHolder(null);
+                if (granted != null) {
+                    return granted;
                 }
-                holderSeen = true;
+                holderSeen = true; // watched once we are in line
             }
             queued = creates.createQueued(id, queuePath, session);
         }
@@ -145,18 +137,9 @@ final class AcquireAttempt {
             }
             if (index == 0) {
                 // First in line: the key is ours once its holder (fair or not) has gone.
-                if (!holderSeen) {
-                    CreatedNode held = creates.createHolder(id, holderPath, session, queued);
-                    if (held != null) {
-                        return AcquireResult.granted(held.czxid());
-                    }
-                }
-                AcquireResult denied = deniedByHolder(queued);
-                if (denied instanceof AcquireResult.Denied) {
-                    nodes.firstInLine(id, queued, session);
-                }
-                if (denied != null) {
-                    return denied;
+                AcquireResult answer = holderSeen ? watchHolder(queued) : createOrWatchHolder(queued);
+                if (answer != null) {
+                    return answer;
                 }
                 holderSeen = false;
                 if (++looks == MAX_LOOKS) {
@@ -180,12 +163,30 @@ final class AcquireAttempt {
     }
 
     /**
-     * The holder node exists (our create failed on it): watch it for its deletion.
+     * The one step of every attempt on the key itself: create its holder node, and when that node
+     * exists, watch it for its deletion ({@code queued}: our queue node, first in line, if we wait in line).
+     *
+     * @return granted, denied (a watch is left), or null when the node was gone by the watch (try again)
+     */
+    private @Nullable AcquireResult createOrWatchHolder(@Nullable CreatedNode queued) {
+        AcquireResult granted = createHolder(queued);
+        return granted != null ? granted : watchHolder(queued);
+    }
+
+    /** Creates the key's holder node: granted, or null when it exists (somebody holds the key). */
+    private @Nullable AcquireResult createHolder(@Nullable CreatedNode queued) {
+        CreatedNode held = creates.createHolder(id, holderPath, session, queued);
+        return held == null ? null : AcquireResult.granted(held.czxid());
+    }
+
+    /**
+     * The holder node exists (our create failed on it): watch it for its deletion. A fair waiter
+     * denied here is first in line, and remembered so: its next attempt goes straight to the create.
      *
      * @return denied, granted when the node is our own (a create of ours that Curator retried after
      *         a lost connection made it), or null when it is gone already (try again)
      */
-    private @Nullable AcquireResult deniedByHolder(@Nullable CreatedNode queued) {
+    private @Nullable AcquireResult watchHolder(@Nullable CreatedNode queued) {
         HolderNode holder = store.watchHolder(holderPath, new WakeUpWatcher(id, waiters));
         if (holder == null) {
             return null;
@@ -194,6 +195,9 @@ final class AcquireAttempt {
             CreatedNode ours = holder.asCreated();
             nodes.holding(id, ours, queued, session);
             return AcquireResult.granted(ours.czxid());
+        }
+        if (queued != null) {
+            nodes.firstInLine(id, queued, session); // no-op when already marked first
         }
         return AcquireResult.denied();
     }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +14,9 @@ import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackendException;
 import org.apache.curator.RetryLoop;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.ExistsBuilder;
+import org.apache.curator.framework.api.WatchPathable;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -29,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * else becomes a {@link LockBackendException}.
  */
 final class LockNodeStore {
+
+    /** How long {@link #health} waits for the server to answer a read. */
+    private static final long HEALTH_ANSWER_MS = 2_000;
 
     private final CuratorFramework client;
 
@@ -82,18 +87,47 @@ final class LockNodeStore {
      * @return null when the node exists already (somebody holds the key)
      */
     @Nullable CreatedNode createEphemeral(String path, byte[] data) {
+        try {
+            return create(path, CreateMode.EPHEMERAL, data);
+        } catch (KeeperException.NodeExistsException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Creates {@code parent/prefix<sequence>} (a fair waiter's queue node) as an EPHEMERAL_SEQUENTIAL
+     * node bound to our session; missing parents are created as CONTAINER nodes, which the server
+     * deletes once they are empty again, so distinct keys leave nothing behind.
+     */
+    CreatedNode createEphemeralSequential(String parent, String prefix, byte[] data) {
+        String path = parent + "/" + prefix;
+        try {
+            return create(path, CreateMode.EPHEMERAL_SEQUENTIAL, data);
+        } catch (KeeperException.NodeExistsException e) { // a wrapped sequence number met a node still there
+            throw failure("create the lock node " + path, e);
+        }
+    }
+
+    /**
+     * Creates {@code path} in {@code mode}, creating missing parents as CONTAINER nodes.
+     *
+     * @throws KeeperException.NodeExistsException when a node is there already; any other failure
+     *         is a {@link LockBackendException}
+     */
+    private CreatedNode create(String path, CreateMode mode, byte[] data) throws KeeperException.NodeExistsException {
+        // A container can be reaped between Curator creating it and our create: try again, briefly.
         for (int attempt = 1; ; attempt++) {
             try {
                 Stat stat = new Stat();
-                client.create()
+                String created = client.create()
                         .storingStatIn(stat)
                         .creatingParentContainersIfNeeded()
-                        .withMode(CreateMode.EPHEMERAL)
+                        .withMode(mode)
                         .forPath(path, data);
-                return CreatedNode.of(path, stat);
+                return CreatedNode.of(created, stat);
             } catch (KeeperException.NodeExistsException e) {
-                return null;
-            } catch (KeeperException.NoNodeException e) { // the parent container was reaped in between
+                throw e;
+            } catch (KeeperException.NoNodeException e) {
                 if (attempt == 3) {
                     throw failure("create the lock node " + path, e);
                 }
@@ -110,23 +144,20 @@ final class LockNodeStore {
      * @return null when there is no such node (no watch is left then)
      */
     @Nullable HolderNode watchHolder(String path, Watcher watcher) {
-        try {
-            Stat stat = new Stat();
-            byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-            return new HolderNode(path, data == null ? new byte[0] : data, stat);
-        } catch (KeeperException.NoNodeException e) {
-            return null;
-        } catch (Exception e) {
-            throw failure("read " + path, e);
-        }
+        return readHolder(path, watcher);
     }
 
     /** The holder node {@code path} as of the leader's latest commit, or null when it does not exist. */
     @Nullable HolderNode holderConfirmedByLeader(String path) {
         sync(path);
+        return readHolder(path, null);
+    }
+
+    private @Nullable HolderNode readHolder(String path, @Nullable Watcher watcher) {
         try {
             Stat stat = new Stat();
-            byte[] data = client.getData().storingStatIn(stat).forPath(path);
+            WatchPathable<byte[]> read = client.getData().storingStatIn(stat);
+            byte[] data = (watcher == null ? read : read.usingWatcher(watcher)).forPath(path);
             return new HolderNode(path, data == null ? new byte[0] : data, stat);
         } catch (KeeperException.NoNodeException e) {
             return null;
@@ -173,61 +204,37 @@ final class LockNodeStore {
     }
 
     /**
-     * Creates {@code parent/prefix<sequence>} (a fair waiter's queue node) as an EPHEMERAL_SEQUENTIAL node bound to our session;
-     * missing parents are created as CONTAINER nodes, which the server deletes once they are empty
-     * again, so distinct keys leave nothing behind.
-     */
-    CreatedNode createEphemeralSequential(String parent, String prefix, byte[] data) {
-        // A container can be reaped between Curator creating it and our create: try again, briefly.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Stat stat = new Stat();
-                String path = client.create()
-                        .storingStatIn(stat)
-                        .creatingParentContainersIfNeeded()
-                        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                        .forPath(parent + "/" + prefix, data);
-                return CreatedNode.of(path, stat);
-            } catch (KeeperException.NoNodeException e) {
-                if (attempt == 3) {
-                    throw failure("create a lock node under " + parent, e);
-                }
-            } catch (Exception e) {
-                throw failure("create a lock node under " + parent, e);
-            }
-        }
-    }
-
-    /**
      * The children of {@code parent}, in queue order; empty when the parent does not exist. Nodes
      * numbered past the parent's counter limit (see {@link ZooKeeperKeyLayout}) cost one read each, for
      * their czxid; a busy key only has them after two billion creates without once being emptied.
      */
     List<String> queue(String parent) {
+        List<String> children;
         try {
-            List<String> children = client.getChildren().forPath(parent);
-            children.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
-            int first = (int) children.stream().filter(name -> !ZooKeeperKeyLayout.pastCounterLimit(name)
-                    && ZooKeeperKeyLayout.sequence(name) != null).count();
-            int end = first + (int) children.stream().filter(ZooKeeperKeyLayout::pastCounterLimit).count();
-            if (end - first > 1) {
-                orderByCreation(parent, children.subList(first, end));
-            }
-            return children;
+            children = client.getChildren().forPath(parent);
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         } catch (Exception e) {
             throw failure("list the lock nodes under " + parent, e);
         }
+        children.sort(ZooKeeperKeyLayout.QUEUE_ORDER);
+        int first = (int) children.stream().filter(name -> !ZooKeeperKeyLayout.pastCounterLimit(name)
+                && ZooKeeperKeyLayout.sequence(name) != null).count();
+        int end = first + (int) children.stream().filter(ZooKeeperKeyLayout::pastCounterLimit).count();
+        if (end - first > 1) {
+            orderByCreation(parent, children.subList(first, end));
+        }
+        return children;
     }
 
     /** Sorts {@code names} by czxid, the order in which the leader created them; drops those gone meanwhile. */
-    private void orderByCreation(String parent, List<String> names) throws Exception {
+    private void orderByCreation(String parent, List<String> names) {
+        List<@Nullable Stat> stats = stats(names.stream().map(name -> parent + "/" + name).toList());
         Map<String, Long> czxids = new HashMap<>();
-        for (String name : names) {
-            Stat stat = client.checkExists().forPath(parent + "/" + name);
+        for (int i = 0; i < names.size(); i++) {
+            Stat stat = stats.get(i);
             if (stat != null) {
-                czxids.put(name, stat.getCzxid());
+                czxids.put(names.get(i), stat.getCzxid());
             }
         }
         names.retainAll(czxids.keySet());
@@ -240,13 +247,10 @@ final class LockNodeStore {
      * clients through other servers. After a sync, a read sees every write committed before it.
      */
     void sync(String path) {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
+        CompletableFuture<@Nullable Stat> done = new CompletableFuture<>();
         try {
-            client.sync().inBackground((c, event) -> done.complete(event.getResultCode())).forPath(path);
-            int rc = done.get(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
-            if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
-                throw KeeperException.create(KeeperException.Code.get(rc), path);
-            }
+            client.sync().inBackground(answerTo(done, path)).forPath(path);
+            done.get(connectionTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw failure("sync " + path, e);
         }
@@ -258,31 +262,33 @@ final class LockNodeStore {
      * @return false when the node is already gone (no watch is left then)
      */
     boolean watchIfExists(String path, Watcher watcher) {
+        return exists(path, watcher) != null;
+    }
+
+    /** The node's Stat, or null when it does not exist. */
+    @Nullable Stat stat(String path) {
+        return exists(path, null);
+    }
+
+    private @Nullable Stat exists(String path, @Nullable Watcher watcher) {
         try {
-            return client.checkExists().usingWatcher(watcher).forPath(path) != null;
+            ExistsBuilder check = client.checkExists();
+            return (watcher == null ? check : check.usingWatcher(watcher)).forPath(path);
         } catch (Exception e) {
-            throw failure("watch " + path, e);
+            throw failure("read " + path, e);
         }
     }
 
     /**
-     * The node's Stat as of the leader's latest commit, or null when it does not exist. A plain read
-     * is answered by whichever server we talk to, and a follower cut off from the leader goes on
+     * The Stats of {@code paths} as of the leader's latest commit, at the cost of two round trips:
+     * one sync, then every read sent at once and the answers awaited together. A plain read is
+     * answered by whichever server we talk to, and a follower cut off from the leader goes on
      * answering from its stale copy while the leader expires our session and hands our lock to
      * somebody else. The sync goes through the leader: a cut-off follower cannot answer it (the call
      * fails), and a connected one has applied everything committed before it, our session's expiry
-     * and the deletion of our node included, before it answers the read that follows.
-     */
-    @Nullable Stat statConfirmedByLeader(String path) {
-        sync(path);
-        return stat(path);
-    }
-
-    /**
-     * {@link #statConfirmedByLeader} for many nodes at the cost of two round trips: one sync, then
-     * every read sent at once and the answers awaited together. The reads go out only once the sync
-     * has answered: Curator re-sends a request after a lost connection, possibly to another server,
-     * and a read sent alongside the sync could then be answered before it.
+     * and the deletion of our node included, before it answers the reads that follow. The reads go
+     * out only once the sync has answered: Curator re-sends a request after a lost connection,
+     * possibly to another server, and a read sent alongside the sync could then be answered before it.
      *
      * @return one Stat per path, in order, null where there is no such node
      */
@@ -293,37 +299,41 @@ final class LockNodeStore {
 
     /** The Stats of {@code paths} (null: no such node), all read at once. */
     List<@Nullable Stat> stats(List<String> paths) {
+        return stats(paths, connectionTimeoutMs());
+    }
+
+    private List<@Nullable Stat> stats(List<String> paths, long timeoutMs) {
         List<CompletableFuture<@Nullable Stat>> answers = new ArrayList<>(paths.size());
         try {
             for (String path : paths) {
                 CompletableFuture<@Nullable Stat> answer = new CompletableFuture<>();
                 answers.add(answer);
-                client.checkExists().inBackground((c, event) -> {
-                    int rc = event.getResultCode();
-                    if (rc == KeeperException.Code.OK.intValue() || rc == KeeperException.Code.NONODE.intValue()) {
-                        answer.complete(event.getStat());
-                    } else {
-                        answer.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                    }
-                }).forPath(path);
+                client.checkExists().inBackground(answerTo(answer, path)).forPath(path);
             }
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                    .get(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw failure("read " + paths.size() + " lock nodes", e.getCause() instanceof Exception cause ? cause : e);
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw failure("read " + paths.size() + " lock nodes", e);
         }
         return answers.stream().map(CompletableFuture::join).toList();
     }
 
-    /** The node's Stat, or null when it does not exist. */
-    Stat stat(String path) {
-        try {
-            return client.checkExists().forPath(path);
-        } catch (Exception e) {
-            throw failure("read " + path, e);
-        }
+    /**
+     * Completes {@code answer} with the event's Stat (null for no such node, and for a sync) when the
+     * server answered OK or NONODE, else with the server's error.
+     */
+    private static BackgroundCallback answerTo(CompletableFuture<@Nullable Stat> answer, String path) {
+        return (client, event) -> {
+            int rc = event.getResultCode();
+            if (rc == KeeperException.Code.OK.intValue() || rc == KeeperException.Code.NONODE.intValue()) {
+                answer.complete(event.getStat());
+            } else {
+                answer.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+            }
+        };
+    }
+
+    private long connectionTimeoutMs() {
+        return client.getZookeeperClient().getConnectionTimeoutMs();
     }
 
     /**
@@ -360,9 +370,12 @@ final class LockNodeStore {
                 return BackendHealth.down("not connected to ZooKeeper", details);
             }
             details.put("sessionId", Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
-            return ping("/", 2, TimeUnit.SECONDS)
-                    ? BackendHealth.up(details)
-                    : BackendHealth.down("ZooKeeper did not answer within 2s", details);
+            try {
+                stats(List.of("/"), HEALTH_ANSWER_MS);
+            } catch (LockBackendException e) {
+                return BackendHealth.down("ZooKeeper did not answer within 2s", details);
+            }
+            return BackendHealth.up(details);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return BackendHealth.down("interrupted", details);
@@ -371,25 +384,10 @@ final class LockNodeStore {
         }
     }
 
-    private boolean ping(String path, long timeout, TimeUnit unit) {
-        CountDownLatch answered = new CountDownLatch(1);
-        boolean[] ok = new boolean[1];
-        try {
-            client.checkExists().inBackground((c, event) -> {
-                int rc = event.getResultCode();
-                ok[0] = rc == KeeperException.Code.OK.intValue() || rc == KeeperException.Code.NONODE.intValue();
-                answered.countDown();
-            }).forPath(path);
-            return answered.await(timeout, unit) && ok[0];
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     private static LockBackendException failure(String what, Exception e) {
+        if (e instanceof ExecutionException && e.getCause() instanceof Exception cause) {
+            e = cause; // the server's answer to a background request
+        }
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }

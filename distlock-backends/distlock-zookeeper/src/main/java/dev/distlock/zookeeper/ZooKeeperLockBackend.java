@@ -119,28 +119,18 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         }
     }
 
+    /** {@link #renewAll} of this one lease: one sync and one read, two round trips. */
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
-        // A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time.
-        // So renewing is checking that our very node (same czxid) is still there, as the leader
-        // sees it: our own server may be a follower that lost the leader and serves stale reads.
-        OwnedNodes.OwnedNode mine = nodes.get(new LockId(key, owner));
-        if (mine == null || !mine.holds()) {
-            return false;
-        }
-        sessions.requireWithin(ttl, mine.session());
-        mine.session().enter();
-        try {
-            Stat stat = mine.session().store().statConfirmedByLeader(mine.holder().path());
-            return stat != null && stat.getCzxid() == mine.holder().czxid();
-        } finally {
-            mine.session().exit();
-        }
+        return renewAll(List.of(new RenewRequest(key, owner, ttl))).get(0).extended();
     }
 
     /**
-     * What {@link #renew} decides for each lease, in two round trips per session the leases' nodes
-     * live in rather than two per lease: one sync, then the reads of all their nodes at once.
+     * A session, not a TTL, bounds our node's life; the engine's lease bounds the holder's time. So
+     * renewing is checking that our very node (same czxid) is still there, as the leader sees it: our
+     * own server may be a follower that lost the leader and serves stale reads. Two round trips per
+     * session the leases' nodes live in rather than two per lease: one sync, then the reads of all
+     * their nodes at once.
      */
     @Override
     public List<RenewResult> renewAll(List<RenewRequest> requests) {

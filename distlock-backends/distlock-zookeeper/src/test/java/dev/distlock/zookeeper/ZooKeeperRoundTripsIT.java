@@ -149,6 +149,15 @@ class ZooKeeperRoundTripsIT {
     }
 
     @Test
+    void aRenewalIsOneSyncAndOneRead() {
+        String owner = owner();
+        token(counted.tryAcquire(unfair(owner)));
+
+        assertThat(roundTrips(() -> assertThat(counted.renew(key, owner, LEASE)).isTrue())).as("renew").isEqualTo(2);
+        assertThat(counted.release(key, owner)).isTrue();
+    }
+
+    @Test
     void renewingTwoHundredLeasesOfOneSessionIsOneSyncAndOneReadPerLease() {
         String owner = owner();
         List<RenewRequest> renewals = new ArrayList<>();
