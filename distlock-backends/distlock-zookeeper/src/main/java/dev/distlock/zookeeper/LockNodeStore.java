@@ -17,6 +17,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.ExistsBuilder;
 import org.apache.curator.framework.api.WatchPathable;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -185,11 +186,11 @@ final class LockNodeStore {
                     return false;
                 }
                 if (nodes.length == 1) {
-                    zooKeeper.delete(nodes[0].path(), nodes[0].version());
+                    zooKeeper.delete(serverPath(nodes[0].path()), nodes[0].version());
                 } else {
                     List<Op> deletes = new ArrayList<>(nodes.length);
                     for (CreatedNode node : nodes) {
-                        deletes.add(Op.delete(node.path(), node.version()));
+                        deletes.add(Op.delete(serverPath(node.path()), node.version()));
                     }
                     zooKeeper.multi(deletes);
                 }
@@ -201,6 +202,14 @@ final class LockNodeStore {
         } catch (Exception e) {
             throw failure("delete " + nodes[0].path(), e);
         }
+    }
+
+    /**
+     * {@code path} as the server knows it: Curator's paths are within the client's namespace, the
+     * plain ZooKeeper handle's are not.
+     */
+    private String serverPath(String path) {
+        return ZKPaths.fixForNamespace(client.getNamespace(), path);
     }
 
     /**

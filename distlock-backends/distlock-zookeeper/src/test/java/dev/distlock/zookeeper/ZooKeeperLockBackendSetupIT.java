@@ -59,6 +59,33 @@ class ZooKeeperLockBackendSetupIT {
     }
 
     @Test
+    void aClientWithANamespaceReleasesAndRenewsItsLocks() {
+        try (CuratorFramework client = newClient(null, "app-" + UUID.randomUUID())) {
+            client.start();
+            try (ZooKeeperLockBackend backend = new ZooKeeperLockBackend(client, "/locks");
+                 ZooKeeperLockBackend other = new ZooKeeperLockBackend(client, "/locks")) {
+                String owner = owner();
+                assertThat(backend.tryAcquire(new AcquireRequest("k", owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+                assertThat(backend.renew("k", owner, LEASE)).isTrue();
+
+                assertThat(backend.release("k", owner)).as("released").isTrue();
+
+                assertThat(other.tryAcquire(new AcquireRequest("k", owner(), LEASE, false)))
+                        .as("the key is free again for another backend on the namespaced client")
+                        .isInstanceOf(AcquireResult.Granted.class);
+
+                String fairOwner = owner();
+                String waiter = owner();
+                assertThat(backend.tryAcquire(new AcquireRequest("fair", fairOwner, LEASE, true))).isInstanceOf(AcquireResult.Granted.class);
+                assertThat(other.tryAcquire(new AcquireRequest("fair", waiter, LEASE, true))).isInstanceOf(AcquireResult.Denied.class);
+                assertThat(backend.release("fair", fairOwner)).isTrue();
+                assertThat(other.tryAcquire(new AcquireRequest("fair", waiter, LEASE, true))).isInstanceOf(AcquireResult.Granted.class);
+                assertThat(other.release("fair", waiter)).as("holder and queue node deleted together").isTrue();
+            }
+        }
+    }
+
+    @Test
     void anUnstartedClientIsRefusedWithWhatToDo() {
         try (CuratorFramework client = newClient(null)) {
             assertThatThrownBy(() -> new ZooKeeperLockBackend(client, "/distlock"))
@@ -119,8 +146,13 @@ class ZooKeeperLockBackendSetupIT {
     }
 
     private static CuratorFramework newClient(String digest) {
+        return newClient(digest, null);
+    }
+
+    private static CuratorFramework newClient(String digest, String namespace) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(zookeeper.connectString())
+                .namespace(namespace)
                 .sessionTimeoutMs(Math.toIntExact(LEASE.toMillis())) // the crash-recovery time of its locks
                 .retryPolicy(new RetryOneTime(100));
         if (digest != null) {
