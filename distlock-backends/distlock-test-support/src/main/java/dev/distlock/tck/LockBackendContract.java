@@ -146,8 +146,9 @@ public abstract class LockBackendContract extends ExclusionContract {
                 .isInstanceOf(AcquireResult.Denied.class);
         assertThat(backend.renew(key, holder, LONG_LEASE)).as("the former holder's lease").isFalse();
         assertThat(backend.release(key, holder)).isFalse();
-        assertThat(other.renew(key, next.owner(), LONG_LEASE)).isTrue();
-        assertThat(other.release(key, next.owner())).isTrue();
+        // The next owner's grant is the handing backend's, as the releaser's was (its session, on ZooKeeper).
+        assertThat(backend.renew(key, next.owner(), LONG_LEASE)).isTrue();
+        assertThat(backend.release(key, next.owner())).isTrue();
         assertThat(token(other.tryAcquire(request(key, owner(), LONG_LEASE)))).isGreaterThan(nextToken);
     }
 

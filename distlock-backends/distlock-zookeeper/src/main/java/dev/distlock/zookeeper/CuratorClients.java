@@ -43,15 +43,7 @@ final class CuratorClients {
     }
 
     static ACLProvider aclProvider(ZooKeeperSettings.NodeAcl nodeAcl) {
-        List<ACL> acl = switch (nodeAcl) {
-            case OPEN -> ZooDefs.Ids.OPEN_ACL_UNSAFE;
-            case CREATOR_ALL -> ZooDefs.Ids.CREATOR_ALL_ACL;
-            case CREATOR_ALL_WORLD_READ -> {
-                List<ACL> both = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
-                both.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
-                yield List.copyOf(both);
-            }
-        };
+        List<ACL> acl = acl(nodeAcl);
         return new ACLProvider() {
             @Override
             public List<ACL> getDefaultAcl() {
@@ -61,6 +53,19 @@ final class CuratorClients {
             @Override
             public List<ACL> getAclForPath(String path) {
                 return acl;
+            }
+        };
+    }
+
+    /** The ACL of every node our own clients create. */
+    static List<ACL> acl(ZooKeeperSettings.NodeAcl nodeAcl) {
+        return switch (nodeAcl) {
+            case OPEN -> ZooDefs.Ids.OPEN_ACL_UNSAFE;
+            case CREATOR_ALL -> ZooDefs.Ids.CREATOR_ALL_ACL;
+            case CREATOR_ALL_WORLD_READ -> {
+                List<ACL> both = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
+                both.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
+                yield List.copyOf(both);
             }
         };
     }

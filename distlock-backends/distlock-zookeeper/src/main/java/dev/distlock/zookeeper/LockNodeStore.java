@@ -19,10 +19,13 @@ import org.apache.curator.framework.api.ExistsBuilder;
 import org.apache.curator.framework.api.WatchPathable;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
@@ -201,6 +204,37 @@ final class LockNodeStore {
             return false;
         } catch (Exception e) {
             throw failure("delete " + nodes[0].path(), e);
+        }
+    }
+
+    /**
+     * Replaces {@code holder}, a holder node of ours, by a new plain EPHEMERAL node at its path that
+     * carries {@code data}: its delete (at the version we created it with) and the create in one
+     * transaction, one round trip, sent only in ZooKeeper session {@code session}, as
+     * {@link #deleteInSession} is; the new node gets {@code acl}, the one our client gives every node. The key passes from one owner to the next with nobody in between,
+     * and the new node's czxid, the next owner's fencing token, is that transaction's.
+     *
+     * @return the new node, or null when ours was gone or changed or the session has ended (then
+     *         nothing changed, unless a retry after a lost connection follows a transaction that was
+     *         made: the new node is then there, in our session, with {@code data})
+     */
+    @Nullable CreatedNode replaceInSession(long session, CreatedNode holder, byte[] data, List<ACL> acl) {
+        try {
+            return RetryLoop.callWithRetry(client.getZookeeperClient(), () -> {
+                ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+                if (zooKeeper.getSessionId() != session) {
+                    return null;
+                }
+                String path = serverPath(holder.path());
+                List<OpResult> results = zooKeeper.multi(List.of(Op.delete(path, holder.version()),
+                        Op.create(path, data, CreateOptions.newBuilder(acl, CreateMode.EPHEMERAL).build())));
+                return CreatedNode.of(holder.path(), ((OpResult.CreateResult) results.get(1)).getStat());
+            });
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException
+                 | KeeperException.SessionExpiredException e) {
+            return null;
+        } catch (Exception e) {
+            throw failure("hand over " + holder.path(), e);
         }
     }
 

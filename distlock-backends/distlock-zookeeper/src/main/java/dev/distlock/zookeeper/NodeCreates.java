@@ -100,7 +100,7 @@ final class NodeCreates {
         return created;
     }
 
-    private static byte[] ownerData(LockId id) {
+    static byte[] ownerData(LockId id) {
         return id.owner().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -13,6 +13,7 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LeaseLimits;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
@@ -23,6 +24,7 @@ import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Release and withdrawal are owner-checked: a delete names the version we created the node with
  * and is sent only in the session the node lives in ({@link LockNodeStore#deleteInSession}).
  */
-public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, LeaseLimits {
+public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver, LeaseLossSignals, LeaseLimits {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperLockBackend.class);
     private static final BackendCapabilities CAPABILITIES =
@@ -68,6 +70,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     private final OwnedNodes nodes = new OwnedNodes();
     private final NodeCreates creates = new NodeCreates(nodes);
     private volatile LeaseLossListener listener = SessionStateSignals.NOBODY;
+    /**
+     * The ACL our own clients give every node, for the hand-over's create on the plain ZooKeeper
+     * handle; null on an application's client, whose ACL provider is its own: a hand-over there is a
+     * release and the next owner's attempt.
+     */
+    private final @Nullable List<ACL> nodeAcl;
 
     /**
      * A backend on the application's own client, which must be started; it is not closed by
@@ -83,10 +91,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         }
         this.names = new ZooKeeperKeyLayout(basePath);
         this.sessions = LeaseSessions.shared(client, this::signalsOf);
+        this.nodeAcl = null;
     }
 
     private ZooKeeperLockBackend(ZooKeeperSettings settings) {
         this.names = new ZooKeeperKeyLayout(settings.basePath());
+        this.nodeAcl = CuratorClients.acl(settings.nodeAcl());
         this.sessions = LeaseSessions.own(lease -> CuratorClients.start(settings, lease), settings.sessionTimeout(),
                 this::signalsOf);
     }
@@ -120,6 +130,46 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
     }
 
     /** {@link #renewAll} of this one lease: one sync and one read, two round trips. */
+    /**
+     * One transaction that deletes our holder node and creates the next owner's at its path
+     * ({@link LockNodeStore#replaceInSession}), where both leases live in one session (the same
+     * lease length), the releaser holds the key through the holder node alone (an unfair grant) and
+     * the backend has its own clients ({@link #nodeAcl}). Otherwise, and when our node was gone, a
+     * release and the next owner's usual attempt.
+     */
+    @Override
+    public AcquireResult handOver(String key, String owner, AcquireRequest next) {
+        LockId id = new LockId(key, owner);
+        OwnedNodes.OwnedNode mine = nodes.get(id);
+        LeaseSession session = sessions.enter(next.ttl(), this::holdsNodes);
+        try {
+            if (nodeAcl == null || mine == null || !mine.holds() || mine.queued() != null || mine.session() != session) {
+                release(key, owner);
+                return tryAcquire(next);
+            }
+            if (!nodes.remove(id, mine)) {
+                return tryAcquire(next); // released meanwhile
+            }
+            LockId nextId = new LockId(key, next.owner());
+            LockNodeStore.CreatedNode created;
+            try {
+                created = session.store().replaceInSession(mine.holder().session(), mine.holder(), NodeCreates.ownerData(nextId), nodeAcl);
+            } catch (LockBackendException e) {
+                // Made or not: whichever of the two owners' node is there is deleted in the background.
+                session.unanswered().rememberHolder(id, mine.holder().path());
+                session.unanswered().rememberHolder(nextId, mine.holder().path());
+                throw e;
+            }
+            if (created == null) {
+                return tryAcquire(next); // ours was gone (or a retried transaction made it: the attempt finds it ours)
+            }
+            nodes.holding(nextId, created, null, session);
+            return AcquireResult.granted(created.czxid());
+        } finally {
+            session.exit();
+        }
+    }
+
     @Override
     public boolean renew(String key, String owner, Duration ttl) {
         return renewAll(List.of(new RenewRequest(key, owner, ttl))).get(0).extended();

@@ -93,6 +93,24 @@ class ZooKeeperRoundTripsIT {
     }
 
     @Test
+    void aHandOverToTheNextOwnerIsOneTransaction() throws Exception {
+        try (ZooKeeperLockBackend own = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.connectString())
+                .basePath(basePath).build())) {
+            String holder = owner();
+            long holderToken = token(own.tryAcquire(unfair(holder)));
+            long session = otherClient.checkExists().forPath(new ZooKeeperKeyLayout(basePath).keyPath(key)).getEphemeralOwner();
+            AcquireRequest next = unfair(owner());
+
+            long before = zookeeper.requestsReceivedFrom(session);
+            long nextToken = token(own.handOver(key, holder, next));
+
+            assertThat(zookeeper.requestsReceivedFrom(session) - before).as("hand-over").isEqualTo(1);
+            assertThat(nextToken).isGreaterThan(holderToken);
+            assertThat(own.release(key, next.owner())).isTrue();
+        }
+    }
+
+    @Test
     void aDeniedUnfairAttemptIsOneCreateAndOneWatch() {
         token(other.tryAcquire(unfair(owner())));
         String waiter = owner();
