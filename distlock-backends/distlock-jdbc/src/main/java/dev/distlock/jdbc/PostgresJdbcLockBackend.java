@@ -12,8 +12,7 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
         super(settings, JdbcDialect.POSTGRESQL, sql);
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
                 JdbcConnections.networkTimeout(settings));
-        this.marks = new PostgresWaiterMarks(settings.dataSource(), sql.waiterLockClass(), settings.statementTimeoutSeconds(),
-                JdbcConnections.networkTimeout(settings));
+        this.marks = new PostgresWaiterMarks(settings.dataSource(), sql, JdbcConnections.networkTimeout(settings));
     }
 
     PostgresReleaseListener listener() {
