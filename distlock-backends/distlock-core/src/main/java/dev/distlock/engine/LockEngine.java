@@ -45,6 +45,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final ConcurrentMap<String, HeldLock> held = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
     private final LocalKeyGate gate;
+    private final ReleasedToWaiters releasedToWaiters;
 
     LockEngine(LockEngineBuilder builder) {
         this.backend = builder.backend;
@@ -57,9 +58,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
         this.gate = new LocalKeyGate(nanoClock);
+        this.releasedToWaiters = new ReleasedToWaiters(nanoClock, builder.waitSettings);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
         this.extension = new LeaseExtension(backend, calls, this, watchdog);
-        this.releases = new LockReleases(backend, calls, builder.scheduler, this);
+        this.releases = new LockReleases(backend, calls, builder.scheduler, this, releasedToWaiters);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
             signals.setLeaseLossListener(new LeaseLossRouter(this));
@@ -180,8 +182,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             LocalKeyGate.Turn turn = gated ? gate.enter(key, deadline, beforeWaiting) : LocalKeyGate.Turn.AT_ONCE;
             holdsTurn = gated && turn != null;
             if (turn != null) {
+                // Our last release of the key woke other clients' waiters: they ask first (see ReleasedToWaiters).
+                long waitersFirst = gated ? Math.min(releasedToWaiters.waitersFirstNanos(key), deadline - nanoTime()) : 0;
                 grant = acquireLoop.acquire(new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew()),
-                        deadline, beforeWaiting, turn == LocalKeyGate.Turn.YIELD);
+                        deadline, beforeWaiting, turn == LocalKeyGate.Turn.YIELD, waitersFirst);
             }
             waiters.remove(owner);
             long now = nanoTime();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 
 /**
@@ -291,8 +292,9 @@ abstract class LockTableSql {
     record Lease(String keyHash, String owner) {
     }
 
-    boolean release(Connection connection, String keyHash, String owner) throws SQLException {
-        return update(connection, releaseSql(), keyHash, owner) == 1;
+    /** Deletes the owner's row; whether anyone waited the dialect cannot tell, unless it overrides this. */
+    ReleaseOutcome release(Connection connection, String keyHash, String owner) throws SQLException {
+        return ReleaseOutcome.of(update(connection, releaseSql(), keyHash, owner) == 1);
     }
 
     int purge(Connection connection, long idleMillis) throws SQLException {
