@@ -92,7 +92,8 @@ final class AcquireLoop {
                 // Subscribed first: a waiter that takes the key and gives it back wakes us, not only the time.
                 pause(wakeUp, waitersFirstNanos);
             }
-            // Subscribed after a denial: try again at once, a release may have fallen in between.
+            // Subscribed after a denial, or after the waiters went first: try at once, a release may
+            // have fallen in between.
             long sent = clock.nanoTime();
             AcquireResult result = subscription != null || waitersFirstNanos > 0 ? attempt(request) : denied;
             while (true) {
