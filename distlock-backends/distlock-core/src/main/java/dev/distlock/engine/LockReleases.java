@@ -79,7 +79,8 @@ final class LockReleases {
         long delay = Math.max(0, lock.holdUntilNanos() - engine.nanoTime());
         delayed.put(lock, scheduler.schedule(() -> {
             delayed.remove(lock);
-            calls.runInBackground("release", lock.key, () -> noteWaiters(lock, backend.releaseTellingWaiters(lock.key, lock.owner)));
+            calls.runInBackground("release", lock.key,
+                    () -> noteWaiters(lock, backend.releaseTellingWaiters(lock.key, lock.owner)));
         }, delay, TimeUnit.NANOSECONDS));
     }
 
