@@ -19,7 +19,9 @@ import dev.distlock.spi.ReleaseNotifications;
  * Tries a backend until it grants or {@code waitFor} runs out. Between attempts it sleeps until the
  * backend signals a release, the holder's known expiry, or a jittered back-off, whichever is first.
  * The first attempt goes out without a subscription, so that an uncontended lock costs one call;
- * a thread that yields to other JVMs ({@link LocalKeyGate.Turn#YIELD}) subscribes before it.
+ * a thread that yields to other JVMs ({@link LocalKeyGate.Turn#YIELD}) subscribes before it, and one
+ * whose engine just released the key to other clients' waiters also lets them ask first
+ * ({@link ReleasedToWaiters}).
  */
 final class AcquireLoop {
 
@@ -44,15 +46,19 @@ final class AcquireLoop {
      * @param beforeWaiting called when the first attempt was denied and there is time to wait
      * @param yieldFirst    subscribe to release notifications before the first attempt, as a waiter
      *                      that heard of a release would; see {@link LocalKeyGate}
+     * @param waitersFirstNanos when above 0, subscribe first and then wait up to this long, or until a
+     *                      release notification, before the first attempt: other clients' waiters that
+     *                      our own release woke ask first; see {@link ReleasedToWaiters}
      * @return the grant, or null when the lock stayed held past the deadline
      */
-    @Nullable Grant acquire(AcquireRequest request, long deadlineNanos, Runnable beforeWaiting, boolean yieldFirst) {
+    @Nullable Grant acquire(AcquireRequest request, long deadlineNanos, Runnable beforeWaiting, boolean yieldFirst,
+            long waitersFirstNanos) {
         Grant grant = null;
         boolean unanswered = true;
         try {
-            if (yieldFirst) {
+            if (yieldFirst || waitersFirstNanos > 0) {
                 beforeWaiting.run();
-                grant = waitAndRetry(request, deadlineNanos, NOT_TRIED);
+                grant = waitAndRetry(request, deadlineNanos, NOT_TRIED, waitersFirstNanos);
             } else {
                 long sent = clock.nanoTime();
                 AcquireResult first = attempt(request);
@@ -60,7 +66,7 @@ final class AcquireLoop {
                     grant = Grant.of(granted, sent);
                 } else if (deadlineNanos - clock.nanoTime() > 0) {
                     beforeWaiting.run();
-                    grant = waitAndRetry(request, deadlineNanos, (AcquireResult.Denied) first);
+                    grant = waitAndRetry(request, deadlineNanos, (AcquireResult.Denied) first, 0);
                 }
             }
             unanswered = false;
@@ -76,15 +82,20 @@ final class AcquireLoop {
     }
 
     /** The waiting part, so that an uncontended acquisition allocates none of its state. */
-    private @Nullable Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied)
-            throws InterruptedException {
+    private @Nullable Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied,
+            long waitersFirstNanos) throws InterruptedException {
         Semaphore wakeUp = new Semaphore(0);
         Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
         ReleaseNotifications.Subscription subscription = subscribe(request, wakeUp);
         try {
-            // Subscribed after a denial: try again at once, a release may have fallen in between.
+            if (waitersFirstNanos > 0) {
+                // Subscribed first: a waiter that takes the key and gives it back wakes us, not only the time.
+                pause(wakeUp, waitersFirstNanos);
+            }
+            // Subscribed after a denial, or after the waiters went first: try at once, a release may
+            // have fallen in between.
             long sent = clock.nanoTime();
-            AcquireResult result = subscription != null ? attempt(request) : denied;
+            AcquireResult result = subscription != null || waitersFirstNanos > 0 ? attempt(request) : denied;
             while (true) {
                 if (result instanceof AcquireResult.Granted granted) {
                     return Grant.of(granted, sent);
@@ -93,10 +104,7 @@ final class AcquireLoop {
                 if (remaining <= 0) {
                     return null;
                 }
-                long pause = Math.min(remaining, pauseNanos(subscription != null, backoff, (AcquireResult.Denied) result));
-                if (wakeUp.tryAcquire(pause, TimeUnit.NANOSECONDS)) {
-                    wakeUp.drainPermits();
-                }
+                pause(wakeUp, Math.min(remaining, pauseNanos(subscription != null, backoff, (AcquireResult.Denied) result)));
                 sent = clock.nanoTime();
                 result = attempt(request);
             }
@@ -104,6 +112,13 @@ final class AcquireLoop {
             if (subscription != null) {
                 calls.runInBackground("unsubscribe from", request.key(), subscription::close);
             }
+        }
+    }
+
+    /** Until a release notification or {@code nanos}, whichever is first; notifications meanwhile count as one. */
+    private static void pause(Semaphore wakeUp, long nanos) throws InterruptedException {
+        if (wakeUp.tryAcquire(nanos, TimeUnit.NANOSECONDS)) {
+            wakeUp.drainPermits();
         }
     }
 

@@ -45,6 +45,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final ConcurrentMap<String, HeldLock> held = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
     private final LocalKeyGate gate;
+    private final ReleasedToWaiters releasedToWaiters;
 
     LockEngine(LockEngineBuilder builder) {
         this.backend = builder.backend;
@@ -57,9 +58,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 StoreCallThreads.get(), builder.scheduler);
         this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
         this.gate = new LocalKeyGate(nanoClock);
+        this.releasedToWaiters = new ReleasedToWaiters(nanoClock, builder.waitSettings);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
         this.extension = new LeaseExtension(backend, calls, this, watchdog);
-        this.releases = new LockReleases(backend, calls, builder.scheduler, this);
+        this.releases = new LockReleases(backend, calls, builder.scheduler, this, releasedToWaiters);
         this.shutdown = new EngineShutdown(builder.shutdownTimeout);
         if (backend instanceof LeaseLossSignals signals) {
             signals.setLeaseLossListener(new LeaseLossRouter(this));
@@ -187,7 +189,10 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 if (admission.ownerSpent()) {
                     request = new AcquireRequest(key, ownerIds.next(), options.lease(), options.fair(), options.autoRenew());
                 }
-                grant = acquireLoop.acquire(request, deadline, beforeWaiting, admission.turn() == LocalKeyGate.Turn.YIELD);
+                // Our last release of the key woke other clients' waiters: they ask first (see ReleasedToWaiters).
+                long waitersFirst = gated ? Math.min(releasedToWaiters.waitersFirstNanos(key), deadline - nanoTime()) : 0;
+                grant = acquireLoop.acquire(request, deadline, beforeWaiting, admission.turn() == LocalKeyGate.Turn.YIELD,
+                        waitersFirst);
             }
             waiters.remove(owner);
             long now = nanoTime();

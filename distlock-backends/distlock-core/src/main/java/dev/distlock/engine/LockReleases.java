@@ -15,6 +15,7 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * Gives grants back to the store when their last hold ends: at once, or, while {@code holdAtLeast}
@@ -30,14 +31,17 @@ final class LockReleases {
     private final StoreCalls calls;
     private final ScheduledExecutorService scheduler;
     private final LockEngine engine;
+    private final ReleasedToWaiters releasedToWaiters;
     private final Map<HeldLock, ScheduledFuture<?>> delayed = new ConcurrentHashMap<>();
 
-    LockReleases(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine) {
+    LockReleases(LockBackend backend, StoreCalls calls, ScheduledExecutorService scheduler, LockEngine engine,
+            ReleasedToWaiters releasedToWaiters) {
         this.backend = backend;
         this.handOver = backend instanceof KeyHandOver ability ? ability : null;
         this.calls = calls;
         this.scheduler = scheduler;
         this.engine = engine;
+        this.releasedToWaiters = releasedToWaiters;
     }
 
     /** The last hold of {@code lock} ended at {@code now}. */
@@ -100,7 +104,7 @@ final class LockReleases {
     void releaseNow(HeldLock lock) {
         reportReleased(lock);
         try {
-            calls.release(lock.key, lock.owner);
+            noteWaiters(lock, calls.release(lock.key, lock.owner));
         } catch (RuntimeException e) {
             log.warn("Could not release lock '{}'; it ends when its lease runs out at {}", lock.key, lock.expiresAt(), e);
         }
@@ -124,7 +128,8 @@ final class LockReleases {
         long delay = Math.max(0, lock.holdUntilNanos() - engine.nanoTime());
         delayed.put(lock, scheduler.schedule(() -> {
             delayed.remove(lock);
-            calls.runInBackground("release", lock.key, () -> backend.release(lock.key, lock.owner));
+            calls.runInBackground("release", lock.key,
+                    () -> noteWaiters(lock, backend.releaseTellingWaiters(lock.key, lock.owner)));
         }, delay, TimeUnit.NANOSECONDS));
     }
 
@@ -139,6 +144,13 @@ final class LockReleases {
                         log.warn("Could not shorten lock '{}' to its remaining hold time; it ends with its lease", lock.key, error);
                     }
                 });
+    }
+
+    /** Fair keys need nothing of this: the store's queue already decides who is next. */
+    private void noteWaiters(HeldLock lock, ReleaseOutcome outcome) {
+        if (outcome == ReleaseOutcome.RELEASED_TO_WAITERS && !lock.options.fair()) {
+            releasedToWaiters.released(lock.key);
+        }
     }
 
     private boolean reportReleased(HeldLock lock) {

@@ -21,6 +21,7 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.NonBlockingBackend;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * Every call the engine makes to a store, each with a deadline of distlock's own (the operation
@@ -69,8 +70,9 @@ final class StoreCalls {
     }
 
     /** {@link #call} of one release; on a non-blocking backend without a capturing lambda. */
-    boolean release(String key, String owner) {
-        return inline ? backend.release(key, owner) : call("release", key, () -> backend.release(key, owner));
+    ReleaseOutcome release(String key, String owner) {
+        return inline ? backend.releaseTellingWaiters(key, owner)
+                : call("release", key, () -> backend.releaseTellingWaiters(key, owner));
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */

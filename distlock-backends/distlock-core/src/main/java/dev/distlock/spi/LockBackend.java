@@ -75,6 +75,18 @@ public interface LockBackend extends AutoCloseable {
     boolean release(String key, String owner);
 
     /**
+     * {@link #release(String, String)}, for a store that can also tell whether other clients were
+     * waiting for the key when it was released (their registration to be woken, which the release
+     * found); the engine calls this one. A client that released to waiters lets them try first
+     * before it asks for the key again, so that a releaser, one round trip ahead of every waiter,
+     * does not keep the key for as long as it asks. By default {@link ReleaseOutcome#of(boolean)}:
+     * the store cannot tell, and nobody is let first.
+     */
+    default ReleaseOutcome releaseTellingWaiters(String key, String owner) {
+        return ReleaseOutcome.of(release(key, owner));
+    }
+
+    /**
      * Gives up a waiting request: removes {@code owner}'s place in a fair queue or its pending
      * sequential node. Called when a waiter times out or is interrupted. Does nothing by default.
      */

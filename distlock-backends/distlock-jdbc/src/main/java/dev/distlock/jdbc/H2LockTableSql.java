@@ -93,7 +93,7 @@ final class H2LockTableSql extends LockTableSql {
     private final String acquire = forTable(ACQUIRE);
     private final String nextToken = forTable(NEXT_TOKEN);
     private final String drawToken = forTable(DRAW_TOKEN);
-    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
+    private final ChunkStatements renewChunk = new ChunkStatements(forTable(RENEW_CHUNK_SQL));
 
     H2LockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -120,7 +120,7 @@ final class H2LockTableSql extends LockTableSql {
     /** One statement per chunk that reports the rows it extended: no read-back. */
     @Override
     Set<Lease> renewChunk(Connection connection, List<Lease> chunk, long leaseMillis) throws SQLException {
-        return leasesIn(connection, chunkSql(renewChunk, chunk.size()), chunkParams(leaseMillis, chunk));
+        return leasesIn(connection, renewChunk.forCount(chunk.size()), chunkParams(leaseMillis, chunk));
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 
@@ -161,6 +162,12 @@ public class JdbcLockBackend implements LockBackend {
 
     @Override
     public boolean release(String key, String owner) {
+        return releaseTellingWaiters(key, owner).released();
+    }
+
+    /** On PostgreSQL with release notifications the release knows of the waiters it notified; elsewhere it cannot tell. */
+    @Override
+    public ReleaseOutcome releaseTellingWaiters(String key, String owner) {
         String keyHash = JdbcKeyLayout.hash(key);
         return connections.run("release", key, connection -> sql.release(connection, keyHash, owner));
     }

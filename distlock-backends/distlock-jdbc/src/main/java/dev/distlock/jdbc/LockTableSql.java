@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 
 /**
@@ -236,7 +236,7 @@ abstract class LockTableSql {
     /** One chunk of {@link #renewLeases}, at most {@link #RENEW_CHUNK} leases: the ones it extended. */
     Set<Lease> renewChunk(Connection connection, List<Lease> chunk, long leaseMillis) throws SQLException {
         // One row per distinct (key, owner): as many rows as leases means every lease was extended.
-        if (update(connection, chunkSql(renewChunkSql(), chunk.size()), chunkParams(leaseMillis, chunk)) == chunk.size()) {
+        if (update(connection, renewChunkSql().forCount(chunk.size()), chunkParams(leaseMillis, chunk)) == chunk.size()) {
             return new HashSet<>(chunk);
         }
         return running(connection, chunk);
@@ -244,7 +244,7 @@ abstract class LockTableSql {
 
     private Set<Lease> running(Connection connection, List<Lease> chunk) throws SQLException {
         Object[] keys = chunk.stream().map(Lease::keyHash).toArray();
-        Set<Lease> running = leasesIn(connection, chunkSql(runningSql(), keys.length), keys);
+        Set<Lease> running = leasesIn(connection, runningSql().forCount(keys.length), keys);
         running.retainAll(chunk); // other owners' rows of the same keys
         return running;
     }
@@ -261,21 +261,7 @@ abstract class LockTableSql {
         return leases;
     }
 
-    /**
-     * {@code template} for {@code count} leases: {@code {keys}} becomes that many parameters (the
-     * primary key lookups every database plans as such), {@code {leases}} that many
-     * {@code (key_hash = ? AND owner = ?)} pairs, OR-ed: the owner check of each lease.
-     */
-    static String chunkSql(String template, int count) {
-        StringBuilder leases = new StringBuilder(count * 36);
-        for (int i = 0; i < count; i++) {
-            leases.append(i == 0 ? "" : " OR ").append("(key_hash = ? AND owner = ?)");
-        }
-        return template.replace("{keys}", String.join(", ", Collections.nCopies(count, "?")))
-                .replace("{leases}", leases);
-    }
-
-    /** The params of a {@link #chunkSql} statement: the lease, each key_hash, then each key_hash and owner. */
+    /** The params of a {@link ChunkStatements} statement: the lease, each key_hash, then each key_hash and owner. */
     static Object[] chunkParams(long leaseMillis, List<Lease> chunk) {
         int n = chunk.size();
         Object[] params = new Object[1 + 3 * n];
@@ -293,12 +279,12 @@ abstract class LockTableSql {
      * Statement for {@link #renewLeases}: param 1 lease (as {@link #leaseMillis} counts it), then
      * key_hash and owner of each lease in {@code {leases}}. Updates the rows of running leases among them.
      */
-    String renewChunkSql() {
+    ChunkStatements renewChunkSql() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
     }
 
     /** Query for {@link #renewLeases}: the key_hash params in {@code {keys}}. Returns key_hash, owner of the running leases. */
-    String runningSql() {
+    ChunkStatements runningSql() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " overrides renewLeases");
     }
 
@@ -306,8 +292,9 @@ abstract class LockTableSql {
     record Lease(String keyHash, String owner) {
     }
 
-    boolean release(Connection connection, String keyHash, String owner) throws SQLException {
-        return update(connection, releaseSql(), keyHash, owner) == 1;
+    /** Deletes the owner's row; whether anyone waited the dialect cannot tell, unless it overrides this. */
+    ReleaseOutcome release(Connection connection, String keyHash, String owner) throws SQLException {
+        return ReleaseOutcome.of(update(connection, releaseSql(), keyHash, owner) == 1);
     }
 
     int purge(Connection connection, long idleMillis) throws SQLException {

@@ -120,8 +120,8 @@ final class MySqlLockTableSql extends LockTableSql {
     private volatile @Nullable Boolean returning;
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
-    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
-    private final String running = forTable(RUNNING);
+    private final ChunkStatements renewChunk = new ChunkStatements(forTable(RENEW_CHUNK_SQL));
+    private final ChunkStatements running = new ChunkStatements(forTable(RUNNING));
 
     MySqlLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -181,12 +181,12 @@ final class MySqlLockTableSql extends LockTableSql {
     }
 
     @Override
-    String renewChunkSql() {
+    ChunkStatements renewChunkSql() {
         return renewChunk;
     }
 
     @Override
-    String runningSql() {
+    ChunkStatements runningSql() {
         return running;
     }
 

@@ -94,8 +94,8 @@ final class PortableLockTableSql extends LockTableSql {
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String readToken = forTable(READ_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
-    private final String renewChunk = forTable(RENEW_CHUNK_SQL);
-    private final String running = forTable(RUNNING);
+    private final ChunkStatements renewChunk = new ChunkStatements(forTable(RENEW_CHUNK_SQL));
+    private final ChunkStatements running = new ChunkStatements(forTable(RUNNING));
 
     PortableLockTableSql(String table, int timeoutSeconds) {
         super(table, timeoutSeconds, RENEW, RELEASE, STATE, PURGE);
@@ -149,12 +149,12 @@ final class PortableLockTableSql extends LockTableSql {
     }
 
     @Override
-    String renewChunkSql() {
+    ChunkStatements renewChunkSql() {
         return renewChunk;
     }
 
     @Override
-    String runningSql() {
+    ChunkStatements runningSql() {
         return running;
     }
 

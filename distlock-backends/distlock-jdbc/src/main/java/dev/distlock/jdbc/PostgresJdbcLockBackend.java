@@ -17,8 +17,7 @@ final class PostgresJdbcLockBackend extends JdbcLockBackend implements ReleaseNo
         this.sql = sql;
         this.listener = new PostgresReleaseListener(settings.dataSource(), sql.channel(), settings.statementTimeout(),
                 JdbcConnections.networkTimeout(settings));
-        this.marks = new PostgresWaiterMarks(settings.dataSource(), sql.waiterLockClass(), settings.statementTimeoutSeconds(),
-                JdbcConnections.networkTimeout(settings));
+        this.marks = new PostgresWaiterMarks(settings.dataSource(), sql, JdbcConnections.networkTimeout(settings));
     }
 
     PostgresReleaseListener listener() {

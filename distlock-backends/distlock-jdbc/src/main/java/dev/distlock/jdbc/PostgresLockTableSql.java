@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * PostgreSQL: an acquisition is one statement that reads the row without locking it, takes it over
@@ -256,13 +257,17 @@ final class PostgresLockTableSql extends LockTableSql {
         return List.of("CREATE SEQUENCE IF NOT EXISTS " + tokens + " START WITH " + (lastIssued + 1) + " CACHE 1");
     }
 
+    /** Released to waiters when the release notified: someone's waiter mark was on the key (or an id like it). */
     @Override
-    boolean release(Connection connection, String keyHash, String owner) throws SQLException {
+    ReleaseOutcome release(Connection connection, String keyHash, String owner) throws SQLException {
         try (PreparedStatement statement = prepare(connection, releaseSql(), keyHash, owner, waiterLockClass,
                 PostgresWaiterMarks.lockId(keyHash), channel);
              ResultSet row = statement.executeQuery()) {
             row.next();
-            return row.getLong(1) == 1;
+            if (row.getLong(1) != 1) {
+                return ReleaseOutcome.NOT_HELD;
+            }
+            return row.getLong(2) > 0 ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
         }
     }
 }

@@ -33,18 +33,18 @@ final class PostgresWaiterMarks implements AutoCloseable {
     static final String UNMARK = "SELECT pg_advisory_unlock_shared(?, ?)";
 
     private final DataSource dataSource;
+    private final PostgresLockTableSql sql;
     private final int lockClass;
-    private final int timeoutSeconds;
     private final int networkTimeoutMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile @Nullable Connection connection;
     private volatile boolean closed;
 
-    /** @param lockClass the table's advisory lock class, as its release statement tries it ({@link #lockClass(String)}) */
-    PostgresWaiterMarks(DataSource dataSource, int lockClass, int timeoutSeconds, Duration networkTimeout) {
+    /** @param sql the table's statements: their advisory lock class ({@link #lockClass(String)}), as its release tries it */
+    PostgresWaiterMarks(DataSource dataSource, PostgresLockTableSql sql, Duration networkTimeout) {
         this.dataSource = dataSource;
-        this.lockClass = lockClass;
-        this.timeoutSeconds = timeoutSeconds;
+        this.sql = sql;
+        this.lockClass = sql.waiterLockClass();
         this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
     }
 
@@ -117,11 +117,9 @@ final class PostgresWaiterMarks implements AutoCloseable {
         return opened;
     }
 
-    private void run(Connection marking, String sql, int id) throws SQLException {
-        try (PreparedStatement statement = marking.prepareStatement(sql)) {
-            statement.setQueryTimeout(timeoutSeconds);
-            statement.setInt(1, lockClass);
-            statement.setInt(2, id);
+    /** Prepared as every statement on the table is: bounded by the same query timeout. */
+    private void run(Connection marking, String statementSql, int id) throws SQLException {
+        try (PreparedStatement statement = sql.prepare(marking, statementSql, lockClass, id)) {
             statement.execute();
         }
     }

@@ -25,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * The PostgreSQL acquire statement against a real server: a denied attempt locks no row and waits
@@ -67,7 +68,7 @@ class PostgresStatementsIT {
                 String keyHash = JdbcKeyLayout.hash(key);
                 boolean done = holderStatement.equals("renew")
                         ? backend.sql().renew(open, keyHash, holder, LEASE.toMillis())
-                        : backend.sql().release(open, keyHash, holder);
+                        : backend.sql().release(open, keyHash, holder).released();
                 assertThat(done).as("the holder's " + holderStatement + ", not yet committed").isTrue();
 
                 CompletableFuture<AcquireResult> denied = CompletableFuture.supplyAsync(
@@ -112,7 +113,7 @@ class PostgresStatementsIT {
     /**
      * A release sends pg_notify only while someone waits for the key: none before a waiter
      * subscribes, one that wakes the waiter (another backend, as in another JVM) while it waits,
-     * none after it gave up.
+     * none after it gave up. The release says which it was: to waiters, or with nobody waiting.
      */
     @Test
     void releaseNotifiesOnlyWhileSomeoneWaitsForTheKey() throws Exception {
@@ -133,7 +134,7 @@ class PostgresStatementsIT {
                     .isInstanceOf(AcquireResult.Granted.class);
             java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
             try (var subscription = ((dev.distlock.spi.ReleaseNotifications) waiter).subscribe(key, owner(), woken::countDown)) {
-                assertThat(holder.release(key, owner)).isTrue();
+                assertThat(holder.releaseTellingWaiters(key, owner)).isEqualTo(ReleaseOutcome.RELEASED_TO_WAITERS);
                 assertThat(woken.await(10, TimeUnit.SECONDS)).as("the waiter woken").isTrue();
                 assertThat(notificationsSince(listening)).as("released while someone waited").isEqualTo(1);
             }
@@ -146,7 +147,7 @@ class PostgresStatementsIT {
     private static void acquireAndRelease(JdbcLockBackend backend, String key) {
         String owner = owner();
         assertThat(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-        assertThat(backend.release(key, owner)).isTrue();
+        assertThat(backend.releaseTellingWaiters(key, owner)).isEqualTo(ReleaseOutcome.RELEASED);
     }
 
     /** A query ends a transaction of the listening session, which is when PostgreSQL hands it what was sent. */
