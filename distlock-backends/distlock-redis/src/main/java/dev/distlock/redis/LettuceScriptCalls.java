@@ -2,6 +2,7 @@ package dev.distlock.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +93,8 @@ final class LettuceScriptCalls implements RedisScriptCalls {
                 if (failure == null) {
                     answer.complete(reply.apply(value));
                 } else {
-                    Throwable cause = Causes.unwrap(failure);
-                    answer.completeExceptionally(cause instanceof RedisException redis ? failed(operation, key, redis) : cause);
+                    // Whatever ended the command (an error reply, a closed connection, Lettuce cancelling it).
+                    answer.completeExceptionally(failed(operation, key, Causes.unwrap(failure)));
                 }
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
@@ -124,6 +125,8 @@ final class LettuceScriptCalls implements RedisScriptCalls {
         } catch (ExecutionException e) {
             Throwable cause = Causes.unwrap(e);
             throw cause instanceof RedisException redis ? redis : new RedisException(cause);
+        } catch (CancellationException e) {
+            throw new RedisException("the command was cancelled: " + e.getMessage(), e);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new RedisCommandTimeoutException("no answer within the connection factory's command timeout");
@@ -155,8 +158,8 @@ final class LettuceScriptCalls implements RedisScriptCalls {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(factory.getTimeout());
     }
 
-    private static LockBackendException failed(String operation, String key, RuntimeException e) {
+    private static LockBackendException failed(String operation, String key, Throwable e) {
         return new LockBackendException("Redis " + operation + " of '" + RedisCalls.abbreviate(key) + "' failed: "
-                + e.getMessage(), e);
+                + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
     }
 }
