@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,11 +14,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.NonBlockingBackend;
@@ -30,6 +33,11 @@ import dev.distlock.spi.ReleaseOutcome;
  * unanswered, which callers treat like any other store failure. Until the store has answered once
  * (a call, or the health check sent when the engine starts), calls may be opening the client's
  * connection and get the longer first-connection timeout, so that a cold start does not fail.
+ *
+ * <p>A {@link DispatchingBackend} sends acquire attempts and releases from the calling thread
+ * without blocking it, when it can: the caller then waits for that future instead of a store-call
+ * thread's, by the same rules (one place for them: {@link #awaitInterruptibly}, {@link #awaitThroughInterrupts}).
+ * The hand-over to a store-call thread costs tens of microseconds, a good part of an uncontended lock.
  */
 final class StoreCalls {
 
@@ -44,6 +52,7 @@ final class StoreCalls {
     private final Executor threads;
     private final ScheduledExecutorService timer;
     private final boolean inline;
+    private final @Nullable DispatchingBackend dispatching;
 
     StoreCalls(LockBackend backend, Duration timeout, Duration firstConnectionTimeout, Executor threads,
                ScheduledExecutorService timer) {
@@ -53,6 +62,7 @@ final class StoreCalls {
         this.threads = threads;
         this.timer = timer;
         this.inline = backend instanceof NonBlockingBackend;
+        this.dispatching = !inline && backend instanceof DispatchingBackend dispatcher ? dispatcher : null;
     }
 
     Duration timeout() {
@@ -64,15 +74,33 @@ final class StoreCalls {
         return answered || timeout.compareTo(firstConnectionTimeout) >= 0 ? timeout : firstConnectionTimeout;
     }
 
-    /** {@link #callInterruptibly} of one acquire attempt; on a non-blocking backend without a capturing lambda. */
+    /**
+     * {@link #callInterruptibly} of one acquire attempt: inline on a non-blocking backend, sent from
+     * this thread by a dispatching one that can, else on a store-call thread.
+     */
     AcquireResult tryAcquire(AcquireRequest request) throws InterruptedException {
-        return inline ? backend.tryAcquire(request) : callInterruptibly("acquire", request.key(), () -> backend.tryAcquire(request));
+        if (inline) {
+            return backend.tryAcquire(request);
+        }
+        Duration deadline = deadline();
+        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchAcquire(request);
+        if (answer == null) {
+            answer = start("acquire", request.key(), () -> backend.tryAcquire(request));
+        }
+        return awaitInterruptibly(answer, "acquire", request.key(), deadline);
     }
 
-    /** {@link #call} of one release; on a non-blocking backend without a capturing lambda. */
+    /** {@link #call} of one release, placed as {@link #tryAcquire} places an attempt. */
     ReleaseOutcome release(String key, String owner) {
-        return inline ? backend.releaseTellingWaiters(key, owner)
-                : call("release", key, () -> backend.releaseTellingWaiters(key, owner));
+        if (inline) {
+            return backend.releaseTellingWaiters(key, owner);
+        }
+        Duration deadline = deadline();
+        Future<ReleaseOutcome> answer = dispatching == null ? null : dispatching.dispatchRelease(key, owner);
+        if (answer == null) {
+            answer = start("release", key, () -> backend.releaseTellingWaiters(key, owner));
+        }
+        return awaitThroughInterrupts(answer, "release", key, deadline);
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
@@ -81,18 +109,7 @@ final class StoreCalls {
             return call.get();
         }
         Duration deadline = deadline();
-        FutureTask<T> task = start(operation, key, call);
-        try {
-            return task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            throw notAnswered(operation, key, deadline);
-        } catch (ExecutionException e) {
-            throw asRuntime(e.getCause());
-        } catch (InterruptedException e) {
-            task.cancel(true);
-            throw e;
-        }
+        return awaitInterruptibly(start(operation, key, call), operation, key, deadline);
     }
 
     /**
@@ -103,18 +120,38 @@ final class StoreCalls {
         if (inline) {
             return call.get();
         }
-        Duration limit = deadline();
-        FutureTask<T> task = start(operation, key, call);
+        Duration deadline = deadline();
+        return awaitThroughInterrupts(start(operation, key, call), operation, key, deadline);
+    }
+
+    /** The answer within {@code limit}; on timeout or an interrupt of the caller the call is cancelled. */
+    private <T> T awaitInterruptibly(Future<T> answer, String operation, String key, Duration limit)
+            throws InterruptedException {
+        try {
+            return answered(answer.get(limit.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw notAnswered(operation, key, limit);
+        } catch (ExecutionException e) {
+            throw asRuntime(e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        }
+    }
+
+    /** The answer within {@code limit}, waiting through interrupts; on timeout the call is cancelled. */
+    private <T> T awaitThroughInterrupts(Future<T> answer, String operation, String key, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return task.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    return answered(answer.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (TimeoutException e) {
-                    task.cancel(true);
+                    answer.cancel(true);
                     throw notAnswered(operation, key, limit);
                 } catch (ExecutionException e) {
                     throw asRuntime(e.getCause());
@@ -125,6 +162,14 @@ final class StoreCalls {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** {@code value}, noting that the store answered (a dispatched call has no store-call thread to note it). */
+    private <T> T answered(T value) {
+        if (!answered) {
+            answered = true;
+        }
+        return value;
     }
 
     /** Runs the call without waiting for it; the future fails with {@link LockBackendException} at {@code deadline}. */

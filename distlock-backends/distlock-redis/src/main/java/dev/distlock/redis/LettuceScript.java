@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -39,25 +40,55 @@ record LettuceScript(String lua, String sha1, ScriptOutputType outputType) {
         }
     }
 
-    /** EVALSHA; the caller who waits for the answer sends {@link #eval} on NOSCRIPT. */
-    <K, V, T> RedisFuture<T> evalsha(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
+    /** EVALSHA; {@link #run} sends {@link #eval} on NOSCRIPT. */
+    private <K, V, T> RedisFuture<T> evalsha(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
         return commands.evalsha(sha1, outputType, keys, args);
     }
 
     /** EVAL, which also loads the script into the node's cache for the next EVALSHA. */
-    <K, V, T> RedisFuture<T> eval(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
+    private <K, V, T> RedisFuture<T> eval(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
         return commands.eval(lua, outputType, keys, args);
     }
 
-    /** EVALSHA, then EVAL on NOSCRIPT, without blocking: Redlock sends to every node at once. */
+    /**
+     * EVALSHA, then EVAL on NOSCRIPT, without blocking: the one place of that fallback, for the
+     * single-node backend's calls and Redlock's (which sends to every node at once). The EVAL goes out
+     * from the callback on Lettuce's I/O thread, which only writes it. Cancelling the answer cancels
+     * the command in flight, as an interrupted wait for it would.
+     */
     <K, V, T> CompletableFuture<T> run(RedisScriptingAsyncCommands<K, V> commands, K[] keys, V[] args) {
-        CompletableFuture<T> bySha = this.<K, V, T>evalsha(commands, keys, args).toCompletableFuture();
-        return bySha.exceptionallyCompose(failure -> {
-            Throwable cause = Causes.unwrap(failure);
-            if (cause instanceof RedisNoScriptException) {
-                return this.<K, V, T>eval(commands, keys, args).toCompletableFuture();
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        RedisFuture<T> bySha = this.<K, V, T>evalsha(commands, keys, args);
+        cancelWith(answer, bySha);
+        bySha.whenComplete((value, failure) -> {
+            if (failure == null) {
+                answer.complete(value);
+                return;
             }
-            return CompletableFuture.failedFuture(cause);
+            Throwable cause = Causes.unwrap(failure);
+            if (!(cause instanceof RedisNoScriptException) || answer.isDone()) {
+                answer.completeExceptionally(cause);
+                return;
+            }
+            RedisFuture<T> byText = this.<K, V, T>eval(commands, keys, args);
+            cancelWith(answer, byText);
+            byText.whenComplete((text, textFailure) -> {
+                if (textFailure == null) {
+                    answer.complete(text);
+                } else {
+                    answer.completeExceptionally(Causes.unwrap(textFailure));
+                }
+            });
+        });
+        return answer;
+    }
+
+    /** Cancels {@code command} when {@code answer}, which it completes, is cancelled. */
+    static void cancelWith(CompletableFuture<?> answer, Future<?> command) {
+        answer.whenComplete((ignored, failure) -> {
+            if (answer.isCancelled()) {
+                command.cancel(true);
+            }
         });
     }
 }

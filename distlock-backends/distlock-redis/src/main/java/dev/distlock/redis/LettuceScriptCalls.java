@@ -2,9 +2,12 @@ package dev.distlock.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -16,8 +19,6 @@ import dev.distlock.spi.support.Causes;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -28,7 +29,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * <p>With a shared native connection (the factory's default, and Spring Boot's) the connection is
  * fetched once and again only when it is closed (the factory reset it); without sharing (a pool),
  * each call borrows a connection from the factory and gives it back. Waits as the factory's
- * template would: at most its command timeout.
+ * template would: at most its command timeout. {@link #dispatch} sends without waiting, for a
+ * caller that bounds the wait itself (the engine). EVALSHA, and EVAL on NOSCRIPT, is
+ * {@link LettuceScript#run}'s, for every call here.
  */
 final class LettuceScriptCalls implements RedisScriptCalls {
 
@@ -44,10 +47,10 @@ final class LettuceScriptCalls implements RedisScriptCalls {
         long deadline = deadline();
         try {
             if (factory.getShareNativeConnection()) {
-                return runOn(sharedCommands(), script, keys, args, deadline);
+                return answer(script.run(sharedCommands(), keys, args), deadline);
             }
             try (RedisConnection borrowed = factory.getConnection()) {
-                return runOn(nativeOf(borrowed), script, keys, args, deadline);
+                return answer(script.run(nativeOf(borrowed), keys, args), deadline);
             }
         } catch (RedisException | DataAccessException e) {
             throw failed(operation, key, e);
@@ -70,40 +73,60 @@ final class LettuceScriptCalls implements RedisScriptCalls {
         }
     }
 
-    private static <T> T runOn(RedisClusterAsyncCommands<byte[], byte[]> commands, LettuceScript script,
-            byte[][] keys, byte[][] args, long deadline) {
-        try {
-            return answer(script.<byte[], byte[], T>evalsha(commands, keys, args), deadline);
-        } catch (RedisNoScriptException e) {
-            return answer(script.<byte[], byte[], T>eval(commands, keys, args), deadline);
+    /**
+     * Sends the script on the shared native connection when that is open, and never blocks: the
+     * future completes on Lettuce's I/O thread with {@code reply} of the answer (which must not block
+     * either), or fails with {@link LockBackendException}. Cancelling it cancels the command. Null
+     * without a shared connection fetched and open (fetching one, or borrowing from a pool, blocks).
+     */
+    @Override
+    public <T, R> @Nullable CompletableFuture<R> dispatch(String operation, String key, LettuceScript script,
+            byte[][] keys, byte[][] args, Function<T, R> reply) {
+        RedisClusterAsyncCommands<byte[], byte[]> commands = shared;
+        if (commands == null || !factory.getShareNativeConnection() || !commands.isOpen()) {
+            return null;
         }
+        CompletableFuture<T> sent = script.run(commands, keys, args);
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        sent.whenComplete((value, failure) -> {
+            try {
+                if (failure == null) {
+                    answer.complete(reply.apply(value));
+                } else {
+                    // Whatever ended the command (an error reply, a closed connection, Lettuce cancelling it).
+                    answer.completeExceptionally(failed(operation, key, Causes.unwrap(failure)));
+                }
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        LettuceScript.cancelWith(answer, sent);
+        return answer;
     }
 
     /** Every call is written before the first answer is awaited: one pipelined exchange per node. */
     private static <T> List<T> runAllOn(RedisClusterAsyncCommands<byte[], byte[]> commands, LettuceScript script,
             List<byte[][]> keys, List<byte[][]> args, long deadline) {
-        List<RedisFuture<T>> sent = new ArrayList<>(keys.size());
+        List<CompletableFuture<T>> sent = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            sent.add(script.evalsha(commands, keys.get(i), args.get(i)));
+            sent.add(script.run(commands, keys.get(i), args.get(i)));
         }
         List<T> answers = new ArrayList<>(keys.size());
-        for (int i = 0; i < sent.size(); i++) {
-            try {
-                answers.add(answer(sent.get(i), deadline));
-            } catch (RedisNoScriptException e) {
-                answers.add(answer(script.<byte[], byte[], T>eval(commands, keys.get(i), args.get(i)), deadline));
-            }
+        for (CompletableFuture<T> call : sent) {
+            answers.add(answer(call, deadline));
         }
         return answers;
     }
 
-    /** The answer, or Lettuce's own exception for why there is none (NOSCRIPT included). */
-    private static <T> T answer(RedisFuture<T> future, long deadline) {
+    /** The answer, or Lettuce's own exception for why there is none. */
+    private static <T> T answer(CompletableFuture<T> future, long deadline) {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = Causes.unwrap(e);
             throw cause instanceof RedisException redis ? redis : new RedisException(cause);
+        } catch (CancellationException e) {
+            throw new RedisException("the command was cancelled: " + e.getMessage(), e);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new RedisCommandTimeoutException("no answer within the connection factory's command timeout");
@@ -135,8 +158,8 @@ final class LettuceScriptCalls implements RedisScriptCalls {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(factory.getTimeout());
     }
 
-    private static LockBackendException failed(String operation, String key, RuntimeException e) {
+    private static LockBackendException failed(String operation, String key, Throwable e) {
         return new LockBackendException("Redis " + operation + " of '" + RedisCalls.abbreviate(key) + "' failed: "
-                + e.getMessage(), e);
+                + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
     }
 }

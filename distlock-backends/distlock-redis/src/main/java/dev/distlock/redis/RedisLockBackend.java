@@ -10,15 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
@@ -34,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * factory's native Lettuce connection with its keys encoded once ({@link RedisScriptCalls}); see
  * {@link RedisLockScripts} for the protocol. {@link #renewAll} renews up to
  * {@link RenewBatch#MAX_LEASES} leases per script, all scripts of a batch pipelined.
+ *
+ * <p>An uncontended acquire and a release are also sent without blocking ({@link DispatchingBackend}),
+ * so that the engine waits for them on the caller's thread rather than hand them to a store-call
+ * thread; see {@link #dispatchAcquire} for when they are not.
  *
  * <p>Fencing tokens come from one counter per Redis (per hash slot on a Cluster), shared by every
  * key that maps to it and never reset: each grant's token is larger than every token that counter
@@ -52,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * and its daemon threads); the
  * connection factory stays the application's.
  */
-public final class RedisLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver {
+public final class RedisLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver, DispatchingBackend {
 
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, FencingStrength.BEST_EFFORT);
 
@@ -126,8 +133,8 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         byte[] lease = RedisCalls.millisBytes(request.ttl());
         if (!request.fair()) {
             RedisDeployment deployment = deployment("acquire", key);
-            return toResult(grant(request, LettuceScript.ACQUIRE, "acquire",
-                    new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence()}, new byte[][] {owner, lease}));
+            return toResult(grant(request, LettuceScript.ACQUIRE, "acquire", acquireKeys(keys, deployment),
+                    new byte[][] {owner, lease}));
         }
         RedisDeployment deployment = deployment("acquire (fair)", key);
         AcquireResult result = toResult(grant(request, LettuceScript.FAIR_ACQUIRE, "acquire (fair)",
@@ -155,9 +162,31 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         }
         EncodedKeyLayout keys = new EncodedKeyLayout(key);
         RedisDeployment deployment = deployment("hand over", key);
-        return toResult(scripts.run("hand over", key, LettuceScript.HAND_OVER,
-                new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence()},
+        return toResult(scripts.run("hand over", key, LettuceScript.HAND_OVER, acquireKeys(keys, deployment),
                 new byte[][] {EncodedKeyLayout.utf8(owner), EncodedKeyLayout.utf8(next.owner()), RedisCalls.millisBytes(next.ttl())}));
+    }
+
+    /**
+     * {@link #tryAcquire}'s script, sent without blocking, once the deployment is known to be a single
+     * Redis (or a Sentinel's primary) and the shared connection is open. Not for a fair request (its
+     * queue entry is kept on a thread of its own), a grant that waits for replicas (WAIT holds the
+     * connection) or a Cluster (whose routing may open node connections): those go through
+     * {@link #tryAcquire} on a store-call thread.
+     */
+    @Override
+    public @Nullable CompletableFuture<AcquireResult> dispatchAcquire(AcquireRequest request) {
+        if (request.fair() || grants.waitsForReplicas() || deployment != RedisDeployment.SINGLE) {
+            return null;
+        }
+        EncodedKeyLayout keys = new EncodedKeyLayout(request.key());
+        return scripts.dispatch("acquire", request.key(), LettuceScript.ACQUIRE,
+                acquireKeys(keys, RedisDeployment.SINGLE),
+                new byte[][] {EncodedKeyLayout.utf8(request.owner()), RedisCalls.millisBytes(request.ttl())},
+                RedisCalls::toResult);
+    }
+
+    private static byte[][] acquireKeys(EncodedKeyLayout keys, RedisDeployment deployment) {
+        return new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence()};
     }
 
     /** The grant script's {1, token} or {0, pttl}; with replica waiting, WAIT after a grant (see {@link ReplicatedGrants}). */
@@ -174,7 +203,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public boolean renew(String key, String owner, Duration ttl) {
         Long renewed = scripts.run("renew", key, LettuceScript.RENEW, new byte[][] {new EncodedKeyLayout(key).lock()},
                 new byte[][] {EncodedKeyLayout.utf8(owner), RedisCalls.millisBytes(ttl)});
-        return renewed != null && renewed == 1L;
+        return isOne(renewed);
     }
 
     /**
@@ -208,10 +237,32 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     public boolean release(String key, String owner) {
         EncodedKeyLayout keys = new EncodedKeyLayout(key);
         RedisDeployment deployment = deployment("release", key);
-        Long released = scripts.run("release", key, LettuceScript.RELEASE_AND_WAKE,
-                new byte[][] {keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()},
-                new byte[][] {EncodedKeyLayout.utf8(owner), deployment.channelSuffix(keys), keys.key()});
-        return released != null && released == 1L;
+        Long released = scripts.run("release", key, LettuceScript.RELEASE_AND_WAKE, releaseKeys(keys),
+                releaseArgs(keys, owner, deployment));
+        return isOne(released);
+    }
+
+    /** {@link #release}'s script, sent without blocking, on the terms of {@link #dispatchAcquire}. */
+    @Override
+    public @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner) {
+        if (deployment != RedisDeployment.SINGLE) {
+            return null;
+        }
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        return scripts.dispatch("release", key, LettuceScript.RELEASE_AND_WAKE, releaseKeys(keys),
+                releaseArgs(keys, owner, RedisDeployment.SINGLE), released -> ReleaseOutcome.of(isOne(released)));
+    }
+
+    private static byte[][] releaseKeys(EncodedKeyLayout keys) {
+        return new byte[][] {keys.lock(), keys.waiters(), keys.queue(), keys.queueDeadlines()};
+    }
+
+    private static byte[][] releaseArgs(EncodedKeyLayout keys, String owner, RedisDeployment deployment) {
+        return new byte[][] {EncodedKeyLayout.utf8(owner), deployment.channelSuffix(keys), keys.key()};
+    }
+
+    private static boolean isOne(@Nullable Long reply) {
+        return reply != null && reply == 1L;
     }
 
     @Override
@@ -306,6 +357,6 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         Long queued = scripts.run("keep queued", key, LettuceScript.KEEP_QUEUED,
                 new byte[][] {keys.queue(), keys.queueDeadlines()},
                 new byte[][] {EncodedKeyLayout.utf8(owner), RedisCalls.millisBytes(settings.queueEntryLifetime())});
-        return queued != null && queued == 1L;
+        return isOne(queued);
     }
 }

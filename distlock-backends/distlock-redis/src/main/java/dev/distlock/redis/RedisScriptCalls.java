@@ -1,9 +1,13 @@
 package dev.distlock.redis;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.distlock.spi.LockBackendException;
 
@@ -34,4 +38,17 @@ interface RedisScriptCalls {
      * @throws LockBackendException when any of the calls failed
      */
     <T> List<T> runAll(String operation, String what, LettuceScript script, List<byte[][]> keys, List<byte[][]> args);
+
+    /**
+     * Sends {@code script} without blocking the caller or waiting for the answer, when the client can:
+     * the future has {@code reply} of the answer (applied on the client's I/O thread: it must not
+     * block) or fails with {@link LockBackendException}; cancelling it cancels the command.
+     *
+     * @return null when it cannot be sent without blocking (no connection yet, a pool, a blocking
+     *         client): the caller then uses {@link #run} on a thread that may block
+     */
+    default <T, R> @Nullable CompletableFuture<R> dispatch(String operation, String key, LettuceScript script,
+            byte[][] keys, byte[][] args, Function<T, R> reply) {
+        return null;
+    }
 }
