@@ -1,6 +1,8 @@
 package dev.distlock.autoconfigure.interceptor;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -24,6 +26,11 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
     private final Supplier<LockEngine> engine;
     private final Supplier<LockObservations> observations;
     private final Supplier<Clock> schedulerClock;
+    /**
+     * The full key of each method without a key expression, by lock name: built once rather than on
+     * every call. As many entries as annotated methods; the engine, and so its namespace, is one.
+     */
+    private final Map<String, String> keylessFullKeys = new ConcurrentHashMap<>();
 
     /** {@code engine} is looked up on the first call, so that creating the interceptor pulls in no store connection. */
     public DistributedLockInterceptor(LockOperationSource operations, LockKeyEvaluator keys, Supplier<LockEngine> engine) {
@@ -55,9 +62,18 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
         LockEngine locks = engine.get();
         String fullKey = operation.hasKey()
                 ? locks.fullKey(operation.name(), keyValue(operation, invocation.getArguments(), target, targetClass))
-                : locks.fullKey(operation.name());
+                : keylessFullKey(locks, operation.name());
         LockedCall call = new LockedCall(locks, operation, fullKey, schedulerClock, observations.get());
         return operation.returnTypeHandler().invoke(invocation, call);
+    }
+
+    private String keylessFullKey(LockEngine locks, String name) {
+        String fullKey = keylessFullKeys.get(name);
+        if (fullKey == null) {
+            fullKey = locks.fullKey(name);
+            keylessFullKeys.put(name, fullKey);
+        }
+        return fullKey;
     }
 
     private String keyValue(LockOperation operation, Object[] args, Object target, Class<?> targetClass) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +61,16 @@ public final class LockedCall {
 
     /** Asks the engine, waiting up to {@code waitFor}, on the calling thread; empty when held elsewhere. */
     public Optional<Lease> tryAcquire() {
+        return Optional.ofNullable(acquireOrNull());
+    }
+
+    /** {@link #tryAcquire()} answering null when held elsewhere: no Optional per call of a plain method. */
+    public @Nullable Lease acquireOrNull() {
         if (observations == LockObservations.NONE) {
-            return engine.tryAcquireFullKey(fullKey, options); // no capturing lambda when nothing observes
+            return engine.acquireFullKeyOrNull(fullKey, options); // no capturing lambda when nothing observes
         }
         return observations.observeAcquisition(operation.name(), fullKey, engine.backend().name(),
-                () -> engine.tryAcquireFullKey(fullKey, options));
+                () -> engine.tryAcquireFullKey(fullKey, options)).orElse(null);
     }
 
     /**

@@ -17,12 +17,11 @@ final class PlainReturnTypeHandler implements ReturnTypeHandler {
 
     @Override
     public Object invoke(MethodInvocation invocation, LockedCall call) throws Throwable {
-        Optional<Lease> acquired = call.tryAcquire();
-        if (acquired.isEmpty()) {
+        Lease lease = call.acquireOrNull();
+        if (lease == null) {
             call.lockedElsewhere();
             return invocation.getMethod().getReturnType() == Optional.class ? Optional.empty() : null;
         }
-        Lease lease = acquired.get();
         LockObservations.Execution execution = call.startExecution(lease);
         Throwable failure = null;
         try (lease; LockContext.Scope bound = call.bind(lease); LockObservations.Scope observed = execution.openScope()) {

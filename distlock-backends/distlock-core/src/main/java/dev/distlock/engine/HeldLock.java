@@ -27,6 +27,7 @@ final class HeldLock {
 
     enum State { HELD, LOST, RELEASED }
 
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final CompletableFuture<?> NO_RENEWAL = CompletableFuture.completedFuture(null);
     // Field updaters rather than an atomic object per lock: a lock held for a moment allocates less.
     private static final AtomicReferenceFieldUpdater<HeldLock, State> STATE =
@@ -37,9 +38,12 @@ final class HeldLock {
     final String owner;
     final long fencingToken;
     final LockOptions options;
-    /** Wall-clock time when the grant's answer came, and the same moment on the monotonic clock: for display. */
-    private final Instant answeredAt;
-    private final long answeredAtNanos;
+    /**
+     * The wall-clock time of {@link #grantedAtNanos}, for display: in nanoseconds since the epoch, a
+     * long rather than the Instant the clock told, one object less per grant at the same precision
+     * (until the year 2262).
+     */
+    private final long grantedAtEpochNanos;
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
     /** The lease asked for: the options' until {@link EngineLease#extend} changes it. */
@@ -71,8 +75,9 @@ final class HeldLock {
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
-        this.answeredAt = answeredAt;
-        this.answeredAtNanos = answeredAtNanos;
+        long answeredAtEpochNanos = Math.addExact(Math.multiplyExact(answeredAt.getEpochSecond(), NANOS_PER_SECOND),
+                answeredAt.getNano());
+        this.grantedAtEpochNanos = answeredAtEpochNanos - (answeredAtNanos - grantedAtNanos);
         this.grantedAtNanos = grantedAtNanos;
         this.leaseNanos = options.lease().toNanos();
         this.expiresAtNanos = grantedAtNanos + validNanos(validity);
@@ -125,12 +130,17 @@ final class HeldLock {
 
     /** When the granted attempt was sent, as a wall-clock instant for display; computed when asked, not per grant. */
     Instant acquiredAt() {
-        return answeredAt.minusNanos(answeredAtNanos - grantedAtNanos);
+        return wallClockAt(grantedAtNanos);
     }
 
     /** When the lease runs out unless renewed, as a wall-clock instant for display. */
     Instant expiresAt() {
-        return answeredAt.plusNanos(expiresAtNanos - answeredAtNanos);
+        return wallClockAt(expiresAtNanos);
+    }
+
+    /** The wall-clock instant of {@code nanos} on the monotonic clock, counted from the grant. */
+    private Instant wallClockAt(long nanos) {
+        return Instant.ofEpochSecond(0, grantedAtEpochNanos + (nanos - grantedAtNanos));
     }
 
     /** Whether {@code thread} is inside a synchronous locked call of this grant. */

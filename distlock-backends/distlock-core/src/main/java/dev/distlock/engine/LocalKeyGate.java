@@ -166,7 +166,10 @@ final class LocalKeyGate {
      *                 gave up (denied past its deadline, interrupted, the store failed)
      */
     void leave(String key, boolean released) {
-        handOn(key, released, false);
+        // Nobody in line, the common case: no remapping function to allocate.
+        if (!turns.remove(key, TAKEN)) {
+            handOn(key, released, false);
+        }
     }
 
     private void handOn(String key, boolean released, boolean yield) {

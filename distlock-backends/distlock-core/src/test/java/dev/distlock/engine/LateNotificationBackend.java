@@ -1,6 +1,5 @@
 package dev.distlock.engine;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,14 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.BackendCapabilities;
-import dev.distlock.spi.BackendHealth;
-import dev.distlock.spi.LockBackend;
-import dev.distlock.spi.NonBlockingBackend;
-import dev.distlock.spi.ReleaseNotifications;
 
 /**
  * The in-memory store with a network's delay on its release notifications, shared by engines that
@@ -28,9 +21,8 @@ import dev.distlock.spi.ReleaseNotifications;
  * notified make their try: it returns only after they did ({@link #awaitNotifiedWaitersTried}).
  * {@link #hearReleases} delivers what is still unheard, for the end of a run when nobody calls any more.
  */
-final class LateNotificationBackend implements LockBackend, ReleaseNotifications, NonBlockingBackend {
+final class LateNotificationBackend extends ForwardingInMemoryBackend {
 
-    private final InMemoryLockBackend store = new InMemoryLockBackend();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition attempted = lock.newCondition();
     // Guarded by lock.
@@ -44,13 +36,8 @@ final class LateNotificationBackend implements LockBackend, ReleaseNotifications
     }
 
     @Override
-    public BackendCapabilities capabilities() {
-        return store.capabilities();
-    }
-
-    @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
-        AcquireResult result = store.tryAcquire(request);
+        AcquireResult result = super.tryAcquire(request);
         lock.lock();
         try {
             if (notifiedNotTried.remove(request.owner())) {
@@ -64,13 +51,8 @@ final class LateNotificationBackend implements LockBackend, ReleaseNotifications
     }
 
     @Override
-    public boolean renew(String key, String owner, Duration ttl) {
-        return store.renew(key, owner, ttl);
-    }
-
-    @Override
     public boolean release(String key, String owner) {
-        boolean released = store.release(key, owner);
+        boolean released = super.release(key, owner);
         if (released) {
             lock.lock();
             try {
@@ -80,16 +62,6 @@ final class LateNotificationBackend implements LockBackend, ReleaseNotifications
             }
         }
         return released;
-    }
-
-    @Override
-    public void withdraw(String key, String owner) {
-        store.withdraw(key, owner);
-    }
-
-    @Override
-    public BackendHealth health() {
-        return store.health();
     }
 
     @Override

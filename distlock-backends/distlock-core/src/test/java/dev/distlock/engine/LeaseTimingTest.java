@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,17 @@ class LeaseTimingTest {
         lease.close();
         assertThat(events.count("lost")).as("not counted lost at release").isZero();
         assertThat(holder.tryAcquire("k", LONG)).as("holdAtLeast counts from the grant, not from the first attempt").isEmpty();
+    }
+
+    @Test
+    void displayedTimesKeepTheWallClocksNanoseconds() {
+        clock.advance(Duration.ofNanos(1)); // a wall clock reading below the microsecond
+        Instant answered = clock.instant();
+        try (Lease lease = engine.acquire("k", LONG)) {
+            // The mutable clock does not move during the call: sent and answered at the same moment.
+            assertThat(lease.acquiredAt()).isEqualTo(answered);
+            assertThat(lease.expiresAt()).isEqualTo(answered.plus(LONG.lease()));
+        }
     }
 
     @Test
