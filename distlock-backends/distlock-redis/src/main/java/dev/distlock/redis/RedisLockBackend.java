@@ -250,7 +250,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         }
         EncodedKeyLayout keys = new EncodedKeyLayout(key);
         return scripts.dispatch("release", key, LettuceScript.RELEASE_AND_WAKE, releaseKeys(keys),
-                releaseArgs(keys, owner, RedisDeployment.SINGLE), released -> ReleaseOutcome.of(isOne(released)));
+                releaseArgs(keys, owner, RedisDeployment.SINGLE), (@Nullable Long released) -> ReleaseOutcome.of(isOne(released)));
     }
 
     private static byte[][] releaseKeys(EncodedKeyLayout keys) {
