@@ -81,7 +81,7 @@ final class LockReleases {
         boolean answered = false;
         try {
             long sent = engine.nanoTime();
-            AcquireResult result = calls.call("hand over", lock.key, () -> handOver.handOver(lock.key, lock.owner, request));
+            AcquireResult result = calls.handOver(handOver, lock.key, lock.owner, request);
             answered = true;
             if (result instanceof AcquireResult.Granted granted) {
                 next.handedOver(Grant.of(granted, sent));

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.DispatchingBackend;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.NonBlockingBackend;
@@ -101,6 +102,19 @@ final class StoreCalls {
             answer = start("release", key, () -> backend.releaseTellingWaiters(key, owner));
         }
         return awaitThroughInterrupts(answer, "release", key, deadline);
+    }
+
+    /** {@link #call} of one hand-over (it releases a grant, so it waits through interrupts), placed as {@link #release}. */
+    AcquireResult handOver(KeyHandOver handing, String key, String owner, AcquireRequest next) {
+        if (inline) {
+            return handing.handOver(key, owner, next);
+        }
+        Duration deadline = deadline();
+        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
+        if (answer == null) {
+            answer = start("hand over", key, () -> handing.handOver(key, owner, next));
+        }
+        return awaitThroughInterrupts(answer, "hand over", key, deadline);
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A method returns {@code null} when it cannot send without blocking (no connection yet, a pool to
  * borrow from, a step that waits, such as waiting for replicas): the engine then calls
- * {@link LockBackend#tryAcquire} or {@link LockBackend#release} on a store-call thread, as it does for
- * every other backend.
+ * {@link LockBackend#tryAcquire}, {@link LockBackend#release} or {@link KeyHandOver#handOver} on a
+ * store-call thread, as it does for every other backend.
  *
  * <p>The future means what the blocking method returns, and fails with {@link LockBackendException}
  * where that method would throw it. It completes on the client's I/O thread: whatever completes it
@@ -28,4 +28,12 @@ public interface DispatchingBackend {
 
     /** Sends {@link LockBackend#releaseTellingWaiters} without blocking, or null when it cannot. */
     @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner);
+
+    /**
+     * Sends {@link KeyHandOver#handOver} without blocking, or null when it cannot (by default: a
+     * backend that hands over dispatches it only if it says so here).
+     */
+    default @Nullable CompletableFuture<AcquireResult> dispatchHandOver(String key, String owner, AcquireRequest next) {
+        return null;
+    }
 }

@@ -163,7 +163,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         EncodedKeyLayout keys = new EncodedKeyLayout(key);
         RedisDeployment deployment = deployment("hand over", key);
         return toResult(scripts.run("hand over", key, LettuceScript.HAND_OVER, acquireKeys(keys, deployment),
-                new byte[][] {EncodedKeyLayout.utf8(owner), EncodedKeyLayout.utf8(next.owner()), RedisCalls.millisBytes(next.ttl())}));
+                handOverArgs(owner, next)));
     }
 
     /**
@@ -183,6 +183,21 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
                 acquireKeys(keys, RedisDeployment.SINGLE),
                 new byte[][] {EncodedKeyLayout.utf8(request.owner()), RedisCalls.millisBytes(request.ttl())},
                 RedisCalls::toResult);
+    }
+
+    /** {@link #handOver}'s script, sent without blocking, on the terms of {@link #dispatchAcquire}. */
+    @Override
+    public @Nullable CompletableFuture<AcquireResult> dispatchHandOver(String key, String owner, AcquireRequest next) {
+        if (grants.waitsForReplicas() || deployment != RedisDeployment.SINGLE) {
+            return null;
+        }
+        EncodedKeyLayout keys = new EncodedKeyLayout(key);
+        return scripts.dispatch("hand over", key, LettuceScript.HAND_OVER, acquireKeys(keys, RedisDeployment.SINGLE),
+                handOverArgs(owner, next), RedisCalls::toResult);
+    }
+
+    private static byte[][] handOverArgs(String owner, AcquireRequest next) {
+        return new byte[][] {EncodedKeyLayout.utf8(owner), EncodedKeyLayout.utf8(next.owner()), RedisCalls.millisBytes(next.ttl())};
     }
 
     private static byte[][] acquireKeys(EncodedKeyLayout keys, RedisDeployment deployment) {

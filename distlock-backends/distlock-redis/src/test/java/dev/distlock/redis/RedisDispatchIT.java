@@ -74,6 +74,23 @@ class RedisDispatchIT {
     }
 
     @Test
+    void onceConnectedAHandOverIsSentWithoutBlocking() throws Exception {
+        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+            String holder = owner();
+            String key = "dispatch-hand-over:" + UUID.randomUUID();
+            AcquireRequest next = new AcquireRequest(key, owner(), LEASE, false);
+            long first = token(backend.tryAcquire(new AcquireRequest(key, holder, LEASE, false)));
+
+            AcquireResult handed = answer(backend.dispatchHandOver(key, holder, next));
+
+            assertThat(handed).isInstanceOfSatisfying(AcquireResult.Granted.class,
+                    grant -> assertThat(grant.fencingToken()).isGreaterThan(first));
+            assertThat(backend.release(key, holder)).as("the former holder").isFalse();
+            assertThat(backend.release(key, next.owner())).isTrue();
+        }
+    }
+
+    @Test
     void aScriptFlushedFromRedisIsSentAgainByText() throws Exception {
         try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
             String owner = owner();
