@@ -16,7 +16,9 @@ import dev.distlock.spi.LockBackendException;
  *       Denied, the node is deleted again (a second round trip): a denied unfair request never
  *       leaves a node behind, so a caller that gives up without {@code withdraw} blocks nobody.
  *       While waiters are subscribed (the lock was taken at the last look), the head is read
- *       first and nothing is written while it is held.</li>
+ *       first and nothing is written while it is held; unless the watch saw the holder's node
+ *       deleted since that look: then the lock is most likely free, and the put goes out at once
+ *       (a hand-off costs the waiter one round trip, not two).</li>
  *   <li>No node yet, fair or not renewed by the engine ({@code autoRenew = false}, which must end at
  *       its TTL however long the process lives): a lease of its own, then ENQUEUE (two round
  *       trips). A denied fair request keeps its node: its place in the queue.</li>
@@ -72,7 +74,8 @@ final class AcquireAttempt {
         if (request.fair() || !request.autoRenew()) {
             return enqueueOnOwnLease();
         }
-        if (slot.hasWaiters()) {
+        // Woken by the holder's deletion, the lock is most likely free: put at once, one round trip.
+        if (slot.hasWaiters() && !slot.aheadDeleted()) {
             EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
                 slot.denied(head.key(), head.revision());

@@ -143,6 +143,11 @@ final class LockSlot {
         return waiters.any();
     }
 
+    /** The node our waiters followed was deleted since it was seen: the lock is most likely free. */
+    boolean aheadDeleted() {
+        return waiters.aheadDeleted();
+    }
+
     boolean idle() {
         return state == State.NONE && !waiters.any();
     }

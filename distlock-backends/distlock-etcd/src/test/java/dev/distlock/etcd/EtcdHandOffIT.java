@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,7 +25,8 @@ import dev.distlock.testsupport.EtcdServerFixture;
 
 /**
  * How long a waiter takes to hold the lock after the holder releases it: the delete, the watch event,
- * the waiter's retry. Measured and printed, never asserted (timing depends on the machine).
+ * the waiter's retry. Measured and printed, never asserted (timing depends on the machine); what is
+ * asserted is the number of requests the waiter's retry costs.
  */
 class EtcdHandOffIT {
 
@@ -64,6 +67,36 @@ class EtcdHandOffIT {
                         + "median %.1f ms, p90 %.1f ms, max %.1f ms%n", fair, ROUNDS,
                 handOffMicros.get(ROUNDS / 2) / 1000.0, handOffMicros.get(ROUNDS * 9 / 10) / 1000.0,
                 handOffMicros.get(ROUNDS - 1) / 1000.0);
+    }
+
+    @Test
+    void unfairWaiterWokenByTheHoldersDeletionTakesTheLockInOneRequest() throws Exception {
+        EtcdRequests requests = new EtcdRequests();
+        try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend waiter = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()), builder -> builder.interceptor(requests))) {
+            String warmUp = "handoff:" + UUID.randomUUID();
+            assertThat(waiter.tryAcquire(new AcquireRequest(warmUp, "w", Duration.ofSeconds(30), false))) // grants the shared lease, starts the watch
+                    .isInstanceOf(AcquireResult.Granted.class);
+            assertThat(waiter.release(warmUp, "w")).isTrue();
+            String key = "handoff:" + UUID.randomUUID();
+            AcquireRequest request = new AcquireRequest(key, "w", Duration.ofSeconds(30), false);
+            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
+            Semaphore changed = new Semaphore(0);
+            try (var subscription = waiter.subscribe(key, "w", changed::release)) {
+                assertThat(waiter.tryAcquire(request)).as("while held").isInstanceOf(AcquireResult.Denied.class);
+                assertThat(holder.release(key, "h")).isTrue();
+                assertThat(changed.tryAcquire(10, TimeUnit.SECONDS)).as("woken by the holder's deletion").isTrue();
+                Map<String, Long> before = requests.snapshot();
+
+                assertThat(waiter.tryAcquire(request)).isInstanceOf(AcquireResult.Granted.class);
+
+                Map<String, Long> sent = requests.since(before);
+                sent.remove("etcdserverpb.Lease/LeaseKeepAlive"); // the shared lease's own keep-alive, on its timer
+                assertThat(sent).as("requests of the retry after the holder's node was deleted: no read of the holder first")
+                        .isEqualTo(Map.of("etcdserverpb.KV/Txn", 1L));
+            }
+            assertThat(waiter.release(key, "w")).isTrue();
+        }
     }
 
     /** Subscribes, is denied, waits for the watch only (no polling), retries; the time it was granted. */
