@@ -16,7 +16,9 @@ import dev.distlock.spi.LockBackendException;
  *       Denied, the node is deleted again (a second round trip): a denied unfair request never
  *       leaves a node behind, so a caller that gives up without {@code withdraw} blocks nobody.
  *       While waiters are subscribed (the lock was taken at the last look), the head is read
- *       first and nothing is written while it is held.</li>
+ *       first and nothing is written while it is held; unless the watch saw the holder's node
+ *       deleted since that look: then the lock is most likely free, and the put goes out at once
+ *       (a hand-off costs the waiter one round trip, not two).</li>
  *   <li>No node yet, fair or not renewed by the engine ({@code autoRenew = false}, which must end at
  *       its TTL however long the process lives): a lease of its own, then ENQUEUE (two round
  *       trips). A denied fair request keeps its node: its place in the queue.</li>
@@ -53,6 +55,7 @@ final class AcquireAttempt {
                         return AcquireResult.granted(slot.createRevision());
                     }
                     slot.renewedUntil(sent + request.ttl().toNanos());
+                    overdue.dueBy(slot.renewedUntilNanos());
                     return AcquireResult.granted(slot.createRevision(), shared.holdsFor(sent));
                 }
                 slot.forget();
@@ -62,7 +65,7 @@ final class AcquireAttempt {
                 EtcdGateway.Position position = gateway.position(slot.queue, slot.node, slot.createRevision(), slot.leaseId());
                 boolean leaseAlive = gateway.await(refreshed, "keep a waiting lease alive");
                 if (position.present() && leaseAlive) {
-                    return settle(position, slot.askedTtlSeconds());
+                    return settle(position, slot.askedTtlSeconds(), true);
                 }
                 slot.forget();
             }
@@ -72,7 +75,8 @@ final class AcquireAttempt {
         if (request.fair() || !request.autoRenew()) {
             return enqueueOnOwnLease();
         }
-        if (slot.hasWaiters()) {
+        // Woken by the holder's deletion, the lock is most likely free: put at once, one round trip.
+        if (slot.hasWaiters() && !slot.aheadDeleted()) {
             EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
                 slot.denied(head.key(), head.revision());
@@ -106,10 +110,11 @@ final class AcquireAttempt {
         if (position.leaseId() != lease.id()) {
             // Our node was there already (an earlier attempt whose reply was lost), on another lease.
             sharedLeases.release(lease);
-            return settleFound(position);
+            return settle(position, 0, false);
         }
         if (position.holds()) {
             slot.heldOnShared(position, lease, sent + request.ttl().toNanos());
+            overdue.dueBy(slot.renewedUntilNanos());
             return AcquireResult.granted(position.createRevision(), validity(lease, sent));
         }
         sharedLeases.release(lease);
@@ -154,38 +159,26 @@ final class AcquireAttempt {
             if (!position.present()) {
                 return AcquireResult.denied();
             }
-            return settleFound(position);
+            return settle(position, 0, false);
         }
         if (!position.present()) {
             return AcquireResult.denied();
         }
         // The TTL we asked for, not the one etcd granted (raised to its minimum for short leases):
         // renewals with the same TTL then keep this lease alive instead of moving the node each time.
-        return settle(position, EtcdGateway.seconds(request.ttl()));
+        return settle(position, EtcdGateway.seconds(request.ttl()), true);
     }
 
     /**
-     * Our node was there already (an earlier attempt whose reply was lost): keep its lease, which we
-     * cannot tell apart from another instance's. Its TTL is unknown here; 0 makes the next renewal
+     * Where our node stands decides: held, waiting (fair), or taken out again (unfair, another holds).
+     * {@code ownsLease}: the node's lease was granted by this attempt for it alone, so ours to revoke.
+     * A node found there already (an earlier attempt whose reply was lost) keeps its lease, which we
+     * cannot tell apart from another instance's; its TTL is unknown, and 0 makes the next renewal
      * move it onto a lease of the asked TTL.
      */
-    private AcquireResult settleFound(EtcdGateway.Position position) {
+    private AcquireResult settle(EtcdGateway.Position position, long ttlSeconds, boolean ownsLease) {
         if (position.holds()) {
-            slot.held(position, 0, false);
-            return AcquireResult.granted(position.createRevision());
-        }
-        if (request.fair()) {
-            slot.waiting(position, 0);
-            return AcquireResult.denied();
-        }
-        gateway.delete(slot.node, position.createRevision());
-        slot.denied(position.ahead(), position.revision());
-        return AcquireResult.denied();
-    }
-
-    private AcquireResult settle(EtcdGateway.Position position, long ttlSeconds) {
-        if (position.holds()) {
-            slot.held(position, ttlSeconds, true);
+            slot.held(position, ttlSeconds, ownsLease);
             return AcquireResult.granted(position.createRevision());
         }
         if (request.fair()) {
@@ -194,7 +187,9 @@ final class AcquireAttempt {
         }
         // Unfair, and another contender got in between.
         gateway.delete(slot.node, position.createRevision());
-        gateway.revokeQuietly(position.leaseId());
+        if (ownsLease) {
+            gateway.revokeQuietly(position.leaseId());
+        }
         slot.denied(position.ahead(), position.revision());
         return AcquireResult.denied();
     }

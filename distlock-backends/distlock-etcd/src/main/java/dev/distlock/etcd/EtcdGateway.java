@@ -130,10 +130,15 @@ final class EtcdGateway {
             KeyValue kv = existing.get(0);
             return position(queue, node, kv.getCreateRevision(), kv.getLease());
         }
-        ByteSequence ahead = gets.get(0).getKvs().stream()
-                .map(KeyValue::getKey)
-                .filter(key -> !key.equals(node))
-                .findFirst().orElse(null);
+        // A loop, not a stream: this runs for every grant.
+        ByteSequence ahead = null;
+        for (KeyValue kv : gets.get(0).getKvs()) {
+            ByteSequence key = kv.getKey();
+            if (!key.equals(node)) {
+                ahead = key;
+                break;
+            }
+        }
         return new Position(true, revision, leaseId, ahead, revision);
     }
 

@@ -175,7 +175,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             if (!slot.isHeld() && !adoptHeld(slot)) {
                 return RenewResult.refused();
             }
-            RenewResult result = new Renewal(slot, gateway, heldNodes).renew(ttl, calledAt);
+            RenewResult result = new Renewal(slot, gateway, heldNodes, overdue).renew(ttl, calledAt);
             if (!result.extended()) {
                 slot.forget();
             }

@@ -92,7 +92,7 @@ final class HeldNodes {
         for (LockSlot slot : held.values()) {
             slot.lock();
             try {
-                if (!slot.isHeld() || slot.sharedLease() != lease) {
+                if (slot.sharedLease() != lease) { // only a held lock has a shared lease
                     continue;
                 }
                 slot.forget();
@@ -130,7 +130,7 @@ final class HeldNodes {
         slot.lock();
         try {
             // A deletion of an earlier node of the same name (before ours was created) is not ours.
-            if (slot.isRetired() || !slot.isHeld() || slot.createRevision() >= deletedAt) {
+            if (!slot.isHeldAt(deletedAt - 1)) {
                 return;
             }
             slot.forget();
@@ -160,7 +160,7 @@ final class HeldNodes {
         Look look;
         slot.lock();
         try {
-            if (slot.isRetired() || !slot.isHeld() || slot.createRevision() != createRevision) {
+            if (!slot.isHeldAt(createRevision)) {
                 return; // released or lost meanwhile
             }
             look = look(slot);

@@ -88,6 +88,16 @@ final class LockSlot {
         return state == State.HELD;
     }
 
+    /**
+     * Held by a node that existed at {@code revision}: not released, lost or replaced by a newer node
+     * since (a newer node has a greater create revision). How a late callback about a node, or a
+     * deletion at a revision, tells whether it still concerns the lock this slot holds. A retired
+     * slot never holds.
+     */
+    boolean isHeldAt(long revision) {
+        return state == State.HELD && createRevision <= revision;
+    }
+
     /** Our node's create revision, the fencing token; 0 without a node. */
     long createRevision() {
         return createRevision;
@@ -116,7 +126,7 @@ final class LockSlot {
         return ownsLease;
     }
 
-    /** The shared lease our held node is on, or null. */
+    /** The shared lease our held node is on, or null: never set while the slot does not hold. */
     @Nullable SharedLease sharedLease() {
         return shared;
     }
@@ -141,6 +151,11 @@ final class LockSlot {
     /** The engine waits for this lock: it was taken at the last look. */
     boolean hasWaiters() {
         return waiters.any();
+    }
+
+    /** The node our waiters followed was deleted since it was seen: the lock is most likely free. */
+    boolean aheadDeleted() {
+        return waiters.aheadDeleted();
     }
 
     boolean idle() {

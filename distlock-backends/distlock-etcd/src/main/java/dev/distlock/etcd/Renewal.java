@@ -28,11 +28,13 @@ final class Renewal {
     private final LockSlot slot;
     private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
+    private final OverdueLocks overdue;
 
-    Renewal(LockSlot slot, EtcdGateway gateway, HeldNodes heldNodes) {
+    Renewal(LockSlot slot, EtcdGateway gateway, HeldNodes heldNodes, OverdueLocks overdue) {
         this.slot = slot;
         this.gateway = gateway;
         this.heldNodes = heldNodes;
+        this.overdue = overdue;
     }
 
     /** @param calledAtNanos when the renewal was asked for: what the answer's validity counts from */
@@ -56,6 +58,7 @@ final class Renewal {
             return RenewResult.refused();
         }
         slot.renewedUntil(calledAtNanos + ttl.toNanos());
+        overdue.dueBy(slot.renewedUntilNanos());
         return holds.compareTo(ttl) >= 0 ? RenewResult.renewed() : RenewResult.renewed(holds);
     }
 

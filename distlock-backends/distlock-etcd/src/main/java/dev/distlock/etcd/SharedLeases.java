@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,9 +47,11 @@ final class SharedLeases {
     private final Executor events;
     private final Consumer<SharedLease> onGone;
     private final ReentrantLock guard = new ReentrantLock();
-    /** By asked length in seconds; guarded by {@link #guard}. */
+    /**
+     * By asked length in seconds; guarded by {@link #guard}. Every lease etcd may still have is here:
+     * one is replaced only after it was forgotten (gone, or found missing).
+     */
     private final Map<Long, SharedLease> byLength = new HashMap<>();
-    private final Map<Long, SharedLease> byId = new ConcurrentHashMap<>();
 
     /** {@code onGone}: etcd no longer has the lease (expired or revoked); runs on {@code events}. */
     SharedLeases(Client client, EtcdGateway gateway, Duration timeout, ScheduledExecutorService timer, Executor events,
@@ -98,7 +99,12 @@ final class SharedLeases {
     }
 
     int size() {
-        return byId.size();
+        guard.lock();
+        try {
+            return byLength.size();
+        } finally {
+            guard.unlock();
+        }
     }
 
     /**
@@ -109,7 +115,7 @@ final class SharedLeases {
         guard.lock();
         try {
             List<Long> inUse = new ArrayList<>();
-            for (SharedLease lease : byId.values()) {
+            for (SharedLease lease : byLength.values()) {
                 lease.gone();
                 if (lease.inUse()) {
                     inUse.add(lease.id());
@@ -117,7 +123,6 @@ final class SharedLeases {
                     gateway.revokeQuietly(lease.id());
                 }
             }
-            byId.clear();
             byLength.clear();
             return inUse;
         } finally {
@@ -130,7 +135,6 @@ final class SharedLeases {
         LeaseGrantResponse granted = gateway.await(client.getLeaseClient().grant(seconds), "grant a shared lease");
         SharedLease lease = new SharedLease(granted.getID(), seconds, granted.getTTL(), sent);
         byLength.put(seconds, lease);
-        byId.put(lease.id(), lease);
         schedule(lease, lease.keepAlivePeriod());
         return lease;
     }
@@ -203,7 +207,6 @@ final class SharedLeases {
         guard.lock();
         try {
             lease.gone();
-            byId.remove(lease.id(), lease);
             byLength.remove(lease.askedSeconds(), lease);
         } finally {
             guard.unlock();

@@ -28,6 +28,8 @@ final class SlotWaiters {
     /** The node a waiter must see deleted before trying again, and the revision it was seen at. */
     private @Nullable ByteSequence ahead;
     private long aheadRevision;
+    /** The watch saw {@link #ahead} deleted: the lock is most likely free now. */
+    private boolean aheadDeleted;
     /** Watches {@link #ahead}, while there are waiters. */
     private NodeWatch aheadWatch;
     private CloseableClient keepAlive;
@@ -45,10 +47,16 @@ final class SlotWaiters {
         return registry.hasWaiters(slot);
     }
 
+    /** Since the last {@link #follow}, the watch saw the node ahead deleted (released, expired). */
+    boolean aheadDeleted() {
+        return aheadDeleted;
+    }
+
     /** Waiters wake when {@code node}, seen at {@code revision}, is deleted; null: nothing to follow. */
     void follow(@Nullable ByteSequence node, long revision) {
         ahead = node;
         aheadRevision = revision;
+        aheadDeleted = false;
         if (node != null && any()) {
             watchAhead();
         }
@@ -135,7 +143,8 @@ final class SlotWaiters {
             return;
         }
         closeAheadWatch();
-        aheadWatch = NodeWatch.start(client.getWatchClient(), ahead, aheadRevision + 1, events, this::wake, this::wake);
+        ByteSequence watched = ahead;
+        aheadWatch = NodeWatch.start(client.getWatchClient(), watched, aheadRevision + 1, events, () -> deleted(watched), this::wake);
     }
 
     private void closeAheadWatch() {
@@ -157,6 +166,18 @@ final class SlotWaiters {
             }
             wake();
         });
+    }
+
+    private void deleted(ByteSequence node) {
+        slot.lock();
+        try {
+            if (node.equals(ahead)) {
+                aheadDeleted = true;
+            }
+        } finally {
+            slot.unlock();
+        }
+        wake();
     }
 
     private void wake() {
