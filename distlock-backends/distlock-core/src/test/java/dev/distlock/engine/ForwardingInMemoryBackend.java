@@ -18,7 +18,8 @@ import dev.distlock.spi.ReleaseNotifications;
  */
 abstract class ForwardingInMemoryBackend implements LockBackend, ReleaseNotifications, NonBlockingBackend {
 
-    private final InMemoryLockBackend store = new InMemoryLockBackend();
+    /** The store itself, for a subclass's own calls that are not to be counted or changed. */
+    protected final InMemoryLockBackend store = new InMemoryLockBackend();
 
     @Override
     public BackendCapabilities capabilities() {

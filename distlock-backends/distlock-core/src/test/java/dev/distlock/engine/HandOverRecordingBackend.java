@@ -1,30 +1,22 @@
 package dev.distlock.engine;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.distlock.inmemory.InMemoryLockBackend;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.BackendCapabilities;
-import dev.distlock.spi.BackendHealth;
 import dev.distlock.spi.KeyHandOver;
-import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
-import dev.distlock.spi.NonBlockingBackend;
-import dev.distlock.spi.ReleaseNotifications;
 
 /**
  * The in-memory store, counting its calls, whose hand-over can be held until a test lets it go
  * ({@link #holdHandOvers}) or made to fail as an unanswered store call would ({@link #failHandOvers}).
  */
-final class HandOverRecordingBackend implements LockBackend, ReleaseNotifications, KeyHandOver, NonBlockingBackend {
+final class HandOverRecordingBackend extends ForwardingInMemoryBackend implements KeyHandOver {
 
-    private final InMemoryLockBackend store = new InMemoryLockBackend();
     final AtomicInteger acquireCalls = new AtomicInteger();
     final AtomicInteger releaseCalls = new AtomicInteger();
     final AtomicInteger handOverCalls = new AtomicInteger();
@@ -39,14 +31,9 @@ final class HandOverRecordingBackend implements LockBackend, ReleaseNotification
     }
 
     @Override
-    public BackendCapabilities capabilities() {
-        return store.capabilities();
-    }
-
-    @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
         acquireCalls.incrementAndGet();
-        return store.tryAcquire(request);
+        return super.tryAcquire(request);
     }
 
     @Override
@@ -69,34 +56,9 @@ final class HandOverRecordingBackend implements LockBackend, ReleaseNotification
     }
 
     @Override
-    public boolean renew(String key, String owner, Duration ttl) {
-        return store.renew(key, owner, ttl);
-    }
-
-    @Override
     public boolean release(String key, String owner) {
         releaseCalls.incrementAndGet();
         releasedOwners.add(owner);
-        return store.release(key, owner);
-    }
-
-    @Override
-    public void withdraw(String key, String owner) {
-        store.withdraw(key, owner);
-    }
-
-    @Override
-    public BackendHealth health() {
-        return store.health();
-    }
-
-    @Override
-    public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return store.subscribe(key, owner, onChange);
-    }
-
-    @Override
-    public void close() {
-        store.close();
+        return super.release(key, owner);
     }
 }
