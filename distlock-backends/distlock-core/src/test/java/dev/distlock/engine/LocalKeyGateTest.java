@@ -202,8 +202,12 @@ class LocalKeyGateTest {
                 grants.add(jvm);
                 // Held for longer than a round trip, as on a real store: the holder's fellow threads are
                 // all back in line, and the other engine's waiters that heard of a release have tried.
+                // Every thread of the other engine still running waits too, so that a thread starting late
+                // is not read as a starved one.
+                LockEngine other = jvms.get(1 - jvm);
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
-                        .until(() -> engine.waiters().size() >= running[jvm].get() - 1);
+                        .until(() -> engine.waiters().size() >= running[jvm].get() - 1
+                                && other.waiters().size() >= running[1 - jvm].get());
                 store.awaitNotifiedWaitersTried();
             }
         }, thread -> {
