@@ -266,10 +266,13 @@ public final class TargetSummary {
                                 + " gave up, " + number(contention.grantsPerSecond().value()) + " grants/s"));
     }
 
+    /** The waiting floor's p50 beside distlock's: a target below that floor cannot be met on this machine. */
     private static Optional<Verdict> handoff(List<JmhResult> rows, double limitMillis) {
+        String floor = find(rows, "handoff", "floor-waiting")
+                .map(found -> " (floor-waiting " + number(found.p50() / 1000) + " ms)").orElse("");
         return find(rows, "handoff", Ratios.DISTLOCK).map(handoff -> new Verdict(
                 handoff.p50() < limitMillis * 1000 ? Status.MET : Status.NOT_MET,
-                "p50 " + number(handoff.p50() / 1000) + " ms"));
+                "p50 " + number(handoff.p50() / 1000) + " ms" + floor));
     }
 
     private static Optional<Verdict> interceptorTime(List<JmhResult> rows) {
