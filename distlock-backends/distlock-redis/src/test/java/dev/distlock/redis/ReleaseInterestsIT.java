@@ -60,7 +60,7 @@ class ReleaseInterestsIT {
             Subscription subscription = interests.subscribe(key, "waiter", false, () -> { });
             // The confirmed subscription refreshes every interest: that refresh has seen the waiter and is held
             // just before it registers the interest again.
-            assertThat(template.refreshHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(template.refreshHeld.await(30, TimeUnit.SECONDS)).isTrue();
 
             subscription.close();
             assertThat(redis.hasKey(RedisKeyLayout.of(key).waiters())).as("withdrawn by the last waiter").isFalse();
@@ -90,7 +90,7 @@ class ReleaseInterestsIT {
             if (Thread.currentThread() != testThread && held.compareAndSet(false, true)) {
                 refreshHeld.countDown();
                 try {
-                    if (!refreshGoesOn.await(10, TimeUnit.SECONDS)) {
+                    if (!refreshGoesOn.await(30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the test never let the refresh go on");
                     }
                 } catch (InterruptedException e) {
