@@ -69,6 +69,7 @@ public final class RedisBench implements BackendBench {
         return switch (impl) {
             case "floor" -> RedisFloors.plain(uri());
             case "floor-fenced" -> RedisFloors.fenced(uri());
+            case "floor-waiting" -> RedisFloors.waiting(uri());
             case "distlock-api" -> new DistlockApiClient(new RedisLockBackend(connectionFactory()));
             case "distlock-annotation" -> new DistlockAnnotationClient(new RedisLockBackend(connectionFactory()));
             case "redisson" -> redisson();

@@ -1,8 +1,10 @@
 package dev.distlock.benchmarks.redis;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
@@ -11,6 +13,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import dev.distlock.benchmarks.support.LockClient;
 
@@ -31,6 +35,11 @@ public final class RedisFloors {
     /** {@code floor-fenced}: the set-and-increment script, compare-and-delete. */
     public static LockClient fenced(String uri) {
         return new Floor(uri, true);
+    }
+
+    /** {@code floor-waiting}: the fenced floor whose acquire waits for the release message instead of failing. */
+    public static LockClient waiting(String uri) {
+        return new WaitingFloor(uri);
     }
 
     /**
@@ -70,6 +79,101 @@ public final class RedisFloors {
         @Override
         public void close() {
             node.close();
+        }
+    }
+
+    /**
+     * The fewest round trips a client that waits needs, with the guarantees distlock gives (an
+     * owner-checked release, a fenced token on acquire, a waiter woken by the release, never a poll):
+     * the release is one script that deletes the owner's key and, when it did, PUBLISHes the key on
+     * {@link #RELEASED}; the waiter SUBSCRIBEs once per client, tries the fenced acquire, and when
+     * denied waits for a release message of its key (on Lettuce's event loop thread, which wakes it
+     * directly), then tries again. A release between the denial and the wait is not missed: the
+     * waiter waits for the key's release count to move past the count it read before it tried. A
+     * holder that dies without releasing is waited for at most one lease.
+     */
+    private static final class WaitingFloor implements LockClient {
+
+        static final String RELEASED = "bench:released";
+
+        /** KEYS[1] lock key; ARGV[1] owner, ARGV[2] channel. Deletes the owner's key and publishes it: 1, else 0. */
+        static final String COMPARE_DELETE_AND_PUBLISH = """
+                if redis.call('get', KEYS[1]) == ARGV[1] then
+                  redis.call('del', KEYS[1])
+                  redis.call('publish', ARGV[2], KEYS[1])
+                  return 1
+                end
+                return 0
+                """;
+
+        private final Node node;
+        private final String owner = UUID.randomUUID().toString();
+        private final String compareDeleteAndPublish;
+        private final StatefulRedisPubSubConnection<String, String> subscription;
+        private final Map<String, Releases> releases = new ConcurrentHashMap<>();
+
+        WaitingFloor(String uri) {
+            node = new Node(uri);
+            compareDeleteAndPublish = node.sync.scriptLoad(COMPARE_DELETE_AND_PUBLISH);
+            subscription = node.redis.connectPubSub();
+            subscription.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String key) {
+                    releasesOf(key).released();
+                }
+            });
+            subscription.sync().subscribe(RELEASED);
+        }
+
+        @Override
+        public Held acquire(String key) {
+            Releases seen = releasesOf(key);
+            while (true) {
+                long before = seen.count();
+                if (node.setAndIncrement(key, owner) > 0) {
+                    return () -> node.sync.evalsha(compareDeleteAndPublish, ScriptOutputType.INTEGER, new String[] {key},
+                            owner, RELEASED);
+                }
+                seen.awaitPast(before, LEASE.toNanos());
+            }
+        }
+
+        private Releases releasesOf(String key) {
+            return releases.computeIfAbsent(key, k -> new Releases());
+        }
+
+        @Override
+        public void close() {
+            subscription.close();
+            node.close();
+        }
+    }
+
+    /** How many release messages of one key this client heard; waiters wait for it to move. */
+    private static final class Releases {
+        private long count;
+
+        synchronized long count() {
+            return count;
+        }
+
+        synchronized void released() {
+            count++;
+            notifyAll();
+        }
+
+        synchronized void awaitPast(long seen, long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            long remaining = timeoutNanos;
+            while (count == seen && remaining > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for a release", e);
+                }
+                remaining = deadline - System.nanoTime();
+            }
         }
     }
 

@@ -73,7 +73,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
     private final RedisSettings settings;
     private final ReplicatedGrants grants;
     private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
-    private final WaiterEntryKeeper fairQueue;
+    private final RedisFairQueue fairQueue;
     private final ReleaseInterests interests;
     private final RedisConnectionFactory connectionFactory;
     // Decided on first use (a Cluster needs per-slot fence counters, and may shard releases); null until then.
@@ -110,7 +110,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
         this.settings = settings;
         this.grants = new ReplicatedGrants(redis, replicaWait);
         this.healthProbe = new RedisHealthProbe(redis);
-        this.fairQueue = new WaiterEntryKeeper("distlock-redis-fair-queue", settings.queueEntryLifetime(), this::keepQueued);
+        this.fairQueue = new RedisFairQueue(scripts, settings, this::grant, this::deployment);
         this.interests = new ReleaseInterests(redis, connectionFactory, subscriptionFactory, settings, this::deployment,
                 waiters);
     }
@@ -127,27 +127,13 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public AcquireResult tryAcquire(AcquireRequest request) {
+        if (request.fair()) {
+            return fairQueue.tryAcquire(request);
+        }
         String key = request.key();
-        EncodedKeyLayout keys = new EncodedKeyLayout(key);
-        byte[] owner = EncodedKeyLayout.utf8(request.owner());
-        byte[] lease = RedisCalls.millisBytes(request.ttl());
-        if (!request.fair()) {
-            RedisDeployment deployment = deployment("acquire", key);
-            return toResult(grant(request, LettuceScript.ACQUIRE, "acquire", acquireKeys(keys, deployment),
-                    new byte[][] {owner, lease}));
-        }
-        RedisDeployment deployment = deployment("acquire (fair)", key);
-        AcquireResult result = toResult(grant(request, LettuceScript.FAIR_ACQUIRE, "acquire (fair)",
-                new byte[][] {keys.lock(), deployment.fence(keys), keys.replacedFence(), keys.queue(), keys.queueDeadlines(),
-                        keys.waiters()},
-                new byte[][] {owner, lease, RedisCalls.millisBytes(settings.queueEntryLifetime()),
-                        deployment.channelSuffix(keys), keys.key()}));
-        if (result instanceof AcquireResult.Granted) {
-            fairQueue.done(key, request.owner());
-        } else {
-            fairQueue.waiting(key, request.owner());
-        }
-        return result;
+        RedisDeployment deployment = deployment("acquire", key);
+        return toResult(grant(request, LettuceScript.ACQUIRE, "acquire", acquireKeys(new EncodedKeyLayout(key), deployment),
+                new byte[][] {EncodedKeyLayout.utf8(request.owner()), RedisCalls.millisBytes(request.ttl())}));
     }
 
     /**
@@ -282,12 +268,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
 
     @Override
     public void withdraw(String key, String owner) {
-        fairQueue.done(key, owner);
-        EncodedKeyLayout keys = new EncodedKeyLayout(key);
-        RedisDeployment deployment = deployment("withdraw", key);
-        scripts.run("withdraw", key, LettuceScript.WITHDRAW,
-                new byte[][] {keys.queue(), keys.queueDeadlines(), keys.waiters(), keys.lock()},
-                new byte[][] {EncodedKeyLayout.utf8(owner), deployment.channelSuffix(keys), keys.key()});
+        fairQueue.withdraw(key, owner);
     }
 
     /**
@@ -296,7 +277,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
      */
     @Override
     public Subscription subscribe(String key, String owner, Runnable onChange) {
-        return interests.subscribe(key, owner, fairQueue.isWaiting(key, owner), onChange);
+        return interests.subscribe(key, owner, fairQueue.isQueued(key, owner), onChange);
     }
 
     /** Tests: the channel on which releases that this backend's waiters wait for are published. */
@@ -339,7 +320,7 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             Map<String, Object> waiting = new LinkedHashMap<>();
             waiting.put("releaseSubscription", interests.describe());
             waiting.put("waitingKeys", waiters.keyCount());
-            waiting.put("fairWaiters", fairQueue.size());
+            waiting.put("fairWaiters", fairQueue.queuedOwners());
             return waiting;
         });
     }
@@ -365,13 +346,5 @@ public final class RedisLockBackend implements LockBackend, ReleaseNotifications
             deployment = known;
         }
         return known;
-    }
-
-    private boolean keepQueued(String key, String owner) {
-        EncodedKeyLayout keys = new EncodedKeyLayout(key);
-        Long queued = scripts.run("keep queued", key, LettuceScript.KEEP_QUEUED,
-                new byte[][] {keys.queue(), keys.queueDeadlines()},
-                new byte[][] {EncodedKeyLayout.utf8(owner), RedisCalls.millisBytes(settings.queueEntryLifetime())});
-        return isOne(queued);
     }
 }

@@ -19,11 +19,15 @@ final class RedisLockScripts {
     }
 
     /**
-     * Lua function {@code next_token(counter, replaced)}: INCR of the shared counter, started above
+     * The Lua functions of every script that grants, so that a grant is written one way:
+     * {@code next_token(counter, replaced)}: INCR of the shared counter, started above
      * {@code replaced}, the key's own counter left by a version before the shared one, which it then
-     * deletes. Redis 7 and older run it alike (no clock read).
+     * deletes; {@code grant(lock, counter, replaced, owner, lease)}: the lock hash now holds
+     * {@code owner} with the next token and expires {@code lease} ms from now, returns {1, token};
+     * {@code grant_again(lock, lease)}: its holder asked again, the lease is reset and its token
+     * returned, {1, token}. Redis 7 and older run them alike (no clock read).
      */
-    static final String NEXT_TOKEN_FUNCTION = """
+    static final String GRANT_FUNCTIONS = """
             local function next_token(counter, replaced)
               local token = redis.call('INCR', counter)
               local old = tonumber(redis.call('GET', replaced) or '0')
@@ -36,6 +40,16 @@ final class RedisLockScripts {
               end
               return token
             end
+            local function grant(lock, counter, replaced, owner, lease)
+              local token = next_token(counter, replaced)
+              redis.call('HSET', lock, 'owner', owner, 'token', token)
+              redis.call('PEXPIRE', lock, lease)
+              return {1, token}
+            end
+            local function grant_again(lock, lease)
+              redis.call('PEXPIRE', lock, lease)
+              return {1, tonumber(redis.call('HGET', lock, 'token'))}
+            end
             """;
 
     /**
@@ -46,19 +60,15 @@ final class RedisLockScripts {
      * the key, whose lease is then reset to ARGV[2]), or {0, pttl} when another owner holds it, pttl
      * being the holder's remaining lease in ms.
      */
-    static final String ACQUIRE_LUA = NEXT_TOKEN_FUNCTION + """
+    static final String ACQUIRE_LUA = GRANT_FUNCTIONS + """
             local holder = redis.call('HGET', KEYS[1], 'owner')
             if holder == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return {1, tonumber(redis.call('HGET', KEYS[1], 'token'))}
+              return grant_again(KEYS[1], ARGV[2])
             end
             if holder then
               return {0, redis.call('PTTL', KEYS[1])}
             end
-            local token = next_token(KEYS[2], KEYS[3])
-            redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return {1, token}
+            return grant(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
             """;
 
     /**
@@ -69,19 +79,15 @@ final class RedisLockScripts {
      * held the key or nobody did (ARGV[2]'s existing token when it already holds it), {0, pttl}
      * when another owner holds it. Nobody is woken: the key stays held.
      */
-    static final String HAND_OVER_LUA = NEXT_TOKEN_FUNCTION + """
+    static final String HAND_OVER_LUA = GRANT_FUNCTIONS + """
             local holder = redis.call('HGET', KEYS[1], 'owner')
             if holder == ARGV[2] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              return {1, tonumber(redis.call('HGET', KEYS[1], 'token'))}
+              return grant_again(KEYS[1], ARGV[3])
             end
             if holder and holder ~= ARGV[1] then
               return {0, redis.call('PTTL', KEYS[1])}
             end
-            local token = next_token(KEYS[2], KEYS[3])
-            redis.call('HSET', KEYS[1], 'owner', ARGV[2], 'token', token)
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return {1, token}
+            return grant(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3])
             """;
 
     /**

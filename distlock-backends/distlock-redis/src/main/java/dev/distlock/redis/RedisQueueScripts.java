@@ -67,11 +67,10 @@ final class RedisQueueScripts {
      * (pttl -2 when the lock is free but someone else is first). When it dropped dead entries from
      * a free lock, wakes the new first in line.
      */
-    static final String FAIR_ACQUIRE_LUA = RedisLockScripts.NEXT_TOKEN_FUNCTION + WAKE_FUNCTIONS + """
+    static final String FAIR_ACQUIRE_LUA = RedisLockScripts.GRANT_FUNCTIONS + WAKE_FUNCTIONS + """
             local holder = redis.call('HGET', KEYS[1], 'owner')
             if holder == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return {1, tonumber(redis.call('HGET', KEYS[1], 'token'))}
+              return grant_again(KEYS[1], ARGV[2])
             end
             if redis.replicate_commands then redis.replicate_commands() end
             local now = server_ms()
@@ -98,10 +97,7 @@ final class RedisQueueScripts {
               redis.call('ZREM', KEYS[5], ARGV[1])
               redis.call('PEXPIRE', KEYS[4], ARGV[3])
               redis.call('PEXPIRE', KEYS[5], ARGV[3])
-              local token = next_token(KEYS[2], KEYS[3])
-              redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', token)
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return {1, token}
+              return grant(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
             end
             redis.call('PEXPIRE', KEYS[4], ARGV[3])
             redis.call('PEXPIRE', KEYS[5], ARGV[3])

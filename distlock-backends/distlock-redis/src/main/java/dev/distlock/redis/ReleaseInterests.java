@@ -127,6 +127,11 @@ final class ReleaseInterests implements AutoCloseable {
         return subscriber.isLive();
     }
 
+    /** Tests: returns once every interest refresh started or queued before this call has run. */
+    void awaitRefreshes() {
+        keeper.awaitRefreshes();
+    }
+
     /** For health. */
     String describe() {
         ShardedReleaseSubscriber shardedSubscriber = sharded.get();
@@ -154,6 +159,10 @@ final class ReleaseInterests implements AutoCloseable {
             return false;
         }
         awaitRelease(key);
+        if (!waiters.hasWaiters(key)) {
+            // The last waiter left while this ran: its withdrawal may have come before our ZADD, so withdraw again.
+            withdrawInterest(key);
+        }
         return true;
     }
 

@@ -15,7 +15,8 @@ import dev.distlock.spi.support.DaemonThreads;
 
 /**
  * One attempt of a {@link RedisReleaseSubscriber} to listen on its channel: a listener container
- * of its own and the one thread that runs its listener, stopped together.
+ * of its own, whose listener runs on the subscription connection's thread, and the one thread
+ * that (re)subscribes it, stopped together.
  */
 record ReleaseListening(RedisMessageListenerContainer container, ExecutorService dispatcher) {
 
@@ -32,7 +33,10 @@ record ReleaseListening(RedisMessageListenerContainer container, ExecutorService
         ExecutorService dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("distlock-redis-release-dispatch"));
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
-        container.setTaskExecutor(dispatcher);
+        // The listener only wakes waiters (it never blocks): it runs on the connection's own thread, as the
+        // message arrives, rather than one thread hop later. The dispatcher runs what may block: (re)subscribing.
+        container.setTaskExecutor(Runnable::run);
+        container.setSubscriptionExecutor(dispatcher);
         container.setMaxSubscriptionRegistrationWaitingTime(startTimeout.toMillis());
         container.setRecoveryInterval(recoveryInterval.toMillis());
         container.addMessageListener(listener, new ChannelTopic(channel));

@@ -3,10 +3,12 @@ package dev.distlock.redis;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ final class WaiterEntryKeeper implements AutoCloseable {
     }
 
     private final EntryRefresher refresher;
-    private final Map<Entry, Boolean> waiting = new ConcurrentHashMap<>();
+    // Each registration is its own object, so that a refresh that found an entry gone forgets only the one it refreshed.
+    private final Map<Entry, Object> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
 
     WaiterEntryKeeper(String threadName, Duration lifetime, EntryRefresher refresher) {
@@ -42,7 +45,7 @@ final class WaiterEntryKeeper implements AutoCloseable {
     }
 
     void waiting(String key, String owner) {
-        waiting.put(new Entry(key, owner), Boolean.TRUE);
+        waiting.put(new Entry(key, owner), new Object());
     }
 
     void done(String key, String owner) {
@@ -62,16 +65,30 @@ final class WaiterEntryKeeper implements AutoCloseable {
         }
     }
 
+    /** Tests: returns once every refresh started or queued before this call has run. */
+    void awaitRefreshes() {
+        try {
+            scheduler.submit(() -> { }).get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the waiter entry keeper did not finish its refreshes", e);
+        }
+    }
+
     int size() {
         return waiting.size();
     }
 
     private void refreshAll() {
-        for (Entry entry : waiting.keySet()) {
+        for (Map.Entry<Entry, Object> registration : waiting.entrySet()) {
+            Entry entry = registration.getKey();
             try {
                 if (!refresher.refresh(entry.key(), entry.owner())) {
                     // Gone (granted meanwhile, or expired during a long pause): its next attempt re-queues it.
-                    waiting.remove(entry);
+                    // A registration made while this refresh ran is a new entry, and stays.
+                    waiting.remove(entry, registration.getValue());
                 }
             } catch (RuntimeException e) {
                 log.debug("Refreshing the waiter entry of {} on {} failed; retrying next round", entry.owner(), entry.key(), e);

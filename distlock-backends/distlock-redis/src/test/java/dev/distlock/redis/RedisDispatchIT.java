@@ -11,9 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -21,7 +20,6 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
-import dev.distlock.testsupport.RedisServerFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -37,24 +35,12 @@ class RedisDispatchIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final long ANSWER_BOUND_SECONDS = 10;
 
-    private static RedisServerFixture server;
-    private static LettuceConnectionFactory connectionFactory;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServerFixture.start();
-        connectionFactory = RedisTestConnections.factory(server);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        connectionFactory.destroy();
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
 
     @Test
     void onceConnectedAnUncontendedAcquireAndItsReleaseAreSentWithoutBlocking() throws Exception {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             String owner = owner();
             String key = "dispatch:" + UUID.randomUUID();
             AcquireRequest request = new AcquireRequest(key, owner, LEASE, false);
@@ -75,7 +61,7 @@ class RedisDispatchIT {
 
     @Test
     void onceConnectedAHandOverIsSentWithoutBlocking() throws Exception {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             String holder = owner();
             String key = "dispatch-hand-over:" + UUID.randomUUID();
             AcquireRequest next = new AcquireRequest(key, owner(), LEASE, false);
@@ -92,7 +78,7 @@ class RedisDispatchIT {
 
     @Test
     void aScriptFlushedFromRedisIsSentAgainByText() throws Exception {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             String owner = owner();
             String key = "dispatch-flushed:" + UUID.randomUUID();
             AcquireRequest request = new AcquireRequest(key, owner, LEASE, false);
@@ -108,7 +94,7 @@ class RedisDispatchIT {
 
     @Test
     void anErrorReplyFailsTheFutureWithTheBackendsException() throws Exception {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             String owner = owner();
             String key = "dispatch-error:" + UUID.randomUUID();
             token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false)));
@@ -130,19 +116,19 @@ class RedisDispatchIT {
     @Test
     void whatWouldBlockIsNotDispatched() {
         String key = "dispatch-declined:" + UUID.randomUUID();
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             AcquireRequest fair = new AcquireRequest(key, owner(), LEASE, true);
             token(backend.tryAcquire(fair));
             assertThat(backend.dispatchAcquire(fair)).as("fair: the queue keeper's bookkeeping").isNull();
         }
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory, RedisSettings.defaults(),
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory(), RedisSettings.defaults(),
                 new ReplicaWait(1, Duration.ofMillis(50)))) {
             backend.release(key, owner()); // deployment known, connection open
             assertThat(backend.dispatchAcquire(new AcquireRequest(key, owner(), LEASE, false)))
                     .as("WAIT for replicas after a grant").isNull();
         }
         LettuceConnectionFactory pooled = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(server.host(), server.port()));
+                new RedisStandaloneConfiguration(redis.fixture().host(), redis.fixture().port()));
         pooled.setShareNativeConnection(false);
         pooled.afterPropertiesSet();
         pooled.start();
@@ -167,7 +153,7 @@ class RedisDispatchIT {
     }
 
     private static void withRedis(Consumer<StatefulRedisConnection<byte[], byte[]>> command) {
-        RedisClient client = RedisClient.create(server.uri());
+        RedisClient client = RedisClient.create(redis.fixture().uri());
         try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
             command.accept(connection);
         } finally {

@@ -13,11 +13,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.LockBackend;
@@ -42,35 +39,23 @@ class RedisStoreCallsIT {
     @RegisterExtension
     static final RedlockServers redlockServers = new RedlockServers(3);
 
-    private static RedisServerFixture server;
-    private static LettuceConnectionFactory connectionFactory;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServerFixture.start();
-        connectionFactory = RedisTestConnections.factory(server);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        connectionFactory.destroy();
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServer redis = new RedisServer();
 
     @Test
     void anUncontendedLockAndUnlockAreTwoScriptCallsAndReadNoClock() {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             String owner = owner();
             String key = "uncontended:" + UUID.randomUUID();
             token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))); // scripts loaded, deployment known
             backend.release(key, owner);
 
-            Map<String, Long> before = commandStats(server);
+            Map<String, Long> before = commandStats(redis.fixture());
             for (int i = 0; i < 10; i++) {
                 token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false)));
                 assertThat(backend.release(key, owner)).isTrue();
             }
-            Map<String, Long> after = commandStats(server);
+            Map<String, Long> after = commandStats(redis.fixture());
 
             assertThat(delta(before, after, "evalsha") + delta(before, after, "eval"))
                     .as("scripts for 10 locks and unlocks").isEqualTo(20);
@@ -80,12 +65,12 @@ class RedisStoreCallsIT {
 
     @Test
     void renewingAThousandHeldLocksTakesAHandfulOfCalls() {
-        try (RedisLockBackend backend = new RedisLockBackend(connectionFactory)) {
+        try (RedisLockBackend backend = new RedisLockBackend(redis.connectionFactory())) {
             List<RenewRequest> renewals = holdMany(backend);
 
-            long before = commandCalls(server);
+            long before = commandCalls(redis.fixture());
             List<RenewResult> answers = backend.renewAll(renewals);
-            long calls = commandCalls(server) - before;
+            long calls = commandCalls(redis.fixture()) - before;
 
             assertThat(answers).hasSize(HELD).allMatch(RenewResult::extended);
             assertThat(calls).as("scripts the server ran to renew %d locks", HELD).isLessThanOrEqualTo(5);
