@@ -2,6 +2,7 @@ package dev.distlock.benchmarks.zookeeper;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -9,6 +10,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 
 import dev.distlock.benchmarks.support.BackendBench;
@@ -31,7 +33,9 @@ final class ZooKeeperBench implements BackendBench {
     public LockClient client(String impl) throws Exception {
         return switch (impl) {
             case "floor" -> new Floor(curator());
+            case "floor-waiting" -> new FloorWaiting(curator());
             case "distlock-api" -> new DistlockApiClient(backend());
+            case "distlock-api-fair" -> new DistlockApiClient(backend(), DistlockApiClient.OPTIONS.withFair(true));
             case "distlock-annotation" -> new DistlockAnnotationClient(backend());
             case "curator-mutex" -> new CuratorMutex(curator());
             default -> throw new IllegalArgumentException("No ZooKeeper client named " + impl);
@@ -80,6 +84,66 @@ final class ZooKeeperBench implements BackendBench {
                 client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
             } catch (KeeperException.NodeExistsException held) {
                 throw new NotGranted(key);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return () -> {
+                try {
+                    client.delete().withVersion(stat.getVersion()).forPath(path);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * The floor of a waiting unfair client: the fewest requests with the guarantees of distlock's
+     * unfair lock. The {@link Floor}'s create; when the node exists, an exists-watch on it (one round
+     * trip) and, at its NodeDeleted event, the create again. No poll, no bookkeeping, no retry policy
+     * beyond Curator's own. A hand-off to it is the holder's delete, the event, and its create: a
+     * write, where Curator's waiter, queued already, only reads (getChildren) after the event.
+     */
+    static final class FloorWaiting implements LockClient {
+
+        private static final String BASE = "/bench-floor-waiting";
+
+        private final CuratorFramework client;
+
+        FloorWaiting(CuratorFramework client) throws Exception {
+            this.client = client;
+            try {
+                client.create().forPath(BASE);
+            } catch (KeeperException.NodeExistsException sharedWithTheOtherClient) {
+                // the hand-off's second client made it
+            }
+        }
+
+        @Override
+        public Held acquire(String key) {
+            String path = BASE + "/" + key;
+            Stat stat = new Stat();
+            try {
+                while (true) {
+                    try {
+                        client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
+                        break;
+                    } catch (KeeperException.NodeExistsException held) {
+                        CountDownLatch deleted = new CountDownLatch(1);
+                        Watcher wake = event -> deleted.countDown(); // NodeDeleted, or a session event: look again
+                        if (client.checkExists().usingWatcher(wake).forPath(path) != null) {
+                            deleted.await();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
