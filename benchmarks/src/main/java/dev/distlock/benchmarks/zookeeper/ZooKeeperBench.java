@@ -1,8 +1,11 @@
 package dev.distlock.benchmarks.zookeeper;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -17,6 +20,9 @@ import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.DistlockAnnotationClient;
 import dev.distlock.benchmarks.support.DistlockApiClient;
 import dev.distlock.benchmarks.support.LockClient;
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 import dev.distlock.zookeeper.ZooKeeperLockBackend;
 import dev.distlock.zookeeper.ZooKeeperSettings;
@@ -35,6 +41,7 @@ final class ZooKeeperBench implements BackendBench {
             case "floor" -> new Floor(curator());
             case "floor-waiting" -> new FloorWaiting(curator());
             case "distlock-api" -> new DistlockApiClient(backend());
+            case "distlock-backend" -> new BackendDirect(backend());
             case "distlock-api-fair" -> new DistlockApiClient(backend(), DistlockApiClient.OPTIONS.withFair(true));
             case "distlock-annotation" -> new DistlockAnnotationClient(backend());
             case "curator-mutex" -> new CuratorMutex(curator());
@@ -159,6 +166,43 @@ final class ZooKeeperBench implements BackendBench {
         @Override
         public void close() {
             client.close();
+        }
+    }
+
+    /**
+     * distlock's backend called directly, without the engine (no store-call threads, no renewal, no
+     * local gate): subscribe, attempt, and at a release notification attempt again. What the engine
+     * adds at hand-off is distlock-api's figure less this one.
+     */
+    static final class BackendDirect implements LockClient {
+
+        private static final Duration LEASE = Duration.ofSeconds(30);
+
+        private final ZooKeeperLockBackend backend;
+        private final String owner = UUID.randomUUID().toString();
+
+        BackendDirect(ZooKeeperLockBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Held acquire(String key) {
+            AcquireRequest request = new AcquireRequest(key, owner, LEASE, false);
+            Semaphore released = new Semaphore(0);
+            try (ReleaseNotifications.Subscription subscription = backend.subscribe(key, owner, released::release)) {
+                while (!(backend.tryAcquire(request) instanceof AcquireResult.Granted)) {
+                    released.acquire();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return () -> backend.release(key, owner);
+        }
+
+        @Override
+        public void close() {
+            backend.close();
         }
     }
 
