@@ -201,7 +201,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         try {
             for (Map.Entry<LeaseSession, List<Integer>> inSession : bySession.entrySet()) {
                 List<Integer> indexes = inSession.getValue();
-                List<@Nullable Stat> stats = inSession.getKey().store()
+                List<@Nullable Stat> stats = inSession.getKey().reads()
                         .statsConfirmedByLeader(indexes.stream().map(i -> holders[i].path()).toList());
                 for (int n = 0; n < indexes.size(); n++) {
                     int i = indexes.get(n);
@@ -282,7 +282,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         details.put("nodes", nodes.size());
         details.put("unansweredCreates", sessions.all().stream().mapToInt(s -> s.unanswered().size()).sum());
         details.put("sessionTimeouts", sessions.describe());
-        return sessions.primary().store().health(details);
+        return sessions.primary().reads().health(details);
     }
 
     @Override
