@@ -2,6 +2,7 @@ package dev.distlock.zookeeper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import dev.distlock.spi.LockBackendException;
@@ -149,6 +150,42 @@ final class LockNodeStore {
         } catch (Exception e) {
             throw failure("delete " + nodes[0].path(), e);
         }
+    }
+
+    /**
+     * {@link #deleteInSession} of one node, sent without blocking the caller: the answer completes the
+     * future on the client's event thread. No retry after a lost connection (the future fails then),
+     * so callers send only while connected ({@link #connected()}) and leave the node to the
+     * background clean-up when it fails.
+     *
+     * @return completes with false when the node was gone or changed, or the session has ended
+     */
+    CompletableFuture<Boolean> dispatchDeleteInSession(long session, CreatedNode node) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        ZooKeeper zooKeeper;
+        try {
+            zooKeeper = client.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            throw failure("delete " + node.path(), e);
+        }
+        if (zooKeeper.getSessionId() != session) {
+            answer.complete(false);
+            return answer;
+        }
+        zooKeeper.delete(serverPath(node.path()), node.version(), (rc, path, context) -> {
+            KeeperException.Code code = KeeperException.Code.get(rc);
+            switch (code) {
+                case OK -> answer.complete(true);
+                case NONODE, BADVERSION, SESSIONEXPIRED -> answer.complete(false);
+                default -> answer.completeExceptionally(failure("delete " + node.path(), KeeperException.create(code, path)));
+            }
+        }, null);
+        return answer;
+    }
+
+    /** Whether the client is connected now, so that a request sent without blocking goes out at once. */
+    boolean connected() {
+        return client.getZookeeperClient().isConnected();
     }
 
     /**
