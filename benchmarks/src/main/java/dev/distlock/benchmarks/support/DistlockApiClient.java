@@ -13,19 +13,26 @@ import dev.distlock.spi.LockBackend;
  */
 public final class DistlockApiClient implements LockClient {
 
-    static final LockOptions OPTIONS = LockOptions.of(Duration.ofSeconds(30), Duration.ofSeconds(30));
+    public static final LockOptions OPTIONS = LockOptions.of(Duration.ofSeconds(30), Duration.ofSeconds(30));
 
     private final LockEngine engine;
     private final LockBackend backend;
+    private final LockOptions options;
 
     public DistlockApiClient(LockBackend backend) {
+        this(backend, OPTIONS);
+    }
+
+    /** With other options than a user's usual ones, e.g. {@code OPTIONS.withFair(true)}. */
+    public DistlockApiClient(LockBackend backend, LockOptions options) {
         this.backend = backend;
+        this.options = options;
         this.engine = LockEngine.builder(backend).namespace("bench").build();
     }
 
     @Override
     public Held acquire(String key) {
-        Lease lease = engine.tryAcquire(key, OPTIONS).orElseThrow(() -> new NotGranted(key));
+        Lease lease = engine.tryAcquire(key, options).orElseThrow(() -> new NotGranted(key));
         return lease::close;
     }
 

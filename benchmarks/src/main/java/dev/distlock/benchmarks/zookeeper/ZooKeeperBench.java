@@ -1,7 +1,11 @@
 package dev.distlock.benchmarks.zookeeper;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -9,12 +13,16 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 
 import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.DistlockAnnotationClient;
 import dev.distlock.benchmarks.support.DistlockApiClient;
 import dev.distlock.benchmarks.support.LockClient;
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.testsupport.ZooKeeperServerFixture;
 import dev.distlock.zookeeper.ZooKeeperLockBackend;
 import dev.distlock.zookeeper.ZooKeeperSettings;
@@ -31,7 +39,10 @@ final class ZooKeeperBench implements BackendBench {
     public LockClient client(String impl) throws Exception {
         return switch (impl) {
             case "floor" -> new Floor(curator());
+            case "floor-waiting" -> new FloorWaiting(curator());
             case "distlock-api" -> new DistlockApiClient(backend());
+            case "distlock-backend" -> new BackendDirect(backend());
+            case "distlock-api-fair" -> new DistlockApiClient(backend(), DistlockApiClient.OPTIONS.withFair(true));
             case "distlock-annotation" -> new DistlockAnnotationClient(backend());
             case "curator-mutex" -> new CuratorMutex(curator());
             default -> throw new IllegalArgumentException("No ZooKeeper client named " + impl);
@@ -95,6 +106,103 @@ final class ZooKeeperBench implements BackendBench {
         @Override
         public void close() {
             client.close();
+        }
+    }
+
+    /**
+     * The floor of a waiting unfair client: the fewest requests with the guarantees of distlock's
+     * unfair lock. The {@link Floor}'s create; when the node exists, an exists-watch on it (one round
+     * trip) and, at its NodeDeleted event, the create again. No poll, no bookkeeping, no retry policy
+     * beyond Curator's own. A hand-off to it is the holder's delete, the event, and its create: a
+     * write, where Curator's waiter, queued already, only reads (getChildren) after the event.
+     */
+    static final class FloorWaiting implements LockClient {
+
+        private static final String BASE = "/bench-floor-waiting";
+
+        private final CuratorFramework client;
+
+        FloorWaiting(CuratorFramework client) throws Exception {
+            this.client = client;
+            try {
+                client.create().forPath(BASE);
+            } catch (KeeperException.NodeExistsException sharedWithTheOtherClient) {
+                // the hand-off's second client made it
+            }
+        }
+
+        @Override
+        public Held acquire(String key) {
+            String path = BASE + "/" + key;
+            Stat stat = new Stat();
+            try {
+                while (true) {
+                    try {
+                        client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
+                        break;
+                    } catch (KeeperException.NodeExistsException held) {
+                        CountDownLatch deleted = new CountDownLatch(1);
+                        Watcher wake = event -> deleted.countDown(); // NodeDeleted, or a session event: look again
+                        if (client.checkExists().usingWatcher(wake).forPath(path) != null) {
+                            deleted.await();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return () -> {
+                try {
+                    client.delete().withVersion(stat.getVersion()).forPath(path);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * distlock's backend called directly, without the engine (no store-call threads, no renewal, no
+     * local gate): subscribe, attempt, and at a release notification attempt again. What the engine
+     * adds at hand-off is distlock-api's figure less this one.
+     */
+    static final class BackendDirect implements LockClient {
+
+        private static final Duration LEASE = Duration.ofSeconds(30);
+
+        private final ZooKeeperLockBackend backend;
+        private final String owner = UUID.randomUUID().toString();
+
+        BackendDirect(ZooKeeperLockBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Held acquire(String key) {
+            AcquireRequest request = new AcquireRequest(key, owner, LEASE, false);
+            Semaphore released = new Semaphore(0);
+            try (ReleaseNotifications.Subscription subscription = backend.subscribe(key, owner, released::release)) {
+                while (!(backend.tryAcquire(request) instanceof AcquireResult.Granted)) {
+                    released.acquire();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return () -> backend.release(key, owner);
+        }
+
+        @Override
+        public void close() {
+            backend.close();
         }
     }
 

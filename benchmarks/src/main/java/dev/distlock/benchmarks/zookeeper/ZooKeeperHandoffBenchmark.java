@@ -8,7 +8,7 @@ import dev.distlock.benchmarks.support.HandoffWorkload;
 /** ZooKeeper, release to the next waiter holding. */
 public class ZooKeeperHandoffBenchmark extends HandoffWorkload {
 
-    @Param({"distlock-api", "curator-mutex"})
+    @Param({"floor-waiting", "distlock-backend", "distlock-api", "distlock-api-fair", "curator-mutex"})
     public String impl;
 
     @Override

@@ -7,7 +7,7 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.support.WaiterRegistry;
 import dev.distlock.zookeeper.LockNodeStore.CreatedNode;
-import dev.distlock.zookeeper.LockNodeStore.HolderNode;
+import dev.distlock.zookeeper.LockNodeReads.HolderNode;
 import dev.distlock.zookeeper.OwnedNodes.OwnedNode;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +37,7 @@ final class AcquireAttempt {
     private final LockId id;
     private final LeaseSession session;
     private final LockNodeStore store;
+    private final LockNodeReads reads;
     private final ZooKeeperKeyLayout names;
     private final OwnedNodes nodes;
     private final NodeCreates creates;
@@ -49,6 +50,7 @@ final class AcquireAttempt {
         this.id = new LockId(request.key(), request.owner());
         this.session = session;
         this.store = session.store();
+        this.reads = session.reads();
         this.names = names;
         this.nodes = nodes;
         this.creates = creates;
@@ -72,7 +74,7 @@ final class AcquireAttempt {
     /** A retry of a grant: the same grant while our node is still there (a lost answer is not a new grant). */
     private @Nullable AcquireResult grantedAgain(OwnedNode mine) {
         CreatedNode holder = mine.holder();
-        Stat stat = store.stat(holder.path());
+        Stat stat = reads.stat(holder.path());
         if (stat != null && stat.getCzxid() == holder.czxid()) {
             return AcquireResult.granted(holder.czxid());
         }
@@ -110,8 +112,8 @@ final class AcquireAttempt {
         if (queued == null) {
             // Request order is the order of the queue: a new request takes a free key at once only if
             // nobody waits in line, as the leader sees it.
-            store.sync(queuePath);
-            if (store.queue(queuePath).isEmpty()) {
+            reads.sync(queuePath);
+            if (reads.queue(queuePath).isEmpty()) {
                 AcquireResult granted = createHolder(null);
                 if (granted != null) {
                     return granted;
@@ -124,7 +126,7 @@ final class AcquireAttempt {
         int looks = 0;
         boolean synced = false;
         while (true) {
-            List<String> queue = NodeCreates.withoutStrays(store, store.queue(queuePath), queued, queuePath);
+            List<String> queue = NodeCreates.withoutStrays(store, reads.queue(queuePath), queued, queuePath);
             int index = queue.indexOf(queued.name());
             if (index < 0) { // our node is gone (session expired or deleted by hand): queue again
                 nodes.remove(id);
@@ -150,11 +152,11 @@ final class AcquireAttempt {
             if (!synced) {
                 // Before saying no, make sure the nodes ahead of us are not already gone on the
                 // leader: a release by another client may not have reached our server yet.
-                store.sync(queuePath);
+                reads.sync(queuePath);
                 synced = true;
                 continue;
             }
-            if (store.watchIfExists(queuePath + "/" + queue.get(index - 1), new WakeUpWatcher(id, waiters))) {
+            if (reads.watchIfExists(queuePath + "/" + queue.get(index - 1), new WakeUpWatcher(id, waiters))) {
                 return AcquireResult.denied();
             }
             // Our predecessor left between the listing and the watch: the queue only shrinks ahead
@@ -187,7 +189,7 @@ final class AcquireAttempt {
      *         a lost connection made it), or null when it is gone already (try again)
      */
     private @Nullable AcquireResult watchHolder(@Nullable CreatedNode queued) {
-        HolderNode holder = store.watchHolder(holderPath, new WakeUpWatcher(id, waiters));
+        HolderNode holder = reads.watchHolder(holderPath, new WakeUpWatcher(id, waiters));
         if (holder == null) {
             return null;
         }

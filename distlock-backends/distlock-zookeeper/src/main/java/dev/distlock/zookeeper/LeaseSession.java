@@ -22,6 +22,7 @@ final class LeaseSession {
     private final CuratorFramework client;
     private final boolean ownsClient;
     private final LockNodeStore store;
+    private final LockNodeReads reads;
     private final UnansweredCreates unanswered;
     private final SessionStateSignals signals;
     /** Calls between {@link #enter()} and {@link #exit()}: a session in use is never closed as idle. */
@@ -32,13 +33,18 @@ final class LeaseSession {
         this.client = client;
         this.ownsClient = ownsClient;
         this.store = new LockNodeStore(client);
-        this.unanswered = new UnansweredCreates(store);
+        this.reads = new LockNodeReads(client);
+        this.unanswered = new UnansweredCreates(store, reads);
         this.signals = signals.forSession(this);
         client.getConnectionStateListenable().addListener(this.signals);
     }
 
     LockNodeStore store() {
         return store;
+    }
+
+    LockNodeReads reads() {
+        return reads;
     }
 
     UnansweredCreates unanswered() {

@@ -53,11 +53,13 @@ final class UnansweredCreates {
     }
 
     private final LockNodeStore store;
+    private final LockNodeReads reads;
     private final ConcurrentMap<LockId, Pending> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
 
-    UnansweredCreates(LockNodeStore store) {
+    UnansweredCreates(LockNodeStore store, LockNodeReads reads) {
         this.store = store;
+        this.reads = reads;
         // Its one thread starts with the first unanswered create.
         this.sweeper = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("distlock-zookeeper-sweeper"));
     }
@@ -144,15 +146,15 @@ final class UnansweredCreates {
                     throw new LockBackendException("ZooKeeper: no session to look for the node in");
                 }
                 // The key's node is ours only if it carries our owner id and lives in our session.
-                LockNodeStore.HolderNode holder = store.holderConfirmedByLeader(claimed.holder());
+                LockNodeReads.HolderNode holder = reads.holderConfirmedByLeader(claimed.holder());
                 if (holder != null && holder.isOf(id.owner(), current)
                         && store.deleteInSession(current, holder.asCreated())) {
                     log.debug("Deleted {}, the node of a create whose answer was lost", claimed.holder());
                 }
             }
             if (claimed.parent() != null && !claimed.prefixes().isEmpty()) {
-                store.sync(claimed.parent());
-                for (String name : store.queue(claimed.parent())) {
+                reads.sync(claimed.parent());
+                for (String name : reads.queue(claimed.parent())) {
                     if (claimed.prefixes().contains(ZooKeeperKeyLayout.attemptPrefixOf(name))) {
                         store.delete(claimed.parent() + "/" + name, 0);
                         log.debug("Deleted {}/{}, the node of a create whose answer was lost", claimed.parent(), name);

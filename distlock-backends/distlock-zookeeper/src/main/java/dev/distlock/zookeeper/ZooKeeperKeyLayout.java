@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * same time, {@code -2147483648} and up (the in-flight copy wraps). So a sequence in
  * {@code [0, 2147483647)} orders its node exactly, before every node <em>past the limit</em>
  * ({@code 2147483647} or negative); those are ordered among themselves by their creation
- * transaction id, the czxid, which the store reads for them (see {@link LockNodeStore#queue}).
+ * transaction id, the czxid, which the store reads for them (see {@link LockNodeReads#queue}).
  */
 final class ZooKeeperKeyLayout {
 

@@ -8,17 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LeaseLimits;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.WaiterRegistry;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Release and withdrawal are owner-checked: a delete names the version we created the node with
  * and is sent only in the session the node lives in ({@link LockNodeStore#deleteInSession}).
  */
-public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotifications, KeyHandOver, LeaseLossSignals, LeaseLimits {
+public final class ZooKeeperLockBackend
+        implements LockBackend, ReleaseNotifications, KeyHandOver, LeaseLossSignals, LeaseLimits, DispatchingBackend {
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperLockBackend.class);
     private static final BackendCapabilities CAPABILITIES =
@@ -201,7 +205,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         try {
             for (Map.Entry<LeaseSession, List<Integer>> inSession : bySession.entrySet()) {
                 List<Integer> indexes = inSession.getValue();
-                List<@Nullable Stat> stats = inSession.getKey().store()
+                List<@Nullable Stat> stats = inSession.getKey().reads()
                         .statsConfirmedByLeader(indexes.stream().map(i -> holders[i].path()).toList());
                 for (int n = 0; n < indexes.size(); n++) {
                     int i = indexes.get(n);
@@ -236,6 +240,57 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         } finally {
             mine.session().exit();
         }
+    }
+
+    /**
+     * An attempt's steps wait on each other (the create, then the watch, and the recovery of
+     * unanswered creates before them): it runs on a store-call thread.
+     */
+    @Override
+    public @Nullable CompletableFuture<AcquireResult> dispatchAcquire(AcquireRequest request) {
+        return null;
+    }
+
+    /**
+     * {@link #release} of an unfair holder, sent from the caller's thread: the same owner-checked
+     * delete in the node's session, one round trip, whose answer arrives on the client's event thread,
+     * so that the engine needs no store-call thread for it. Null (the blocking release) for a fair
+     * holder's two nodes and while the client is not connected (the blocking delete retries through a
+     * lost connection; this one fails, and leaves the node to the background clean-up).
+     */
+    @Override
+    public @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner) {
+        LockId id = new LockId(key, owner);
+        OwnedNodes.OwnedNode mine = nodes.get(id);
+        if (mine == null) {
+            return CompletableFuture.completedFuture(ReleaseOutcome.NOT_HELD);
+        }
+        LeaseSession session = mine.session();
+        if (!mine.holds() || mine.queued() != null || !session.store().connected()) {
+            return null;
+        }
+        session.enter(); // before the node is forgotten: its session is not idle
+        CompletableFuture<Boolean> deleted;
+        try {
+            if (!nodes.remove(id, mine)) {
+                session.exit();
+                return CompletableFuture.completedFuture(ReleaseOutcome.NOT_HELD);
+            }
+            deleted = session.store().dispatchDeleteInSession(mine.holder().session(), mine.holder());
+        } catch (RuntimeException e) {
+            session.unanswered().rememberHolder(id, mine.holder().path());
+            session.exit();
+            throw e;
+        }
+        return deleted.handle((released, failure) -> {
+            session.exit();
+            if (failure != null) {
+                // Made or not: our node, if it is there, is deleted in the background while the session lives.
+                session.unanswered().rememberHolder(id, mine.holder().path());
+                throw failure instanceof RuntimeException e ? e : new LockBackendException("ZooKeeper: " + failure, failure);
+            }
+            return ReleaseOutcome.of(released);
+        });
     }
 
     @Override
@@ -282,7 +337,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ReleaseNotificat
         details.put("nodes", nodes.size());
         details.put("unansweredCreates", sessions.all().stream().mapToInt(s -> s.unanswered().size()).sum());
         details.put("sessionTimeouts", sessions.describe());
-        return sessions.primary().store().health(details);
+        return sessions.primary().reads().health(details);
     }
 
     @Override

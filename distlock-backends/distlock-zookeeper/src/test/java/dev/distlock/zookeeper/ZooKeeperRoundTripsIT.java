@@ -198,7 +198,7 @@ class ZooKeeperRoundTripsIT {
      */
     @Test
     void theReadsOfABatchAreAllSentBeforeTheFirstAnswerIsHandled() throws Exception {
-        LockNodeStore store = new LockNodeStore(countedClient);
+        LockNodeReads nodeReads = new LockNodeReads(countedClient);
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             paths.add(basePath + "/absent-" + i);
@@ -219,7 +219,7 @@ class ZooKeeperRoundTripsIT {
         long session = sessionOf(countedClient);
         long before = zookeeper.requestsReceivedFrom(session);
 
-        CompletableFuture<List<@Nullable Stat>> reads = CompletableFuture.supplyAsync(() -> store.stats(paths));
+        CompletableFuture<List<@Nullable Stat>> reads = CompletableFuture.supplyAsync(() -> nodeReads.stats(paths));
         try {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> zookeeper.requestsReceivedFrom(session) - before, sent -> sent >= paths.size());
