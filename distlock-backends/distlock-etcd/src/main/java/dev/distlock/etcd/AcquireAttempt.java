@@ -130,6 +130,11 @@ final class AcquireAttempt {
      * not count on a lease that nobody can say is alive.
      */
     private Duration validity(SharedLease lease, long sent) {
+        return validity(slot, lease, sent, request.ttl(), gateway, overdue);
+    }
+
+    /** {@link #validity(SharedLease, long)} of a grant to {@code slot}, also for a {@link HandOver}. */
+    static Duration validity(LockSlot slot, SharedLease lease, long sent, Duration ttl, EtcdGateway gateway, OverdueLocks overdue) {
         try {
             return lease.holdsFor(sent);
         } catch (LockBackendException e) {
@@ -138,7 +143,7 @@ final class AcquireAttempt {
             try {
                 gateway.delete(slot.node, createRevision);
             } catch (LockBackendException notDeleted) {
-                overdue.orphan(slot.key, slot.owner, sent + request.ttl().toNanos());
+                overdue.orphan(slot.key, slot.owner, sent + ttl.toNanos());
             }
             throw e;
         }
