@@ -140,6 +140,25 @@ class EtcdHandOffIT {
         }
     }
 
+    @Test
+    void aHandOverPastAnotherClientsFairWaiterLeavesTheKeyToThatWaiter() {
+        try (EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
+            String key = "handover:" + UUID.randomUUID();
+            AcquireRequest fair = new AcquireRequest(key, "f", Duration.ofSeconds(30), true);
+            assertThat(backend.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(other.tryAcquire(fair)).as("queued behind the holder").isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(backend.handOver(key, "h", new AcquireRequest(key, "n", Duration.ofSeconds(30), false)))
+                    .isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(other.tryAcquire(fair)).as("the fair waiter, first in the queue now").isInstanceOf(AcquireResult.Granted.class);
+            assertThat(backend.tryAcquire(new AcquireRequest(key, "n2", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(backend.release(key, "n")).as("the denied next owner left no node").isFalse();
+            assertThat(other.release(key, "f")).isTrue();
+        }
+    }
+
     /**
      * Subscribes, is denied, waits for the watch only (no polling), retries; the time it was granted,
      * and in {@code wokenAt} when the first change after the denial woke it.
