@@ -16,8 +16,7 @@ import dev.distlock.spi.LockBackendException;
  *       Denied, the node is deleted again (a second round trip): a denied unfair request never
  *       leaves a node behind, so a caller that gives up without {@code withdraw} blocks nobody.
  *       While waiters are subscribed (the lock was taken at the last look), the head is read
- *       first and nothing is written while it is held (but not by the first attempt after a
- *       denial: the watch on the holder runs from the denial's revision on, so it asks nothing); unless the watch saw the holder's node
+ *       first and nothing is written while it is held; unless the watch saw the holder's node
  *       deleted since that look: then the lock is most likely free, and the put goes out at once
  *       (a hand-off costs the waiter one round trip, not two).</li>
  *   <li>No node yet, fair or not renewed by the engine ({@code autoRenew = false}, which must end at
@@ -46,7 +45,6 @@ final class AcquireAttempt {
     }
 
     AcquireResult run() {
-        boolean freshDenial = slot.takeFreshDenial();
         switch (slot.state()) {
             case HELD -> {
                 long sent = System.nanoTime();
@@ -79,12 +77,9 @@ final class AcquireAttempt {
         }
         // Woken by the holder's deletion, the lock is most likely free: put at once, one round trip.
         if (slot.hasWaiters() && !slot.aheadDeleted()) {
-            if (freshDenial) {
-                return AcquireResult.denied(); // the watch from the denial's revision on tells of any release since
-            }
             EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
-                slot.heldBy(head.key(), head.revision());
+                slot.denied(head.key(), head.revision());
                 return AcquireResult.denied();
             }
         }

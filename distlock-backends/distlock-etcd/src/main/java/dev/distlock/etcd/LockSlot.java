@@ -199,23 +199,7 @@ final class LockSlot {
     /** No node of ours, but the waiter should wake when {@code holder} goes (a denied unfair attempt). */
     void denied(ByteSequence holder, long revision) {
         forget();
-        waiters.follow(holder, revision, true);
-    }
-
-    /** A read found {@code holder} holding at {@code revision}: the waiter follows it, and the next attempt reads again. */
-    void heldBy(ByteSequence holder, long revision) {
-        forget();
         waiters.follow(holder, revision);
-    }
-
-    /** See {@link SlotWaiters#takeFreshDenial}: once per denial, the next attempt may be answered by the watch. */
-    boolean takeFreshDenial() {
-        return waiters.takeFreshDenial();
-    }
-
-    /** The denial no attempt has followed yet, kept for the slot of the same (key, owner) when this one retires. */
-    LockSlots.@Nullable Denial pendingDenial() {
-        return waiters.pendingDenial();
     }
 
     /** Our node is gone or given up: stop everything that concerned it. */

@@ -30,8 +30,6 @@ final class SlotWaiters {
     private long aheadRevision;
     /** The watch saw {@link #ahead} deleted: the lock is most likely free now. */
     private boolean aheadDeleted;
-    /** {@link #ahead} comes from a denied attempt that no attempt has followed yet; see {@link #takeFreshDenial}. */
-    private boolean freshDenial;
     /** Watches {@link #ahead}, while there are waiters. */
     private NodeWatch aheadWatch;
     private CloseableClient keepAlive;
@@ -54,34 +52,11 @@ final class SlotWaiters {
         return aheadDeleted;
     }
 
-    /**
-     * The attempt right after a denial, once subscribed, need not ask etcd: the watch on the holder
-     * runs from just after the revision the denial read it at, so a deletion since then is still
-     * delivered and wakes the waiter. True once per denial and only while that watch is live; later
-     * attempts (the engine's safety polls) read the holder as before.
-     */
-    boolean takeFreshDenial() {
-        boolean fresh = freshDenial && aheadWatch != null && aheadWatch.isLive() && aheadWatch.node().equals(ahead);
-        freshDenial = false;
-        return fresh;
-    }
-
-    /** The holder a denial saw, while no attempt has followed it yet; else null. */
-    LockSlots.@Nullable Denial pendingDenial() {
-        return freshDenial && ahead != null ? new LockSlots.Denial(ahead, aheadRevision) : null;
-    }
-
     /** Waiters wake when {@code node}, seen at {@code revision}, is deleted; null: nothing to follow. */
     void follow(@Nullable ByteSequence node, long revision) {
-        follow(node, revision, false);
-    }
-
-    /** {@link #follow}; {@code denial}: an attempt was denied because {@code node} holds. */
-    void follow(@Nullable ByteSequence node, long revision, boolean denial) {
         ahead = node;
         aheadRevision = revision;
         aheadDeleted = false;
-        freshDenial = denial;
         if (node != null && any()) {
             watchAhead();
         }

@@ -117,58 +117,6 @@ class EtcdHandOffIT {
     }
 
     @Test
-    void theAttemptRightAfterSubscribingToADenialIsAnsweredByTheWatch() throws Exception {
-        EtcdRequests requests = new EtcdRequests();
-        try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
-             EtcdLockBackend waiter = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()), builder -> builder.interceptor(requests))) {
-            String key = "handoff:" + UUID.randomUUID();
-            AcquireRequest request = new AcquireRequest(key, "w", Duration.ofSeconds(30), false);
-            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(waiter.tryAcquire(request)).as("the first attempt").isInstanceOf(AcquireResult.Denied.class);
-            Semaphore changed = new Semaphore(0);
-            try (var subscription = waiter.subscribe(key, "w", changed::release)) {
-                Map<String, Long> before = requests.snapshot();
-
-                assertThat(waiter.tryAcquire(request)).as("right after subscribing").isInstanceOf(AcquireResult.Denied.class);
-
-                Map<String, Long> sent = requests.since(before);
-                sent.remove("etcdserverpb.Lease/LeaseKeepAlive"); // the shared lease's own keep-alive, on its timer
-                sent.remove("etcdserverpb.Watch/Watch"); // the subscription's watch of the holder, from just after the denial
-                assertThat(sent).as("the watch replays the holder's deletion from the denial's revision on: nothing to ask")
-                        .isEmpty();
-                assertThat(waiter.tryAcquire(request)).as("a later attempt (a safety poll) reads the holder")
-                        .isInstanceOf(AcquireResult.Denied.class);
-                assertThat(requests.since(before)).containsEntry("etcdserverpb.KV/Range", 1L);
-
-                assertThat(holder.release(key, "h")).isTrue();
-                assertThat(changed.tryAcquire(10, TimeUnit.SECONDS)).as("woken by the holder's deletion").isTrue();
-                assertThat(waiter.tryAcquire(request)).isInstanceOf(AcquireResult.Granted.class);
-            }
-            assertThat(waiter.release(key, "w")).isTrue();
-        }
-    }
-
-    @Test
-    void aReleaseBetweenTheDenialAndTheSubscriptionStillWakesTheWaiter() throws Exception {
-        try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
-             EtcdLockBackend waiter = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
-            String key = "handoff:" + UUID.randomUUID();
-            AcquireRequest request = new AcquireRequest(key, "w", Duration.ofSeconds(30), false);
-            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(waiter.tryAcquire(request)).isInstanceOf(AcquireResult.Denied.class);
-            assertThat(holder.release(key, "h")).isTrue();
-            Semaphore changed = new Semaphore(0);
-            try (var subscription = waiter.subscribe(key, "w", changed::release)) {
-                if (!(waiter.tryAcquire(request) instanceof AcquireResult.Granted)) {
-                    assertThat(changed.tryAcquire(10, TimeUnit.SECONDS)).as("the watch replays the release").isTrue();
-                    assertThat(waiter.tryAcquire(request)).isInstanceOf(AcquireResult.Granted.class);
-                }
-            }
-            assertThat(waiter.release(key, "w")).isTrue();
-        }
-    }
-
-    @Test
     void localHandOverIsOneTransaction() {
         EtcdRequests requests = new EtcdRequests();
         try (EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()), builder -> builder.interceptor(requests))) {
