@@ -3,17 +3,22 @@ package dev.distlock.benchmarks.etcd;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 
@@ -36,6 +41,7 @@ final class EtcdBench implements BackendBench {
     public LockClient client(String impl) {
         return switch (impl) {
             case "floor" -> new Floor(Client.builder().endpoints(server.clientUrl()).build());
+            case "floor-waiting" -> new FloorWaiting(Client.builder().endpoints(server.clientUrl()).build());
             case "floor-lease-per-lock" -> new FloorLeasePerLock(Client.builder().endpoints(server.clientUrl()).build());
             case "distlock-api" -> new DistlockApiClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
             case "distlock-annotation" -> new DistlockAnnotationClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
@@ -44,16 +50,21 @@ final class EtcdBench implements BackendBench {
         };
     }
 
+    /** Prints etcd's own disk latency over the trial (what each fsync'd write cost), then stops etcd. */
     @Override
     public void close() {
-        server.close();
+        try {
+            EtcdDiskLatency.read(server.clientUrl()).ifPresent(latency -> System.out.println("etcd disk, this trial: " + latency));
+        } finally {
+            server.close();
+        }
     }
 
     static ByteSequence bytes(String text) {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
-    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+    static <T> T join(CompletableFuture<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -100,7 +111,7 @@ final class EtcdBench implements BackendBench {
      */
     static final class Floor implements LockClient {
 
-        private final Client client;
+        final Client client;
         private final Session session;
         private final ByteSequence owner = bytes(UUID.randomUUID().toString());
         private final PutOption onLease;
@@ -114,14 +125,23 @@ final class EtcdBench implements BackendBench {
         @Override
         public Held acquire(String key) {
             ByteSequence name = bytes(key);
-            boolean created = join(client.getKVClient().txn()
-                    .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(name, owner, onLease))
-                    .commit()).isSucceeded();
-            if (!created) {
+            if (!putIfAbsent(name).isSucceeded()) {
                 throw new NotGranted(key);
             }
-            return () -> join(client.getKVClient().txn()
+            return () -> delete(name);
+        }
+
+        /** If the key is absent, put it with our owner on the session lease: the put's revision is the token. */
+        TxnResponse putIfAbsent(ByteSequence name) {
+            return join(client.getKVClient().txn()
+                    .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(name, owner, onLease))
+                    .commit());
+        }
+
+        /** Deletes the key if its value is still our owner. */
+        void delete(ByteSequence name) {
+            join(client.getKVClient().txn()
                     .If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.value(owner)))
                     .Then(Op.delete(name, DeleteOption.DEFAULT))
                     .commit());
@@ -131,6 +151,51 @@ final class EtcdBench implements BackendBench {
         public void close() {
             session.close();
             client.close();
+        }
+    }
+
+    /**
+     * The floor of a client that waits: the floor's two round trips when the key is free; when it is
+     * held, the denied put-if-absent answers with the store revision it was read at, and the waiter
+     * watches the key from the next revision (so no deletion can slip between the two) and puts again
+     * when it sees the DELETE. No poll and no read of the holder: a hand-off costs the holder's
+     * delete, the watch event and the waiter's one put, whose revision is its token.
+     */
+    static final class FloorWaiting implements LockClient {
+
+        private final Floor floor;
+
+        FloorWaiting(Client client) {
+            this.floor = new Floor(client);
+        }
+
+        @Override
+        public Held acquire(String key) {
+            ByteSequence name = bytes(key);
+            while (true) {
+                TxnResponse attempt = floor.putIfAbsent(name);
+                if (attempt.isSucceeded()) {
+                    return () -> floor.delete(name);
+                }
+                awaitDeletion(name, attempt.getHeader().getRevision() + 1);
+            }
+        }
+
+        private void awaitDeletion(ByteSequence name, long fromRevision) {
+            CompletableFuture<Void> deleted = new CompletableFuture<>();
+            WatchOption from = WatchOption.builder().withRevision(fromRevision).build();
+            try (Watch.Watcher watcher = floor.client.getWatchClient().watch(name, from, Watch.listener(response -> {
+                if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE)) {
+                    deleted.complete(null);
+                }
+            }, deleted::completeExceptionally))) {
+                join(deleted);
+            }
+        }
+
+        @Override
+        public void close() {
+            floor.close();
         }
     }
 

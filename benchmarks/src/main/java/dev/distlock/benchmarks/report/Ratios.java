@@ -60,9 +60,12 @@ public final class Ratios {
         }
     }
 
-    /** The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel floor, or the floor. */
+    /**
+     * The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel floor,
+     * the floor of a waiting client (etcd's hand-off), or the floor.
+     */
     static Optional<JmhResult> floor(List<JmhResult> rows, String method) {
-        for (String floor : List.of("floor-fenced", "floor-parallel", "floor")) {
+        for (String floor : List.of("floor-fenced", "floor-parallel", "floor-waiting", "floor")) {
             Optional<JmhResult> found = BenchmarkReport.find(rows, method, floor);
             if (found.isPresent() && !(floor.equals("floor-fenced") && BenchmarkReport.find(rows, method, "floor-parallel").isPresent())) {
                 return found;

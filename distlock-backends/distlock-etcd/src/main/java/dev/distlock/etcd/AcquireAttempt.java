@@ -77,6 +77,10 @@ final class AcquireAttempt {
         }
         // Woken by the holder's deletion, the lock is most likely free: put at once, one round trip.
         if (slot.hasWaiters() && !slot.aheadDeleted()) {
+            // Read, rather than follow an earlier denial's holder from that denial's revision: etcd
+            // serves a watch whose start revision is already past only at its next sync of unsynced
+            // watchers (every 100 ms), which measured ~85 ms per hand-off; from the head read's
+            // revision the watch is current and hears the release at once.
             EtcdGateway.Head head = gateway.head(slot.queue);
             if (head.key() != null && !head.key().equals(slot.node)) {
                 slot.denied(head.key(), head.revision());
@@ -130,6 +134,11 @@ final class AcquireAttempt {
      * not count on a lease that nobody can say is alive.
      */
     private Duration validity(SharedLease lease, long sent) {
+        return validity(slot, lease, sent, request.ttl(), gateway, overdue);
+    }
+
+    /** {@link #validity(SharedLease, long)} of a grant to {@code slot}, also for a {@link HandOver}. */
+    static Duration validity(LockSlot slot, SharedLease lease, long sent, Duration ttl, EtcdGateway gateway, OverdueLocks overdue) {
         try {
             return lease.holdsFor(sent);
         } catch (LockBackendException e) {
@@ -138,7 +147,7 @@ final class AcquireAttempt {
             try {
                 gateway.delete(slot.node, createRevision);
             } catch (LockBackendException notDeleted) {
-                overdue.orphan(slot.key, slot.owner, sent + request.ttl().toNanos());
+                overdue.orphan(slot.key, slot.owner, sent + ttl.toNanos());
             }
             throw e;
         }

@@ -199,6 +199,32 @@ final class EtcdGateway {
     }
 
     /**
+     * HAND OVER. If: create_revision(node) == ours, create_revision(next) == 0 (absent). Then:
+     * delete(node), put(next, nextOwner, lease), get the oldest node of the queue. One write: nobody
+     * can be granted between the holder's deletion and the next owner's node. Else: nothing.
+     * Succeeded: the next node was created at the transaction's revision (its fencing token, above
+     * ours) and holds unless an older node of another client's fair waiter is left in the queue:
+     * then that one is {@code ahead}. Failed (absent): our node is gone, or the next one exists
+     * already (an earlier attempt whose reply was lost); nothing changed.
+     */
+    Position handOver(ByteSequence queue, ByteSequence node, long createRevision, ByteSequence next, String nextOwner,
+                      long leaseId) {
+        TxnResponse response = await(client.getKVClient().txn()
+                .If(createdAt(node, createRevision), absent(next))
+                .Then(Op.delete(node, DeleteOption.DEFAULT),
+                        Op.put(next, EtcdKeyLayout.bytes(nextOwner), PutOption.builder().withLeaseId(leaseId).build()),
+                        Op.get(queue, OLDEST))
+                .commit(), "hand over");
+        long revision = response.getHeader().getRevision();
+        if (!response.isSucceeded()) {
+            return Position.absent(revision);
+        }
+        List<KeyValue> oldest = response.getGetResponses().get(0).getKvs();
+        ByteSequence ahead = oldest.isEmpty() || oldest.get(0).getKey().equals(next) ? null : oldest.get(0).getKey();
+        return new Position(true, revision, leaseId, ahead, revision);
+    }
+
+    /**
      * WITHDRAW. delete(node), returning the deleted node (for its lease) or null. Unguarded: the node
      * is named after our owner id, so no one else's node can have this name.
      */

@@ -29,6 +29,7 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
@@ -56,7 +57,7 @@ import dev.distlock.spi.support.DaemonThreads;
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
  */
-public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals {
+public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, KeyHandOver {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdLockBackend.class);
     /**
@@ -142,6 +143,19 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     public AcquireResult tryAcquire(AcquireRequest request) {
         return withSlot(request.key(), request.owner(),
                 slot -> new AcquireAttempt(slot, request, gateway, sharedLeases, overdue).run());
+    }
+
+    /** One transaction where it can ({@link HandOver}); else a release and then an attempt. */
+    @Override
+    public AcquireResult handOver(String key, String owner, AcquireRequest next) {
+        // Nested slot locks, holder first: the next owner is a fresh acquisition, never itself handing over.
+        AcquireResult handed = withSlot(key, owner, holding -> withSlot(next.key(), next.owner(),
+                nextSlot -> new HandOver(holding, nextSlot, next, gateway, sharedLeases, overdue).run()));
+        if (handed != null) {
+            return handed;
+        }
+        release(key, owner);
+        return tryAcquire(next);
     }
 
     @Override

@@ -116,6 +116,49 @@ class EtcdHandOffIT {
         }
     }
 
+    @Test
+    void localHandOverIsOneTransaction() {
+        EtcdRequests requests = new EtcdRequests();
+        try (EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()), builder -> builder.interceptor(requests))) {
+            String warmUp = "handover:" + UUID.randomUUID();
+            assertThat(backend.tryAcquire(new AcquireRequest(warmUp, "w", Duration.ofSeconds(30), false))) // grants the shared lease, starts the watch
+                    .isInstanceOf(AcquireResult.Granted.class);
+            String key = "handover:" + UUID.randomUUID();
+            AcquireResult held = backend.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false));
+            Map<String, Long> before = requests.snapshot();
+
+            AcquireResult handed = backend.handOver(key, "h", new AcquireRequest(key, "n", Duration.ofSeconds(30), false));
+
+            Map<String, Long> sent = requests.since(before);
+            sent.remove("etcdserverpb.Lease/LeaseKeepAlive"); // the shared lease's own keep-alive, on its timer
+            assertThat(sent).as("requests of a hand-over from one owner of this backend to the next")
+                    .isEqualTo(Map.of("etcdserverpb.KV/Txn", 1L));
+            assertThat(((AcquireResult.Granted) handed).fencingToken()).isGreaterThan(((AcquireResult.Granted) held).fencingToken());
+            assertThat(backend.release(key, "h")).as("the former holder's node went with the hand-over").isFalse();
+            assertThat(backend.release(key, "n")).isTrue();
+            assertThat(backend.release(warmUp, "w")).isTrue();
+        }
+    }
+
+    @Test
+    void aHandOverPastAnotherClientsFairWaiterLeavesTheKeyToThatWaiter() {
+        try (EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
+            String key = "handover:" + UUID.randomUUID();
+            AcquireRequest fair = new AcquireRequest(key, "f", Duration.ofSeconds(30), true);
+            assertThat(backend.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(other.tryAcquire(fair)).as("queued behind the holder").isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(backend.handOver(key, "h", new AcquireRequest(key, "n", Duration.ofSeconds(30), false)))
+                    .isInstanceOf(AcquireResult.Denied.class);
+
+            assertThat(other.tryAcquire(fair)).as("the fair waiter, first in the queue now").isInstanceOf(AcquireResult.Granted.class);
+            assertThat(backend.tryAcquire(new AcquireRequest(key, "n2", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(backend.release(key, "n")).as("the denied next owner left no node").isFalse();
+            assertThat(other.release(key, "f")).isTrue();
+        }
+    }
+
     /**
      * Subscribes, is denied, waits for the watch only (no polling), retries; the time it was granted,
      * and in {@code wokenAt} when the first change after the denial woke it.
