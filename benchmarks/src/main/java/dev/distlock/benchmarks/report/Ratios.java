@@ -60,9 +60,12 @@ public final class Ratios {
         }
     }
 
-    /** The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel floor, or the floor. */
+    /**
+     * The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel
+     * floor, the floor, or the waiting floor (PostgreSQL's hand-off, where the floor must wait for a release).
+     */
     static Optional<JmhResult> floor(List<JmhResult> rows, String method) {
-        for (String floor : List.of("floor-fenced", "floor-parallel", "floor")) {
+        for (String floor : List.of("floor-fenced", "floor-parallel", "floor", "floor-waiting")) {
             Optional<JmhResult> found = BenchmarkReport.find(rows, method, floor);
             if (found.isPresent() && !(floor.equals("floor-fenced") && BenchmarkReport.find(rows, method, "floor-parallel").isPresent())) {
                 return found;
