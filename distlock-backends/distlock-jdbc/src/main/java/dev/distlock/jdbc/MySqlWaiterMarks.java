@@ -205,7 +205,9 @@ final class MySqlWaiterMarks implements AutoCloseable {
         Connection watching = connection();
         for (Map.Entry<String, Watched> key : watched.entrySet()) {
             if (key.getValue().slot < 0) {
+                boolean seenHeld = key.getValue().held; // a release since the last round is still told below
                 mark(key.getKey(), key.getValue());
+                key.getValue().held = seenHeld;
             }
         }
         List<String> keys = new ArrayList<>(watched.keySet());
