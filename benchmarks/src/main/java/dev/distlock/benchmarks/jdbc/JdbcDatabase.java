@@ -74,6 +74,14 @@ record JdbcDatabase(Kind kind, String jdbcUrl, String user, String password, Run
         return kind == Kind.POSTGRESQL ? new PostgresFloor(pool) : new MariaDbFloor(pool);
     }
 
+    /** The PostgreSQL floor for a client that waits: LISTEN once, notify only when marked; see {@link PostgresWaitingFloor}. */
+    LockClient waitingFloor(DataSource pool) throws SQLException {
+        if (kind != Kind.POSTGRESQL) {
+            throw new IllegalArgumentException("floor-waiting is PostgreSQL's: " + kind + " cannot notify");
+        }
+        return new PostgresWaitingFloor(pool);
+    }
+
     @Override
     public void close() {
         drop.run();

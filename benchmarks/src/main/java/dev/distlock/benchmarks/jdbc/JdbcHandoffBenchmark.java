@@ -8,7 +8,7 @@ import dev.distlock.benchmarks.support.HandoffWorkload;
 /** PostgreSQL, release to the next waiter holding. */
 public class JdbcHandoffBenchmark extends HandoffWorkload {
 
-    @Param({"distlock-api", "spring-integration"})
+    @Param({"floor-waiting", "distlock-api", "spring-integration"})
     public String impl;
 
     @Override

@@ -65,12 +65,13 @@ final class PostgresFloor extends TableFloor {
             DELETE FROM bench_floor WHERE key_hash = ? AND owner = ? AND expires_at > now()
             """;
 
+    /** IF NOT EXISTS: the two clients of a hand-off share one table, as {@link PostgresWaitingFloor} needs. */
     PostgresFloor(DataSource pool) throws SQLException {
         super(pool);
-        JdbcBench.execute(pool, "CREATE TABLE bench_floor (key_hash CHAR(64) NOT NULL PRIMARY KEY, lock_key TEXT NOT NULL, "
+        JdbcBench.execute(pool, "CREATE TABLE IF NOT EXISTS bench_floor (key_hash CHAR(64) NOT NULL PRIMARY KEY, lock_key TEXT NOT NULL, "
                 + "owner VARCHAR(255) NOT NULL, token BIGINT NOT NULL, acquired_at TIMESTAMPTZ NOT NULL, "
                 + "expires_at TIMESTAMPTZ NOT NULL)");
-        JdbcBench.execute(pool, "CREATE SEQUENCE bench_floor_tokens START WITH 1 CACHE 1");
+        JdbcBench.execute(pool, "CREATE SEQUENCE IF NOT EXISTS bench_floor_tokens START WITH 1 CACHE 1");
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class Ratios {
 
     /**
      * The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel floor,
-     * the floor of a waiting client (etcd's hand-off), or the floor.
+     * the floor of a waiting client (the hand-off, where the floor must wait for a release), or the floor.
      */
     static Optional<JmhResult> floor(List<JmhResult> rows, String method) {
         for (String floor : List.of("floor-fenced", "floor-parallel", "floor-waiting", "floor")) {

@@ -58,8 +58,8 @@ public class JdbcLockBackend implements LockBackend {
 
     /**
      * Connects once to detect the dialect (unless set) and to create the table (if asked), then
-     * returns the backend: on PostgreSQL with release notifications, one that also implements
-     * {@link dev.distlock.spi.ReleaseNotifications}. With the dialect set and no schema to create it
+     * returns the backend: on PostgreSQL, MySQL and MariaDB with release notifications, one that also
+     * implements {@link dev.distlock.spi.ReleaseNotifications}. With the dialect set and no schema to create it
      * does not connect, so an application can start while its database is down.
      *
      * @throws LockBackendException when the database cannot be reached or the table not created
@@ -73,6 +73,9 @@ public class JdbcLockBackend implements LockBackend {
         if (dialect == JdbcDialect.POSTGRESQL && settings.releaseNotifications()
                 && PostgresReleaseListener.driverPresent()) {
             return new PostgresJdbcLockBackend(settings, (PostgresLockTableSql) sql);
+        }
+        if (dialect == JdbcDialect.MYSQL && settings.releaseNotifications()) {
+            return new MySqlJdbcLockBackend(settings, (MySqlLockTableSql) sql);
         }
         return new JdbcLockBackend(settings, dialect, sql);
     }

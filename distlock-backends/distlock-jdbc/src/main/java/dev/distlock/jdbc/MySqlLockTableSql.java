@@ -10,6 +10,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.distlock.spi.AcquireResult;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * MySQL 8 and MariaDB: the claim is one {@code INSERT ... ON DUPLICATE KEY UPDATE}; on MariaDB its
@@ -109,6 +110,28 @@ final class MySqlLockTableSql extends LockTableSql {
               FROM {table} WHERE key_hash = ?
             """;
 
+    /**
+     * Params: 1 key_hash, 2 owner, then per mark slot ({@link MySqlWaiterMarks#SLOTS}) its lock name
+     * and twice our own marking connection's id (0 for none). MariaDB: {@link #RELEASE} that also
+     * says, from the same statement, whether another session holds one of the key's waiter marks
+     * (user locks, {@link MySqlWaiterMarks}); no row back means nothing was released.
+     */
+    static final String RELEASE_TELLING_WAITERS = RELEASE + "RETURNING " + String.join(" OR ",
+            java.util.Collections.nCopies(MySqlWaiterMarks.SLOTS, "COALESCE(IS_USED_LOCK(?), ?) <> ?"));
+
+    /**
+     * Params: the lock name of each mark slot, then 1 key_hash. Takes the first free slot's user lock
+     * (GET_LOCK evaluates lazily in CASE: no later slot is taken) and answers its number, -1 when all
+     * are held by others; and the key's token while its lease runs, SQL NULL when it is free.
+     */
+    static final String MARK = "SELECT CASE " + String.join(" ",
+            java.util.stream.IntStream.range(0, MySqlWaiterMarks.SLOTS)
+                    .mapToObj(slot -> "WHEN GET_LOCK(?, 0) = 1 THEN " + slot).toList())
+            + " ELSE -1 END, (SELECT token FROM {table} WHERE key_hash = ? AND expires_at > UTC_TIMESTAMP(3))";
+
+    /** Param: 1 lock name. Gives up one waiter mark of this session. */
+    static final String UNMARK = "SELECT RELEASE_LOCK(?)";
+
     /** Param: 1 idle ms. Deletes rows expired for longer than that. */
     static final String PURGE = """
             DELETE FROM {table} WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL ? * 1000 MICROSECOND
@@ -118,6 +141,8 @@ final class MySqlLockTableSql extends LockTableSql {
     private final String acquireReturning = forTable(ACQUIRE_RETURNING);
     /** Whether the server runs {@code INSERT ... RETURNING} (MariaDB); null until the first claim asks. */
     private volatile @Nullable Boolean returning;
+    private final String releaseTellingWaiters = forTable(RELEASE_TELLING_WAITERS);
+    private final String mark = forTable(MARK);
     private final String incrementToken = forTable(INCREMENT_TOKEN);
     private final String setToken = forTable(SET_TOKEN);
     private final ChunkStatements renewChunk = new ChunkStatements(forTable(RENEW_CHUNK_SQL));
@@ -141,6 +166,41 @@ final class MySqlLockTableSql extends LockTableSql {
             row.next();
             return owner.equals(row.getString(1)) ? AcquireResult.granted(row.getLong(2)) : denied(row, 3);
         }
+    }
+
+    /**
+     * On MariaDB one statement, {@link #RELEASE_TELLING_WAITERS}: the release and whether another
+     * client marked the key as waited for. MySQL has no {@code DELETE ... RETURNING}: a plain release,
+     * which cannot tell.
+     *
+     * @param ownMarks the id of the connection that holds this backend's own marks, 0 for none: a
+     *                 mark of ours is no other client's waiter
+     */
+    ReleaseOutcome releaseTellingWaiters(Connection connection, String keyHash, String owner, MySqlWaiterMarks.Names names,
+            long ownMarks) throws SQLException {
+        if (!returning(connection)) {
+            return release(connection, keyHash, owner);
+        }
+        Object[] params = new Object[2 + 3 * MySqlWaiterMarks.SLOTS];
+        params[0] = keyHash;
+        params[1] = owner;
+        for (int slot = 0; slot < MySqlWaiterMarks.SLOTS; slot++) {
+            params[2 + 3 * slot] = names.name(connection, keyHash, slot);
+            params[3 + 3 * slot] = ownMarks;
+            params[4 + 3 * slot] = ownMarks;
+        }
+        try (PreparedStatement statement = prepare(connection, releaseTellingWaiters, params);
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                return ReleaseOutcome.NOT_HELD;
+            }
+            return row.getBoolean(1) ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
+        }
+    }
+
+    /** {@link #MARK} on the marking connection; params as it says. */
+    String markSql() {
+        return mark;
     }
 
     /** Claims as on MySQL, with a read-back, also on MariaDB: for tests of the MySQL statements. */
