@@ -27,6 +27,16 @@ final class HeldLock {
 
     enum State { HELD, LOST, RELEASED }
 
+    /** How the grant is given back when its last hold ends: {@link #endingAt}. */
+    enum Ending {
+        /** Released now; only a grant still held (not lost) this way may be handed over to a local waiter. */
+        NOW,
+        /** Shortened to {@code holdAtLeast}'s remaining time and released then. */
+        AFTER_HOLD_AT_LEAST,
+        /** Its lease ran out while held (a pause past it): lost, since a successor may have overlapped, then released now. */
+        RAN_OUT
+    }
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final CompletableFuture<?> NO_RENEWAL = CompletableFuture.completedFuture(null);
     // Field updaters rather than an atomic object per lock: a lock held for a moment allocates less.
@@ -90,6 +100,20 @@ final class HeldLock {
 
     boolean hasRunOutAt(long nowNanos) {
         return nowNanos - expiresAtNanos >= 0;
+    }
+
+    /** The one decision of how a grant whose last hold ends at {@code nowNanos} is given back. */
+    Ending endingAt(long nowNanos) {
+        State current = state;
+        if (current == State.HELD && hasRunOutAt(nowNanos)) {
+            return Ending.RAN_OUT;
+        }
+        return current != State.LOST && holdUntilNanos() - nowNanos > 0 ? Ending.AFTER_HOLD_AT_LEAST : Ending.NOW;
+    }
+
+    /** Whether the grant may go straight to a local waiter at {@code nowNanos}: held, in good order, and due for release now. */
+    boolean canBeHandedOverAt(long nowNanos) {
+        return isHeld() && endingAt(nowNanos) == Ending.NOW;
     }
 
     boolean isHeld() {

@@ -84,11 +84,9 @@ final class StoreCalls {
             return backend.tryAcquire(request);
         }
         Duration deadline = deadline();
-        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchAcquire(request);
-        if (answer == null) {
-            answer = start("acquire", request.key(), () -> backend.tryAcquire(request));
-        }
-        return awaitInterruptibly(answer, "acquire", request.key(), deadline);
+        Future<AcquireResult> sent = dispatching == null ? null : dispatching.dispatchAcquire(request);
+        return awaitInterruptibly(sent != null ? sent : start("acquire", request.key(), () -> backend.tryAcquire(request)),
+                "acquire", request.key(), deadline);
     }
 
     /** {@link #call} of one release, placed as {@link #tryAcquire} places an attempt. */
@@ -97,11 +95,9 @@ final class StoreCalls {
             return backend.releaseTellingWaiters(key, owner);
         }
         Duration deadline = deadline();
-        Future<ReleaseOutcome> answer = dispatching == null ? null : dispatching.dispatchRelease(key, owner);
-        if (answer == null) {
-            answer = start("release", key, () -> backend.releaseTellingWaiters(key, owner));
-        }
-        return awaitThroughInterrupts(answer, "release", key, deadline);
+        Future<ReleaseOutcome> sent = dispatching == null ? null : dispatching.dispatchRelease(key, owner);
+        return awaitThroughInterrupts(sent != null ? sent : start("release", key, () -> backend.releaseTellingWaiters(key, owner)),
+                "release", key, deadline);
     }
 
     /** {@link #call} of one hand-over (it releases a grant, so it waits through interrupts), placed as {@link #release}. */
@@ -110,11 +106,9 @@ final class StoreCalls {
             return handing.handOver(key, owner, next);
         }
         Duration deadline = deadline();
-        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
-        if (answer == null) {
-            answer = start("hand over", key, () -> handing.handOver(key, owner, next));
-        }
-        return awaitThroughInterrupts(answer, "hand over", key, deadline);
+        Future<AcquireResult> sent = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
+        return awaitThroughInterrupts(sent != null ? sent : start("hand over", key, () -> handing.handOver(key, owner, next)),
+                "hand over", key, deadline);
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
@@ -253,6 +247,19 @@ final class StoreCalls {
                 log.debug("No thread to warm up the {} store's connection", backend.name());
             }
         }
+    }
+
+    /**
+     * Leaves no trace, in the background, of a request whose answer never came (lost, or after the
+     * deadline): the store may have granted it all the same, so the grant is released and the request
+     * withdrawn from a fair queue. Owner ids are unique per acquisition, so this frees nobody else's lock.
+     * The one clean-up for an acquire attempt and a hand-over to a successor that went unanswered.
+     */
+    void releaseUnanswered(AcquireRequest request) {
+        runInBackground("release an unanswered grant of", request.key(), () -> {
+            backend.release(request.key(), request.owner());
+            backend.withdraw(request.key(), request.owner());
+        });
     }
 
     /** Fire and forget, for clean-ups nobody waits for; a failure is only logged. */
