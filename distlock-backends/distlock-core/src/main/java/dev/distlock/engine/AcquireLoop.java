@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.distlock.LockNotAcquiredException;
+import dev.distlock.LockOptions;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LockBackend;
@@ -33,40 +34,43 @@ final class AcquireLoop {
     private final StoreCalls calls;
     private final NanoClock clock;
     private final WaitSettings settings;
+    private final GrantRecords records;
 
-    AcquireLoop(LockBackend backend, StoreCalls calls, NanoClock clock, WaitSettings settings) {
+    AcquireLoop(LockBackend backend, StoreCalls calls, NanoClock clock, WaitSettings settings, GrantRecords records) {
         this.backend = backend;
         this.calls = calls;
         this.clock = clock;
         this.settings = settings;
+        this.records = records;
     }
 
     /**
      * @param deadlineNanos when to stop waiting ({@link NanoClock}); the first attempt goes out even after it
+     * @param options       the acquisition's options, for its record and {@code beforeWaiting}
      * @param beforeWaiting called when the first attempt was denied and there is time to wait
      * @param yieldFirst    subscribe to release notifications before the first attempt, as a waiter
      *                      that heard of a release would; see {@link LocalKeyGate}
      * @param waitersFirstNanos when above 0, subscribe first and then wait up to this long, or until a
      *                      release notification, before the first attempt: other clients' waiters that
      *                      our own release woke ask first; see {@link ReleasedToWaiters}
-     * @return the grant, or null when the lock stayed held past the deadline
+     * @return the engine's record of the grant ({@link GrantRecords}), or null when the lock stayed held past the deadline
      */
-    @Nullable Grant acquire(AcquireRequest request, long deadlineNanos, Runnable beforeWaiting, boolean yieldFirst,
-            long waitersFirstNanos) {
-        Grant grant = null;
+    @Nullable HeldLock acquire(AcquireRequest request, LockOptions options, long deadlineNanos, BeforeWaiting beforeWaiting,
+            boolean yieldFirst, long waitersFirstNanos) {
+        HeldLock grant = null;
         boolean unanswered = true;
         try {
             if (yieldFirst || waitersFirstNanos > 0) {
-                beforeWaiting.run();
-                grant = waitAndRetry(request, deadlineNanos, NOT_TRIED, waitersFirstNanos);
+                beforeWaiting.waiting(request, options.name());
+                grant = waitAndRetry(request, options, deadlineNanos, NOT_TRIED, waitersFirstNanos);
             } else {
                 long sent = clock.nanoTime();
                 AcquireResult first = attempt(request);
                 if (first instanceof AcquireResult.Granted granted) {
-                    grant = Grant.of(granted, sent);
+                    grant = records.granted(request, options, granted.fencingToken(), sent, granted.validity());
                 } else if (deadlineNanos - clock.nanoTime() > 0) {
-                    beforeWaiting.run();
-                    grant = waitAndRetry(request, deadlineNanos, (AcquireResult.Denied) first, 0);
+                    beforeWaiting.waiting(request, options.name());
+                    grant = waitAndRetry(request, options, deadlineNanos, (AcquireResult.Denied) first, 0);
                 }
             }
             unanswered = false;
@@ -82,8 +86,8 @@ final class AcquireLoop {
     }
 
     /** The waiting part, so that an uncontended acquisition allocates none of its state. */
-    private @Nullable Grant waitAndRetry(AcquireRequest request, long deadline, AcquireResult.Denied denied,
-            long waitersFirstNanos) throws InterruptedException {
+    private @Nullable HeldLock waitAndRetry(AcquireRequest request, LockOptions options, long deadline,
+            AcquireResult.Denied denied, long waitersFirstNanos) throws InterruptedException {
         Semaphore wakeUp = new Semaphore(0);
         Backoff backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
         ReleaseNotifications.Subscription subscription = subscribe(request, wakeUp);
@@ -98,7 +102,7 @@ final class AcquireLoop {
             AcquireResult result = subscription != null || waitersFirstNanos > 0 ? attempt(request) : denied;
             while (true) {
                 if (result instanceof AcquireResult.Granted granted) {
-                    return Grant.of(granted, sent);
+                    return records.granted(request, options, granted.fencingToken(), sent, granted.validity());
                 }
                 long remaining = deadline - clock.nanoTime();
                 if (remaining <= 0) {
@@ -156,10 +160,7 @@ final class AcquireLoop {
      */
     private void giveUp(AcquireRequest request, boolean unanswered) {
         if (unanswered) {
-            calls.runInBackground("release an unanswered grant of", request.key(), () -> {
-                backend.release(request.key(), request.owner());
-                backend.withdraw(request.key(), request.owner());
-            });
+            calls.releaseUnanswered(request);
             return;
         }
         try {

@@ -106,11 +106,12 @@ final class LocalKeyGate {
      * if another thread of this engine has it. Whoever gets a turn must {@link #leave} it once.
      *
      * @param request       what this thread would ask the store: a holder may hand the key over to it
+     * @param lockName      the lock's name, for {@code beforeWaiting}
      * @param beforeWaiting called once, before this thread waits in line
      * @return the turn or a handed-over grant, or null when the deadline passed in line (no store call was made)
      * @throws InterruptedException when interrupted in line; the thread then has no turn
      */
-    @Nullable Admission enter(String key, AcquireRequest request, long deadlineNanos, Runnable beforeWaiting)
+    @Nullable Admission enter(String key, AcquireRequest request, String lockName, long deadlineNanos, BeforeWaiting beforeWaiting)
             throws InterruptedException {
         if (turns.putIfAbsent(key, TAKEN) == null) {
             return Admission.AT_ONCE;
@@ -133,7 +134,7 @@ final class LocalKeyGate {
         if (waiter.admission != null) {
             return waiter.admission;
         }
-        beforeWaiting.run();
+        beforeWaiting.waiting(request, lockName);
         return awaitTurn(key, waiter, deadlineNanos);
     }
 
@@ -146,6 +147,11 @@ final class LocalKeyGate {
      * @return the successor, or null when nobody waits or the next turn yields to other JVMs
      */
     @Nullable Successor takeSuccessor(String key) {
+        if (!(turns.get(key) instanceof Line)) {
+            // Nobody in line, the common case: no remapping function and no result holder to allocate.
+            // A thread that joins the line after this read finds the turn left and takes it at once.
+            return null;
+        }
         Successor[] taken = {null};
         turns.computeIfPresent(key, (k, current) -> {
             if (current instanceof Line line && !line.waiting.isEmpty() && line.localHandOffs < maxLocalHandOffs) {

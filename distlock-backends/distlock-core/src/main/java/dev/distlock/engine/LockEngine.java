@@ -46,6 +46,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private final ConcurrentMap<String, WaiterInfo> waiters = new ConcurrentHashMap<>();
     private final LocalKeyGate gate;
     private final ReleasedToWaiters releasedToWaiters;
+    private final BeforeWaiting beforeWaiting = this::waiting;
 
     LockEngine(LockEngineBuilder builder) {
         this.backend = builder.backend;
@@ -56,7 +57,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         this.events = IsolatedEvents.of(builder.events);
         StoreCalls calls = new StoreCalls(backend, builder.operationTimeout, builder.firstConnectionTimeout,
                 StoreCallThreads.get(), builder.scheduler);
-        this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings);
+        this.acquireLoop = new AcquireLoop(backend, calls, nanoClock, builder.waitSettings, this::newHeldLock);
         this.gate = new LocalKeyGate(nanoClock);
         this.releasedToWaiters = new ReleasedToWaiters(nanoClock, builder.waitSettings);
         this.watchdog = new RenewalWatchdog(backend, calls, builder.scheduler, this, held.values());
@@ -117,7 +118,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         if (shutdown.isShutDown()) {
             throw new LockNotAcquiredException(fullKey, "Lock '" + fullKey + "' was not acquired: the lock engine is shut down", null);
         }
-        return acquireFromBackend(fullKey, options, thread);
+        return acquireFromBackend(fullKey, options);
     }
 
     @Override
@@ -175,45 +176,44 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         return lock.tryEnter(thread) ? new EngineLease(lock, this) : null;
     }
 
-    private @Nullable Lease acquireFromBackend(String key, LockOptions options, Thread thread) {
+    private @Nullable Lease acquireFromBackend(String key, LockOptions options) {
         String owner = ownerIds.next();
         long startedNanos = nanoTime();
         long deadline = startedNanos + options.waitFor().toNanos();
-        Runnable beforeWaiting = () -> waiters.computeIfAbsent(owner,
-                o -> new WaiterInfo(key, options.name(), clock.instant(), thread.getName()));
         // Fair locks skip the local line: the store's queue orders them across JVMs.
         boolean gated = !options.fair();
         boolean holdsTurn = false;
         boolean turnGoesWithLock = false;
         AcquireRequest request = new AcquireRequest(key, owner, options.lease(), options.fair(), options.autoRenew());
-        Grant grant = null;
+        HeldLock lock = null;
         try {
-            LocalKeyGate.Admission admission = gated ? gate.enter(key, request, deadline, beforeWaiting)
+            LocalKeyGate.Admission admission = gated ? gate.enter(key, request, options.name(), deadline, beforeWaiting)
                     : LocalKeyGate.Admission.AT_ONCE;
             holdsTurn = gated && admission != null;
             if (admission != null && admission.grant() != null) {
-                grant = admission.grant(); // handed over by the local holder that released it
+                Grant handedOver = admission.grant(); // by the local holder that released it
+                lock = newHeldLock(request, options, handedOver.fencingToken(), handedOver.sentAtNanos(), handedOver.validity());
             } else if (admission != null) {
                 if (admission.ownerSpent()) {
                     request = new AcquireRequest(key, ownerIds.next(), options.lease(), options.fair(), options.autoRenew());
+                    WaiterInfo listed = waiters.remove(owner); // listed once, under the owner id it asks with now
+                    if (listed != null) {
+                        waiters.put(request.owner(), listed);
+                    }
                 }
                 // Our last release of the key woke other clients' waiters: they ask first (see ReleasedToWaiters).
                 long waitersFirst = gated ? Math.min(releasedToWaiters.waitersFirstNanos(key), deadline - nanoTime()) : 0;
-                grant = acquireLoop.acquire(request, deadline, beforeWaiting, admission.turn() == LocalKeyGate.Turn.YIELD,
+                lock = acquireLoop.acquire(request, options, deadline, beforeWaiting, admission.turn() == LocalKeyGate.Turn.YIELD,
                         waitersFirst);
             }
-            waiters.remove(owner);
+            forgetWaiter(owner, request);
             long now = nanoTime();
             // No Duration per call when nobody listens.
             Duration waited = events == LockEventListener.NONE ? Duration.ZERO : Duration.ofNanos(now - startedNanos);
-            if (grant == null) {
+            if (lock == null) {
                 events.notAcquired(options.name(), key, waited);
                 return null;
             }
-            // The lease started when the granted attempt was sent, not when the answer came nor when the
-            // first attempt was: expire early rather than late.
-            HeldLock lock = new HeldLock(key, request.owner(), grant.fencingToken(), options, clock.instant(), now, grant.sentAtNanos(),
-                    grant.validity(), thread);
             HeldLock replaced = held.put(key, lock);
             if (replaced != null) {
                 // Only the held locks are renewed and watched: one the store has granted anew had lapsed.
@@ -229,15 +229,40 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), failure);
             throw failure;
         } catch (RuntimeException e) {
-            if (grant == null) {
+            if (lock == null) {
                 events.acquireFailed(options.name(), key, Duration.ofNanos(nanoTime() - startedNanos), e);
             }
             throw e;
         } finally {
-            waiters.remove(owner);
+            forgetWaiter(owner, request);
             if (holdsTurn && !turnGoesWithLock) {
                 gate.leave(key, false);
             }
+        }
+    }
+
+    /**
+     * The record of a grant of {@code request} to the calling thread, answered now. The lease started
+     * when the granted attempt was sent, not when the answer came nor when the first attempt was:
+     * expire early rather than late.
+     */
+    private HeldLock newHeldLock(AcquireRequest request, LockOptions options, long fencingToken, long sentAtNanos,
+            @Nullable Duration validity) {
+        return new HeldLock(request.key(), request.owner(), fencingToken, options, clock.instant(), nanoTime(), sentAtNanos,
+                validity, Thread.currentThread());
+    }
+
+    /** Lists the calling thread among the waiters while it waits for {@code request}. */
+    private void waiting(AcquireRequest request, String lockName) {
+        waiters.computeIfAbsent(request.owner(),
+                owner -> new WaiterInfo(request.key(), lockName, clock.instant(), Thread.currentThread().getName()));
+    }
+
+    /** A thread that asked again with a new owner id (see {@link LocalKeyGate.Admission#ownerSpent()}) may be listed under both. */
+    private void forgetWaiter(String firstOwner, AcquireRequest request) {
+        waiters.remove(firstOwner);
+        if (!request.owner().equals(firstOwner)) {
+            waiters.remove(request.owner());
         }
     }
 

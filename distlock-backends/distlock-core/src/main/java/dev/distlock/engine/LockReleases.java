@@ -46,22 +46,20 @@ final class LockReleases {
 
     /** The last hold of {@code lock} ended at {@code now}. */
     void lastHoldEnded(HeldLock lock, long now) {
-        if (lock.isHeld() && lock.hasRunOutAt(now)) {
-            // Ran out between two renewals (a long pause): the holder may have overlapped a successor.
-            engine.lost(lock, "lease ran out at " + lock.expiresAt() + " before it was released");
-        }
-        long holdFor = lock.holdUntilNanos() - now;
-        if (holdFor > 0 && !lock.wasLost()) {
-            releaseLater(lock);
-        } else {
-            releaseNow(lock);
+        switch (lock.endingAt(now)) {
+            case AFTER_HOLD_AT_LEAST -> releaseLater(lock);
+            case RAN_OUT -> {
+                engine.lost(lock, "lease ran out at " + lock.expiresAt() + " before it was released");
+                releaseNow(lock);
+            }
+            case NOW -> releaseNow(lock);
         }
     }
 
     /**
      * Releases {@code lock} by handing it over to the first thread of this engine in line for its key,
-     * in one store call, where the backend can ({@link KeyHandOver}) and the release is due now (not
-     * delayed by {@code holdAtLeast}, not lost). The turn then goes to that thread with the store's
+     * in one store call, where the backend can ({@link KeyHandOver}) and the release is due now
+     * ({@link HeldLock#canBeHandedOverAt}: not delayed by {@code holdAtLeast}, not lost). The turn then goes to that thread with the store's
      * answer; on a failure this grant ends with its lease, as a failed release's does, and whatever
      * the store may have granted the successor's owner id is released in the background.
      *
@@ -69,7 +67,7 @@ final class LockReleases {
      *         must release as usual
      */
     boolean handOverToLocalWaiter(HeldLock lock, long now, LocalKeyGate gate) {
-        if (handOver == null || !lock.isHeld() || lock.wasLost() || lock.hasRunOutAt(now) || lock.holdUntilNanos() - now > 0) {
+        if (handOver == null || !lock.canBeHandedOverAt(now)) {
             return false;
         }
         LocalKeyGate.Successor next = gate.takeSuccessor(lock.key);
@@ -93,8 +91,7 @@ final class LockReleases {
                     lock.key, lock.expiresAt(), e);
         } finally {
             if (!answered) {
-                calls.runInBackground("release an unanswered hand-over of", lock.key,
-                        () -> backend.release(lock.key, request.owner()));
+                calls.releaseUnanswered(request);
                 next.notHandedOver(true);
             }
         }

@@ -37,7 +37,7 @@ import dev.distlock.spi.ReleaseOutcome;
  *
  * <p>A {@link DispatchingBackend} sends acquire attempts and releases from the calling thread
  * without blocking it, when it can: the caller then waits for that future instead of a store-call
- * thread's, by the same rules (one place for them: {@link #awaitInterruptibly}, {@link #awaitThroughInterrupts}).
+ * thread's, by the same rules (one place for them: {@link StoreDeadlines}).
  * The hand-over to a store-call thread costs tens of microseconds, a good part of an uncontended lock.
  */
 final class StoreCalls {
@@ -45,11 +45,7 @@ final class StoreCalls {
     private static final Logger log = LoggerFactory.getLogger(StoreCalls.class);
 
     private final LockBackend backend;
-    private final Duration timeout;
-    private final Duration firstConnectionTimeout;
-    // Until the store first answers, calls may also be opening the client's connection (and loading
-    // its classes): they get the longer first-connection deadline rather than fail a cold start.
-    private volatile boolean answered;
+    private final StoreDeadlines deadlines;
     private final Executor threads;
     private final ScheduledExecutorService timer;
     private final boolean inline;
@@ -58,8 +54,7 @@ final class StoreCalls {
     StoreCalls(LockBackend backend, Duration timeout, Duration firstConnectionTimeout, Executor threads,
                ScheduledExecutorService timer) {
         this.backend = backend;
-        this.timeout = timeout;
-        this.firstConnectionTimeout = firstConnectionTimeout;
+        this.deadlines = new StoreDeadlines(backend.name(), timeout, firstConnectionTimeout);
         this.threads = threads;
         this.timer = timer;
         this.inline = backend instanceof NonBlockingBackend;
@@ -67,12 +62,7 @@ final class StoreCalls {
     }
 
     Duration timeout() {
-        return timeout;
-    }
-
-    /** The operation timeout, or the first-connection deadline while the store has never answered. */
-    private Duration deadline() {
-        return answered || timeout.compareTo(firstConnectionTimeout) >= 0 ? timeout : firstConnectionTimeout;
+        return deadlines.timeout();
     }
 
     /**
@@ -83,12 +73,10 @@ final class StoreCalls {
         if (inline) {
             return backend.tryAcquire(request);
         }
-        Duration deadline = deadline();
-        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchAcquire(request);
-        if (answer == null) {
-            answer = start("acquire", request.key(), () -> backend.tryAcquire(request));
-        }
-        return awaitInterruptibly(answer, "acquire", request.key(), deadline);
+        Duration deadline = deadlines.deadline();
+        Future<AcquireResult> sent = dispatching == null ? null : dispatching.dispatchAcquire(request);
+        return deadlines.awaitInterruptibly(sent != null ? sent : start("acquire", request.key(), () -> backend.tryAcquire(request)),
+                "acquire", request.key(), deadline);
     }
 
     /** {@link #call} of one release, placed as {@link #tryAcquire} places an attempt. */
@@ -96,12 +84,10 @@ final class StoreCalls {
         if (inline) {
             return backend.releaseTellingWaiters(key, owner);
         }
-        Duration deadline = deadline();
-        Future<ReleaseOutcome> answer = dispatching == null ? null : dispatching.dispatchRelease(key, owner);
-        if (answer == null) {
-            answer = start("release", key, () -> backend.releaseTellingWaiters(key, owner));
-        }
-        return awaitThroughInterrupts(answer, "release", key, deadline);
+        Duration deadline = deadlines.deadline();
+        Future<ReleaseOutcome> sent = dispatching == null ? null : dispatching.dispatchRelease(key, owner);
+        return deadlines.awaitThroughInterrupts(sent != null ? sent : start("release", key, () -> backend.releaseTellingWaiters(key, owner)),
+                "release", key, deadline);
     }
 
     /** {@link #call} of one hand-over (it releases a grant, so it waits through interrupts), placed as {@link #release}. */
@@ -109,12 +95,10 @@ final class StoreCalls {
         if (inline) {
             return handing.handOver(key, owner, next);
         }
-        Duration deadline = deadline();
-        Future<AcquireResult> answer = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
-        if (answer == null) {
-            answer = start("hand over", key, () -> handing.handOver(key, owner, next));
-        }
-        return awaitThroughInterrupts(answer, "hand over", key, deadline);
+        Duration deadline = deadlines.deadline();
+        Future<AcquireResult> sent = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
+        return deadlines.awaitThroughInterrupts(sent != null ? sent : start("hand over", key, () -> handing.handOver(key, owner, next)),
+                "hand over", key, deadline);
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
@@ -122,8 +106,8 @@ final class StoreCalls {
         if (inline) {
             return call.get();
         }
-        Duration deadline = deadline();
-        return awaitInterruptibly(start(operation, key, call), operation, key, deadline);
+        Duration deadline = deadlines.deadline();
+        return deadlines.awaitInterruptibly(start(operation, key, call), operation, key, deadline);
     }
 
     /**
@@ -134,56 +118,8 @@ final class StoreCalls {
         if (inline) {
             return call.get();
         }
-        Duration deadline = deadline();
-        return awaitThroughInterrupts(start(operation, key, call), operation, key, deadline);
-    }
-
-    /** The answer within {@code limit}; on timeout or an interrupt of the caller the call is cancelled. */
-    private <T> T awaitInterruptibly(Future<T> answer, String operation, String key, Duration limit)
-            throws InterruptedException {
-        try {
-            return answered(answer.get(limit.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw notAnswered(operation, key, limit);
-        } catch (ExecutionException e) {
-            throw asRuntime(e.getCause());
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            throw e;
-        }
-    }
-
-    /** The answer within {@code limit}, waiting through interrupts; on timeout the call is cancelled. */
-    private <T> T awaitThroughInterrupts(Future<T> answer, String operation, String key, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return answered(answer.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (TimeoutException e) {
-                    answer.cancel(true);
-                    throw notAnswered(operation, key, limit);
-                } catch (ExecutionException e) {
-                    throw asRuntime(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** {@code value}, noting that the store answered (a dispatched call has no store-call thread to note it). */
-    private <T> T answered(T value) {
-        if (!answered) {
-            answered = true;
-        }
-        return value;
+        Duration deadline = deadlines.deadline();
+        return deadlines.awaitThroughInterrupts(start(operation, key, call), operation, key, deadline);
     }
 
     /** Runs the call without waiting for it; the future fails with {@link LockBackendException} at {@code deadline}. */
@@ -225,7 +161,7 @@ final class StoreCalls {
             return answer;
         }
         ScheduledFuture<?> expiry = timer.schedule(() -> {
-            if (answer.completeExceptionally(notAnswered(operation, key, deadline))) {
+            if (answer.completeExceptionally(deadlines.notAnswered(operation, key, deadline))) {
                 task.cancel(true);
                 if (!started.get()) {
                     settled.complete(null); // cancelled before it ran: it never will
@@ -246,7 +182,7 @@ final class StoreCalls {
             try {
                 threads.execute(() -> {
                     if (backend.health().up()) {
-                        answered = true;
+                        deadlines.answered();
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -255,9 +191,22 @@ final class StoreCalls {
         }
     }
 
+    /**
+     * Leaves no trace, in the background, of a request whose answer never came (lost, or after the
+     * deadline): the store may have granted it all the same, so the grant is released and the request
+     * withdrawn from a fair queue. Owner ids are unique per acquisition, so this frees nobody else's lock.
+     * The one clean-up for an acquire attempt and a hand-over to a successor that went unanswered.
+     */
+    void releaseUnanswered(AcquireRequest request) {
+        runInBackground("release an unanswered grant of", request.key(), () -> {
+            backend.release(request.key(), request.owner());
+            backend.withdraw(request.key(), request.owner());
+        });
+    }
+
     /** Fire and forget, for clean-ups nobody waits for; a failure is only logged. */
     void runInBackground(String operation, String key, Runnable call) {
-        submit(operation, key, timeout, () -> {
+        submit(operation, key, deadlines.timeout(), () -> {
             call.run();
             return null;
         }).whenComplete((ignored, error) -> {
@@ -277,14 +226,14 @@ final class StoreCalls {
         }
         CompletableFuture<T> opened = new CompletableFuture<>();
         start(operation, key, completing(opened, call));
-        Duration deadline = deadline();
+        Duration deadline = deadlines.deadline();
         try {
             return opened.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             opened.thenAccept(StoreCalls::closeQuietly);
-            throw notAnswered(operation, key, deadline);
+            throw deadlines.notAnswered(operation, key, deadline);
         } catch (ExecutionException e) {
-            throw asRuntime(e.getCause());
+            throw StoreDeadlines.asRuntime(e.getCause());
         }
     }
 
@@ -305,7 +254,7 @@ final class StoreCalls {
     private <T> FutureTask<T> start(String operation, String key, Supplier<T> call) {
         FutureTask<T> task = new FutureTask<>(() -> {
             T value = call.get();
-            answered = true;
+            deadlines.answered();
             return value;
         });
         try {
@@ -315,23 +264,6 @@ final class StoreCalls {
                     + key + "': " + StoreCallThreads.MAX_THREADS + " store calls are already waiting for it", e);
         }
         return task;
-    }
-
-    private LockBackendException notAnswered(String operation, String key, Duration deadline) {
-        return new LockBackendException("The " + backend.name() + " store did not answer " + operation + " of lock '"
-                + key + "' within " + deadline + (answered || deadline.equals(timeout)
-                        ? " (the operation timeout, distlock.operation-timeout)"
-                        : " (the first-connection timeout: it has not answered since distlock started)"));
-    }
-
-    private static RuntimeException asRuntime(Throwable cause) {
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new LockBackendException("Store call failed: " + cause, cause);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

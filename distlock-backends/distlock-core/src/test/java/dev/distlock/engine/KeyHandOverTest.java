@@ -124,6 +124,7 @@ class KeyHandOverTest {
         assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
         assertThat(backend.acquireCalls.get()).as("the waiter asked the store itself").isGreaterThan(1);
         assertThat(next.isValid()).isTrue();
+        assertThat(engine.waiters()).as("listed under neither owner id once it holds the key").isEmpty();
         next.close();
     }
 
