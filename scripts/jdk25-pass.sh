@@ -9,8 +9,9 @@
 #
 # What this pass leaves to the Java 17 pass above, because the JDK does not change it:
 # - the other *IT classes of distlock-autoconfigure (a backend chosen from properties, a Redis
-#   eviction policy read at start-up, health of a stopped store, two applications on one store,
-#   the PostgreSQL end-to-end run): their outcome is decided by Spring's configuration and the
+#   eviction policy read at start-up, ConnectionDetails beans, health of a stopped store, a scheduled
+#   job while the store is down, two applications on one store, the PostgreSQL end-to-end run):
+#   their outcome is decided by Spring's configuration and the
 #   store's answers, and what in them runs on the JDK (the interceptor and its proxies, the engine's
 #   threads and timeouts, JDBC on PostgreSQL) is exercised here by the *Test classes of
 #   distlock-autoconfigure and distlock-core and by the PostgreSQL contract suite. The TLS ITs stay:
