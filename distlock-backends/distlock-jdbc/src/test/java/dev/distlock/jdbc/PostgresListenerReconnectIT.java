@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,14 @@ class PostgresListenerReconnectIT {
             assertThat(holder.tryAcquire(new AcquireRequest(key, holderOwner, LEASE, false)))
                     .isInstanceOf(AcquireResult.Granted.class);
 
-            CompletableFuture<Optional<Lease>> waiting = CompletableFuture.supplyAsync(
+            FutureTask<Optional<Lease>> waiting = new FutureTask<>(
                     () -> waiter.tryAcquireFullKey(key, LockOptions.of(LEASE, Duration.ofSeconds(60))));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !waiter.waiters().isEmpty()
-                    && waiterBackend.listener().sessions() == 1);
+            Thread waitingThread = new Thread(waiting, "listener-drop-waiter");
+            waitingThread.start();
+            // Parked between attempts, not inside one: an attempt still in flight on the old path would
+            // fail with the operation timeout once the path goes silent, which is not what this test is about.
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiterBackend.listener().sessions() == 1
+                    && parkedBetweenAttempts(waitingThread));
 
             oldPath.blackhole(); // for good: the old path never delivers another byte
             waiterDataSource.switchTo(database.pool());
@@ -66,5 +71,11 @@ class PostgresListenerReconnectIT {
             waiterBackend.close();
             holder.close();
         }
+    }
+
+    private static boolean parkedBetweenAttempts(Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals("dev.distlock.engine.AcquireLoop")
+                        && frame.getMethodName().equals("pause"));
     }
 }
