@@ -21,7 +21,7 @@ public class JdbcLockProperties {
     /** Bound on every lock statement; rounded up to whole seconds, at least 1s. */
     private Duration statementTimeout = Duration.ofSeconds(5);
 
-    /** Whether waiters are woken by LISTEN/NOTIFY on PostgreSQL, which holds one pooled connection while the application runs, and one more once a thread has waited for a lock. */
+    /** Whether waiters are woken by LISTEN/NOTIFY on PostgreSQL, which holds one pooled connection while the application runs, and one more once a thread has waited for a lock; on MySQL/MariaDB, whether waiters mark their keys (user locks) and one thread watches them, on one pooled connection once a thread has waited. */
     private boolean releaseNotifications = true;
 
     /** Delete lock rows expired for longer than this (holders that never released); fencing tokens keep growing. */
