@@ -265,13 +265,11 @@ final class MySqlWaiterMarks implements AutoCloseable {
     private Connection connection() throws SQLException {
         Connection opened = connection;
         if (opened == null) {
-            opened = dataSource.getConnection();
+            opened = KeptConnection.open(dataSource, networkTimeoutMillis);
             try {
-                opened.setAutoCommit(true);
-                opened.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
                 connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()");
             } catch (SQLException | RuntimeException e) {
-                abort(opened);
+                KeptConnection.abort(opened);
                 throw e;
             }
             connection = opened;
@@ -284,18 +282,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
         Connection used = connection;
         connection = null;
         connectionId = 0;
-        abort(used);
-    }
-
-    private static void abort(@Nullable Connection used) {
-        if (used == null) {
-            return;
-        }
-        try (used) {
-            used.abort(Runnable::run);
-        } catch (SQLException | RuntimeException ignored) {
-            // its session, and its marks, are gone with the connection either way
-        }
+        KeptConnection.abort(used);
     }
 
     /**
@@ -315,7 +302,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
             locked = false;
         }
         if (!locked) {
-            abort(connection);
+            KeptConnection.abort(connection);
             return;
         }
         try {
@@ -327,7 +314,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
                 try (used; PreparedStatement statement = sql.prepare(used, RELEASE_ALL)) {
                     statement.execute();
                 } catch (SQLException | RuntimeException e) {
-                    abort(used);
+                    KeptConnection.abort(used);
                 }
             }
         } finally {

@@ -100,14 +100,7 @@ final class PostgresWaiterMarks implements AutoCloseable {
     private Connection connection() throws SQLException {
         Connection opened = connection;
         if (opened == null) {
-            opened = dataSource.getConnection();
-            try {
-                opened.setAutoCommit(true);
-                opened.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-            } catch (SQLException | RuntimeException e) {
-                abort(opened);
-                throw e;
-            }
+            opened = KeptConnection.open(dataSource, networkTimeoutMillis);
             connection = opened;
             if (closed) { // close() ran while we connected: it aborted what was there, not this one
                 discardConnection();
@@ -132,18 +125,7 @@ final class PostgresWaiterMarks implements AutoCloseable {
     private void discardConnection() {
         Connection used = connection;
         connection = null;
-        abort(used);
-    }
-
-    private static void abort(@Nullable Connection used) {
-        if (used == null) {
-            return;
-        }
-        try (used) {
-            used.abort(Runnable::run);
-        } catch (SQLException | RuntimeException ignored) {
-            // its session, and its marks, are gone with the connection either way
-        }
+        KeptConnection.abort(used);
     }
 
     /**
@@ -153,6 +135,6 @@ final class PostgresWaiterMarks implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        abort(connection);
+        KeptConnection.abort(connection);
     }
 }

@@ -1,111 +1,37 @@
 package dev.distlock.jdbc;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.sql.DataSource;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import dev.distlock.Lease;
-import dev.distlock.LockOptions;
-import dev.distlock.engine.LockEngine;
 import dev.distlock.engine.WaitSettings;
 
 /**
- * Two clients of one key on a real PostgreSQL, each its own engine, backend and pool, as two JVMs:
- * a client that releases while the other waits, and asks again at once, must let the waiter it
- * woke ask first. It is one round trip ahead (the waiter hears of the release when it is done), so
- * without that it would take the key back every time and the waiter would starve. Told by fencing
- * tokens, which grow with each grant of the key: whose grant came first, not how long anything took.
+ * {@link ReleaseToWaitersContract} on a real PostgreSQL: the waiter it woke must ask first. The waiter
+ * hears of the release by NOTIFY; its polls are as an application's.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
-class PostgresReleaseToWaitersIT {
+class PostgresReleaseToWaitersIT extends ReleaseToWaitersContract {
 
-    private static final Duration LEASE = Duration.ofSeconds(60);
-    /** Longer than any waiter's wake-up on a loaded machine: here only a release notification ends it. */
-    private static final Duration WAITERS_FIRST = Duration.ofSeconds(10);
-    private static final WaitSettings WAIT_SETTINGS =
-            new WaitSettings(Duration.ofMillis(10), Duration.ofMillis(500), Duration.ofSeconds(1), WAITERS_FIRST);
-
-    private TestDatabase database;
-    private JdbcLockBackend releaserBackend;
-    private JdbcLockBackend waiterBackend;
-    private LockEngine releaser;
-    private LockEngine waiter;
-    private StatementCountingDataSource releaserStatements;
-    private DataSource observer;
-
-    @BeforeEach
-    void startClients() {
-        database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL, "waiters_first");
-        observer = database.pool();
-        releaserStatements = new StatementCountingDataSource(database.pool());
-        releaserBackend = backend(releaserStatements, true);
-        waiterBackend = backend(database.pool(), false);
-        releaser = engine(releaserBackend);
-        waiter = engine(waiterBackend);
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.POSTGRESQL;
     }
 
-    @AfterEach
-    void stopClients() throws Exception {
-        releaser.close();
-        waiter.close();
-        releaserBackend.close();
-        waiterBackend.close();
-        database.close();
+    @Override
+    JdbcDialect dialect() {
+        return JdbcDialect.POSTGRESQL;
     }
 
-    @Test
-    void aReleaserDoesNotTakeTheKeyBackBeforeTheWaiterItWokeHadItsAttempt() throws Exception {
-        Lease first = releaser.tryAcquire("job", LockOptions.of(LEASE, Duration.ZERO)).orElseThrow();
-        AtomicBoolean releaserDone = new AtomicBoolean();
-        CompletableFuture<Long> waiterToken = CompletableFuture.supplyAsync(() -> {
-            try (Lease lease = waiter.tryAcquire("job", LockOptions.of(LEASE, Duration.ofSeconds(60))).orElseThrow()) {
-                // Held until the releaser asks again (or got the key meanwhile): its grant can then only follow ours.
-                await().atMost(Duration.ofSeconds(30)).until(() -> !releaser.waiters().isEmpty() || releaserDone.get());
-                return lease.fencingToken();
-            }
-        });
-        await("the waiter's mark, which makes the release notify it").atMost(Duration.ofSeconds(10))
-                .until(() -> waiterMarks() == 1);
-
-        first.close();
-        long again;
-        try (Lease lease = releaser.tryAcquire("job", LockOptions.of(LEASE, Duration.ofSeconds(60))).orElseThrow()) {
-            again = lease.fencingToken();
-        } finally {
-            releaserDone.set(true);
-        }
-
-        assertThat(waiterToken.get(30, TimeUnit.SECONDS)).as("the waiter's grant, before the releaser's second one")
-                .isGreaterThan(first.fencingToken()).isLessThan(again);
-    }
-
-    @Test
-    void aReleaserThatNobodyWaitedForTakesTheKeyBackAtOnce() {
-        releaser.tryAcquire("job", LockOptions.of(LEASE, Duration.ZERO)).orElseThrow().close();
-        releaserStatements.takeCount();
-
-        releaser.tryAcquire("job", LockOptions.of(LEASE, Duration.ofSeconds(60))).orElseThrow().close();
-
-        assertThat(releaserStatements.takeCount()).as("one acquire and one release: no waiter mark, no wait").isEqualTo(2);
+    @Override
+    WaitSettings waitSettings() {
+        return new WaitSettings(Duration.ofMillis(10), Duration.ofMillis(500), Duration.ofSeconds(1), WAITERS_FIRST);
     }
 
     /** Shared advisory locks in the test's own database: the waiter marks of PostgresWaiterMarks. */
-    private long waiterMarks() throws SQLException {
+    @Override
+    long waiterMarks() throws SQLException {
         try (Connection connection = observer.getConnection(); Statement query = connection.createStatement();
              ResultSet row = query.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock'"
                      + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
@@ -114,12 +40,9 @@ class PostgresReleaseToWaitersIT {
         }
     }
 
-    private static JdbcLockBackend backend(DataSource dataSource, boolean initializeSchema) {
-        return JdbcLockBackend.create(JdbcSettings.builder(dataSource).dialect(JdbcDialect.POSTGRESQL)
-                .initializeSchema(initializeSchema).build());
-    }
-
-    private static LockEngine engine(JdbcLockBackend backend) {
-        return LockEngine.builder(backend).namespace("waiters-first").waitSettings(WAIT_SETTINGS).build();
+    /** One acquire statement and one release. */
+    @Override
+    int uncontendedStatements() {
+        return 2;
     }
 }
