@@ -3,53 +3,54 @@ package dev.distlock.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.distlock.Lease;
 
 /**
- * One acquisition's handle on a {@link HeldLock}. Re-entrant acquisitions get handles of their own
- * on the same grant; each handle closes once, and the grant is released with the last one.
+ * One acquisition's handle on a {@link HeldLock}; each handle closes once, and the grant is released
+ * with the last one. The first acquisition's handle is the grant itself (one object less per lock);
+ * re-entrant acquisitions of the same thread get a {@link ReentrantLease} each.
  */
-final class EngineLease implements Lease {
+abstract sealed class EngineLease implements Lease permits HeldLock, ReentrantLease {
 
-    private static final int CLOSED = 1;
-    private static final int DETACHED = 2;
-    // One field and an updater rather than two atomic objects per acquisition.
-    private static final AtomicIntegerFieldUpdater<EngineLease> FLAGS = AtomicIntegerFieldUpdater.newUpdater(EngineLease.class, "flags");
+    /** The grant this handle holds. */
+    abstract HeldLock grant();
 
-    private final HeldLock lock;
-    private final LockEngine engine;
-    private volatile int flags;
+    abstract LockEngine engine();
 
-    EngineLease(HeldLock lock, LockEngine engine) {
-        this.lock = lock;
-        this.engine = engine;
-    }
+    /** Marks this handle closed; true for the one call that did. */
+    abstract boolean markClosed();
+
+    abstract boolean isClosed();
+
+    /** Marks this handle detached unless it is closed or detached already; true for the one call that did. */
+    abstract boolean markDetached();
+
+    abstract boolean isDetached();
 
     @Override
     public String key() {
-        return lock.key;
+        return grant().key;
     }
 
     @Override
     public long fencingToken() {
-        return lock.fencingToken;
+        return grant().fencingToken;
     }
 
     @Override
     public Instant acquiredAt() {
-        return lock.acquiredAt();
+        return grant().wallClockAt(grant().grantedAtNanos());
     }
 
     @Override
     public Instant expiresAt() {
-        return lock.expiresAt();
+        return grant().wallClockAt(grant().expiresAtNanos());
     }
 
     @Override
     public boolean isValid() {
-        return !isClosed() && lock.isHeldAt(engine.nanoTime());
+        return !isClosed() && grant().isHeldAt(engine().nanoTime());
     }
 
     @Override
@@ -58,7 +59,7 @@ final class EngineLease implements Lease {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive, was " + lease);
         }
-        return !isClosed() && engine.extend(lock, lease);
+        return !isClosed() && engine().extend(grant(), lease);
     }
 
     /**
@@ -67,40 +68,24 @@ final class EngineLease implements Lease {
      * again it waits for this lock instead of re-entering it. Idempotent.
      */
     void detachFromThread() {
-        if (set(DETACHED, CLOSED | DETACHED)) {
-            lock.detach();
+        if (markDetached()) {
+            grant().detach();
         }
     }
 
     boolean grantedBy(LockEngine candidate) {
-        return engine == candidate;
+        return engine() == candidate;
     }
 
     @Override
     public void close() {
-        if (set(CLOSED, CLOSED)) {
-            engine.exit(lock, (flags & DETACHED) != 0);
+        if (markClosed()) {
+            engine().exit(grant(), isDetached());
         }
-    }
-
-    private boolean isClosed() {
-        return (flags & CLOSED) != 0;
-    }
-
-    /** Sets {@code flag} unless any of {@code unlessAny} is set; true when this call set it. */
-    private boolean set(int flag, int unlessAny) {
-        int current;
-        do {
-            current = flags;
-            if ((current & unlessAny) != 0) {
-                return false;
-            }
-        } while (!FLAGS.compareAndSet(this, current, current | flag));
-        return true;
     }
 
     @Override
     public String toString() {
-        return "Lease[" + lock.key + ", token " + lock.fencingToken + (isValid() ? "" : ", not valid") + "]";
+        return "Lease[" + key() + ", token " + fencingToken() + (isValid() ? "" : ", not valid") + "]";
     }
 }

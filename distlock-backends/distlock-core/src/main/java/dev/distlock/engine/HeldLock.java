@@ -8,11 +8,13 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 
 /**
- * One grant from the backend as the engine tracks it: shared by every re-entrant {@link EngineLease}
- * of the same thread, released to the backend when the last of them closes.
+ * One grant from the backend as the engine tracks it, and the first acquisition's handle on it:
+ * shared by every re-entrant {@link ReentrantLease} of the same thread, released to the backend when
+ * the last handle closes.
  *
  * <p>Holds are counted in two kinds. A synchronous hold belongs to the thread inside the locked
  * call; a detached hold belongs to async work (a future) and to no thread. The acquiring thread is
@@ -23,7 +25,7 @@ import dev.distlock.LockOptions;
  * The renewal schedule is kept here too, in plain fields that the engine's one renewal sweep reads
  * ({@link RenewalWatchdog}): nothing is scheduled per lock.
  */
-final class HeldLock {
+final class HeldLock extends EngineLease {
 
     enum State { HELD, LOST, RELEASED }
 
@@ -39,6 +41,7 @@ final class HeldLock {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final CompletableFuture<?> NO_RENEWAL = CompletableFuture.completedFuture(null);
+    private static final RenewalsSent NONE_SENT = new RenewalsSent(NO_RENEWAL, NO_RENEWAL);
     // Field updaters rather than an atomic object per lock: a lock held for a moment allocates less.
     private static final AtomicReferenceFieldUpdater<HeldLock, State> STATE =
             AtomicReferenceFieldUpdater.newUpdater(HeldLock.class, State.class, "state");
@@ -48,6 +51,7 @@ final class HeldLock {
     final String owner;
     final long fencingToken;
     final LockOptions options;
+    private final LockEngine engine;
     /**
      * The wall-clock time of {@link #grantedAtNanos}, for display: in nanoseconds since the epoch, a
      * long rather than the Instant the clock told, one object less per grant at the same precision
@@ -57,26 +61,30 @@ final class HeldLock {
     private final long grantedAtNanos;
     private volatile long expiresAtNanos;
     /**
-     * The lease asked for: the options' until {@link EngineLease#extend} changes it. A reference to a
+     * The lease asked for: the options' until {@link Lease#extend} changes it. A reference to a
      * Duration there is anyway rather than a long, and an int counter below: 8 bytes less per lock.
      */
     private volatile Duration lease;
     private volatile State state = State.HELD;
     /** Counted for display; an int is ample (a renewal a second for 68 years). */
     private volatile int renewals;
-    private volatile CompletableFuture<?> renewalInFlight = NO_RENEWAL;
-    // The renewal schedule, on the scheduler's clock (RenewalWatchdog's), written by the watchdog only.
-    private volatile boolean watched;
+    /** In one field (a record per renewal, not two fields per lock): the renewals sent so far. */
+    private volatile RenewalsSent renewalsSent = NONE_SENT;
+    /**
+     * The renewal schedule, on the scheduler's clock (RenewalWatchdog's), written by the watchdog only;
+     * set before the engine lists the lock among those the sweep reads.
+     */
     private volatile long renewalDueAt;
     private volatile boolean renewalStopped;
     private volatile @Nullable Throwable renewalFailure;
     private volatile boolean renewAlone;
-    private volatile CompletableFuture<?> renewalSettled = NO_RENEWAL;
-    // Guarded by this: the holds and who may re-enter.
+    // Guarded by this: the holds and who may re-enter; the grant has ended when none is left.
     private @Nullable Thread holder;
     private int syncHolds = 1;
     private int detachedHolds;
-    private boolean ended;
+    // This object as the first acquisition's handle: written under this, read without.
+    private volatile boolean firstClosed;
+    private volatile boolean firstDetached;
 
     /**
      * @param answeredAt      the wall clock when the grant's answer came, at {@code answeredAtNanos}
@@ -84,11 +92,12 @@ final class HeldLock {
      * @param validity        how long the store says the grant holds from {@code grantedAtNanos}; null for the lease
      */
     HeldLock(String key, String owner, long fencingToken, LockOptions options, Instant answeredAt, long answeredAtNanos,
-             long grantedAtNanos, @Nullable Duration validity, Thread holder) {
+             long grantedAtNanos, @Nullable Duration validity, Thread holder, LockEngine engine) {
         this.key = key;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.options = options;
+        this.engine = engine;
         long answeredAtEpochNanos = Math.addExact(Math.multiplyExact(answeredAt.getEpochSecond(), NANOS_PER_SECOND),
                 answeredAt.getNano());
         this.grantedAtEpochNanos = answeredAtEpochNanos - (answeredAtNanos - grantedAtNanos);
@@ -155,29 +164,60 @@ final class HeldLock {
         return grantedAtNanos + options.holdAtLeast().toNanos();
     }
 
-    /** When the granted attempt was sent, as a wall-clock instant for display; computed when asked, not per grant. */
-    Instant acquiredAt() {
-        return wallClockAt(grantedAtNanos);
-    }
-
-    /** When the lease runs out unless renewed, as a wall-clock instant for display. */
-    Instant expiresAt() {
-        return wallClockAt(expiresAtNanos);
-    }
-
-    /** The wall-clock instant of {@code nanos} on the monotonic clock, counted from the grant. */
-    private Instant wallClockAt(long nanos) {
+    /**
+     * The wall-clock instant of {@code nanos} on the monotonic clock, counted from the grant: for
+     * display, computed when asked, not per grant.
+     */
+    Instant wallClockAt(long nanos) {
         return Instant.ofEpochSecond(0, grantedAtEpochNanos + (nanos - grantedAtNanos));
+    }
+
+    @Override
+    HeldLock grant() {
+        return this;
+    }
+
+    @Override
+    LockEngine engine() {
+        return engine;
+    }
+
+    @Override
+    synchronized boolean markClosed() {
+        if (firstClosed) {
+            return false;
+        }
+        firstClosed = true;
+        return true;
+    }
+
+    @Override
+    boolean isClosed() {
+        return firstClosed;
+    }
+
+    @Override
+    synchronized boolean markDetached() {
+        if (firstClosed || firstDetached) {
+            return false;
+        }
+        firstDetached = true;
+        return true;
+    }
+
+    @Override
+    boolean isDetached() {
+        return firstDetached;
     }
 
     /** Whether {@code thread} is inside a synchronous locked call of this grant. */
     synchronized boolean isHeldBy(Thread thread) {
-        return !ended && holder == thread;
+        return !hasEnded() && holder == thread;
     }
 
     /** One more synchronous hold by {@code thread}; false when it is not the holder or the grant has ended. */
     synchronized boolean tryEnter(Thread thread) {
-        if (ended || holder != thread) {
+        if (hasEnded() || holder != thread) {
             return false;
         }
         syncHolds++;
@@ -200,11 +240,12 @@ final class HeldLock {
         } else if (--syncHolds == 0) {
             holder = null;
         }
-        if (syncHolds == 0 && detachedHolds == 0) {
-            ended = true;
-            return true;
-        }
-        return false;
+        return hasEnded();
+    }
+
+    /** No hold is left: the grant is released, and nobody enters it again (a count never rises from zero). Under this. */
+    private boolean hasEnded() {
+        return syncHolds == 0 && detachedHolds == 0;
     }
 
     /** Interrupts the holder only while it is inside the locked call, never after it returned. */
@@ -235,23 +276,12 @@ final class HeldLock {
         return STATE.getAndSet(this, State.RELEASED) != State.RELEASED;
     }
 
-    /** From now on the sweep looks after this lock: its next renewal is due at {@code dueAt} (scheduler's clock). */
-    void watchFrom(long dueAt) {
-        renewalDueAt = dueAt;
-        watched = true;
-    }
-
-    /** Whether the sweep looks after it yet: a lock is registered before its schedule is set. */
-    boolean isWatched() {
-        return watched;
-    }
-
     /** The latest moment (scheduler's clock) the next renewal may be sent. */
     long renewalDueAt() {
         return renewalDueAt;
     }
 
-    /** A renewal (or an extension) was sent: the next is due {@code dueAt}. */
+    /** The first renewal is due, or a renewal (or an extension) was sent and the next is due, at {@code dueAt}. */
     void renewalDueAt(long dueAt) {
         renewalDueAt = dueAt;
     }
@@ -307,7 +337,7 @@ final class HeldLock {
     }
 
     boolean renewalInFlight() {
-        return !renewalInFlight.isDone();
+        return !renewalsSent.answered().isDone();
     }
 
     /**
@@ -323,16 +353,15 @@ final class HeldLock {
         if (renewalInFlight()) {
             return false;
         }
-        renewalInFlight = answered;
         // Also every earlier renewal: one the engine stopped waiting for may still be running when the next is sent.
-        CompletableFuture<?> earlier = renewalSettled;
-        renewalSettled = earlier.isDone() ? ended : CompletableFuture.allOf(earlier, ended);
+        CompletableFuture<?> earlier = renewalsSent.settled();
+        renewalsSent = new RenewalsSent(answered, earlier.isDone() ? ended : CompletableFuture.allOf(earlier, ended));
         return true;
     }
 
     /** Completes when every renewal sent so far has ended on its store-call thread. */
     CompletableFuture<?> renewalsSettled() {
-        return renewalSettled;
+        return renewalsSent.settled();
     }
 
     /** An extension sent at {@code sentAtNanos} for {@code lease} was granted: renewals ask for it from now on. */
@@ -347,7 +376,7 @@ final class HeldLock {
      * would extend the lease to its full length again).
      */
     void afterRenewalInFlight(Runnable action) {
-        renewalSettled.thenRun(action);
+        renewalsSent.settled().thenRun(action);
     }
 
     /** What the store said the lease holds, never more than the lease this holder asked for. */
@@ -363,5 +392,12 @@ final class HeldLock {
         }
         return new HeldLockInfo(key, options.name(), fencingToken, acquiredAt(), expiresAt(), renewals,
                 thread == null ? "(async)" : thread.getName());
+    }
+
+    /**
+     * @param answered the latest renewal's answer (or the engine's stop waiting for it)
+     * @param settled  completes once every renewal sent so far has ended on its store-call thread
+     */
+    private record RenewalsSent(CompletableFuture<?> answered, CompletableFuture<?> settled) {
     }
 }

@@ -173,7 +173,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             throw new LockNotAcquiredException(lock.key, "Lock '" + lock.key
                     + "' was lost while an outer call of this thread held it; not re-entering", null);
         }
-        return lock.tryEnter(thread) ? new EngineLease(lock, this) : null;
+        return lock.tryEnter(thread) ? new ReentrantLease(lock) : null;
     }
 
     private @Nullable Lease acquireFromBackend(String key, LockOptions options) {
@@ -214,6 +214,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
                 events.notAcquired(options.name(), key, waited);
                 return null;
             }
+            watchdog.schedule(lock); // before the sweep can see it
             HeldLock replaced = held.put(key, lock);
             if (replaced != null) {
                 // Only the held locks are renewed and watched: one the store has granted anew had lapsed.
@@ -222,7 +223,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
             watchdog.watch(lock);
             turnGoesWithLock = true; // from here the turn is left when the lock is released
             events.acquired(options.name(), key, lock.fencingToken, waited);
-            return new EngineLease(lock, this);
+            return lock; // the grant is the first acquisition's handle
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LockNotAcquiredException failure = new LockNotAcquiredException(key, "Interrupted while waiting for lock '" + key + "'", e);
@@ -249,7 +250,7 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
     private HeldLock newHeldLock(AcquireRequest request, LockOptions options, long fencingToken, long sentAtNanos,
             @Nullable Duration validity) {
         return new HeldLock(request.key(), request.owner(), fencingToken, options, clock.instant(), nanoTime(), sentAtNanos,
-                validity, Thread.currentThread());
+                validity, Thread.currentThread(), this);
     }
 
     /** Lists the calling thread among the waiters while it waits for {@code request}. */
@@ -260,13 +261,16 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
 
     /** A thread that asked again with a new owner id (see {@link LocalKeyGate.Admission#ownerSpent()}) may be listed under both. */
     private void forgetWaiter(String firstOwner, AcquireRequest request) {
+        if (waiters.isEmpty()) {
+            return; // nobody waits, the common case: no hash of the owner id, no map lookups (this thread's own listing is seen)
+        }
         waiters.remove(firstOwner);
         if (!request.owner().equals(firstOwner)) {
             waiters.remove(request.owner());
         }
     }
 
-    /** Called by {@link EngineLease#close()}: the last hold releases, honouring {@code holdAtLeast}. */
+    /** Called when a {@link EngineLease} closes: the last hold releases, honouring {@code holdAtLeast}. */
     void exit(HeldLock lock, boolean detached) {
         if (!lock.exit(detached)) {
             return;

@@ -55,11 +55,17 @@ final class RenewalWatchdog {
         this.timer = new SweepTimer(scheduler, this::sweepSafely);
     }
 
-    /** Looks after {@code lock}, already among the held locks, from now on. Schedules nothing of its own. */
+    /**
+     * Sets the first renewal of the new grant {@code lock}, before the engine lists it among the held
+     * locks, so that the sweep never sees a lock without its schedule. Schedules nothing of its own.
+     */
+    void schedule(HeldLock lock) {
+        lock.renewalDueAt(SweepTimer.now() + periodNanos(lock));
+    }
+
+    /** Asks the sweep to come when {@code lock}, scheduled and now listed among the held locks, needs it. */
     void watch(HeldLock lock) {
-        long now = SweepTimer.now();
-        lock.watchFrom(now + periodNanos(lock));
-        wakeFor(lock, now);
+        wakeFor(lock, SweepTimer.now());
     }
 
     /**
@@ -113,7 +119,7 @@ final class RenewalWatchdog {
             List<RenewalBatch> batches = new ArrayList<>();
             RenewalBatch shared = null;
             for (HeldLock lock : held) {
-                if (!lock.isHeld() || !lock.isWatched()) {
+                if (!lock.isHeld()) {
                     continue;
                 }
                 if (lock.isWatchedForExpiry() && lock.hasRunOutAt(leaseNow)) {

@@ -66,6 +66,20 @@ class LockEngineTest {
     }
 
     @Test
+    void theFirstHandleClosedTwiceEndsOnlyItsOwnHold() {
+        Lease outer = engine.acquire("k", LONG); // the grant itself is this handle
+        Lease inner = engine.acquire("k", LONG);
+        outer.close();
+        outer.close();
+        assertThat(outer.isValid()).isFalse();
+        assertThat(inner.isValid()).as("the re-entrant hold still holds the grant").isTrue();
+        assertThat(backend.releaseCalls).hasValue(0);
+        inner.close();
+        assertThat(backend.releaseCalls).hasValue(1);
+        assertThat(otherInstance.tryAcquire("k", LONG)).isPresent();
+    }
+
+    @Test
     void anotherThreadOfTheSameInstanceDoesNotReenter() throws Exception {
         try (Lease lease = engine.acquire("k", LONG)) {
             Optional<Lease> fromOtherThread = CompletableFuture.supplyAsync(() -> engine.tryAcquire("k", LONG)).get(10, TimeUnit.SECONDS);
@@ -260,5 +274,7 @@ class LockEngineTest {
         OwnerIds second = new OwnerIds();
         assertThat(first.instanceId()).isNotEqualTo(second.instanceId());
         assertThat(first.next()).isNotEqualTo(first.next());
+        // Short enough to fit one 40-byte array for the first 100 million: 15 characters of instance id.
+        assertThat(first.next()).matches("[A-Za-z0-9_-]{15}:[0-9]+").hasSizeLessThanOrEqualTo(24);
     }
 }
