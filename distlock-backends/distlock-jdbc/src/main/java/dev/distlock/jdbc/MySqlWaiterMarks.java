@@ -64,26 +64,24 @@ final class MySqlWaiterMarks implements AutoCloseable {
     /** No params. Gives up every user lock of the session: MySQL 5.7+, MariaDB 10.5+. */
     private static final String RELEASE_ALL = "SELECT RELEASE_ALL_LOCKS()";
 
-    private final DataSource dataSource;
     private final MySqlLockTableSql sql;
     private final Names names;
-    private final int networkTimeoutMillis;
     private final WaiterRegistry<String> waiters = new WaiterRegistry<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** The waited-for keys by hash; guarded by {@link #lock}, as is every use of {@link #connection}. */
     private final Map<String, Watched> watched = new HashMap<>();
-    private @Nullable Connection connection;
+    private final KeptConnection connection;
     /** {@code CONNECTION_ID()} of {@link #connection}, 0 while there is none. */
     private volatile long connectionId;
     private @Nullable Thread thread;
     private volatile boolean closed;
 
     MySqlWaiterMarks(DataSource dataSource, MySqlLockTableSql sql, Names names, Duration networkTimeout) {
-        this.dataSource = dataSource;
         this.sql = sql;
         this.names = names;
-        this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
+        this.connection = new KeptConnection(dataSource, networkTimeout,
+                opened -> connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()"));
     }
 
     /** The session that holds our marks, 0 for none: the release does not count them as other clients' waiters. */
@@ -142,9 +140,10 @@ final class MySqlWaiterMarks implements AutoCloseable {
                 return;
             }
             watched.remove(keyHash);
-            if (key.slot >= 0 && connection != null) {
-                try (PreparedStatement statement = sql.prepare(connection, MySqlLockTableSql.UNMARK,
-                        names.name(connection, keyHash, key.slot))) {
+            Connection marking = connection.current();
+            if (key.slot >= 0 && marking != null) {
+                try (PreparedStatement statement = sql.prepare(marking, MySqlLockTableSql.UNMARK,
+                        names.name(marking, keyHash, key.slot))) {
                     statement.execute();
                 }
             }
@@ -157,7 +156,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
 
     /** Takes a free slot for the key (or learns that all are taken) and reads whether it is held. */
     private void mark(String keyHash, Watched key) throws SQLException {
-        Connection marking = connection();
+        Connection marking = connection.get();
         Object[] params = new Object[SLOTS + 1];
         for (int slot = 0; slot < SLOTS; slot++) {
             params[slot] = names.name(marking, keyHash, slot);
@@ -202,7 +201,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
 
     /** Under {@link #lock}: marks keys that have none yet (all slots were taken, or after a reconnect), reads which are held. */
     private List<String> watchRound() throws SQLException {
-        Connection watching = connection();
+        Connection watching = connection.get();
         for (Map.Entry<String, Watched> key : watched.entrySet()) {
             if (key.getValue().slot < 0) {
                 boolean seenHeld = key.getValue().held; // a release since the last round is still told below
@@ -262,27 +261,10 @@ final class MySqlWaiterMarks implements AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException {
-        Connection opened = connection;
-        if (opened == null) {
-            opened = KeptConnection.open(dataSource, networkTimeoutMillis);
-            try {
-                connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()");
-            } catch (SQLException | RuntimeException e) {
-                KeptConnection.abort(opened);
-                throw e;
-            }
-            connection = opened;
-        }
-        return opened;
-    }
-
     /** A pool keeps a returned connection's session, and with it its user locks: it is aborted instead. */
     private void discardConnection() {
-        Connection used = connection;
-        connection = null;
         connectionId = 0;
-        KeptConnection.abort(used);
+        connection.discard();
     }
 
     /**
@@ -302,13 +284,12 @@ final class MySqlWaiterMarks implements AutoCloseable {
             locked = false;
         }
         if (!locked) {
-            KeptConnection.abort(connection);
+            connection.abort();
             return;
         }
         try {
             changed.signalAll();
-            Connection used = connection;
-            connection = null;
+            Connection used = connection.detach();
             connectionId = 0;
             if (used != null) {
                 try (used; PreparedStatement statement = sql.prepare(used, RELEASE_ALL)) {
