@@ -193,7 +193,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
                 lock.unlock();
             }
             free.forEach(waiters::wake);
-            if (!pause(connected ? POLL_INTERVAL : RECONNECT_DELAY)) {
+            if (!ThreadPause.unlessClosed(lock, changed, () -> closed, connected ? POLL_INTERVAL : RECONNECT_DELAY)) {
                 return;
             }
         }
@@ -244,21 +244,6 @@ final class MySqlWaiterMarks implements AutoCloseable {
             key.slot = -1;
         }
         return all;
-    }
-
-    /** Waits before the next round; false when closed meanwhile. */
-    private boolean pause(Duration pause) {
-        lock.lock();
-        try {
-            if (!closed) {
-                changed.await(pause.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            return !closed;
-        } catch (InterruptedException e) {
-            return false;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** A pool keeps a returned connection's session, and with it its user locks: it is aborted instead. */
