@@ -86,17 +86,27 @@ final class ZooKeeperBench implements BackendBench {
         @Override
         public Held acquire(String key) {
             String path = BASE + "/" + key;
-            Stat stat = new Stat();
+            Stat created = new Stat();
             try {
-                client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
+                create(client, path, created);
             } catch (KeeperException.NodeExistsException held) {
                 throw new NotGranted(key);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            return deleteAtCreatedVersion(client, path, created);
+        }
+
+        /** The lock's EPHEMERAL node, its Stat read in the same reply: fails when the node exists. */
+        static void create(CuratorFramework client, String path, Stat created) throws Exception {
+            client.create().storingStatIn(created).withMode(CreateMode.EPHEMERAL).forPath(path);
+        }
+
+        /** The release: one delete, at the version the node was created with (no other holder's node). */
+        static Held deleteAtCreatedVersion(CuratorFramework client, String path, Stat created) {
             return () -> {
                 try {
-                    client.delete().withVersion(stat.getVersion()).forPath(path);
+                    client.delete().withVersion(created.getVersion()).forPath(path);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -134,11 +144,11 @@ final class ZooKeeperBench implements BackendBench {
         @Override
         public Held acquire(String key) {
             String path = BASE + "/" + key;
-            Stat stat = new Stat();
+            Stat created = new Stat();
             try {
                 while (true) {
                     try {
-                        client.create().storingStatIn(stat).withMode(CreateMode.EPHEMERAL).forPath(path);
+                        Floor.create(client, path, created);
                         break;
                     } catch (KeeperException.NodeExistsException held) {
                         CountDownLatch deleted = new CountDownLatch(1);
@@ -154,13 +164,7 @@ final class ZooKeeperBench implements BackendBench {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return () -> {
-                try {
-                    client.delete().withVersion(stat.getVersion()).forPath(path);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            };
+            return Floor.deleteAtCreatedVersion(client, path, created);
         }
 
         @Override

@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param releaseNotifications on PostgreSQL, wake waiters with LISTEN/NOTIFY; this holds one
  *                             connection of the pool for as long as the backend lives, and one
  *                             more (for the waiters' marks) from the first wait on. On MySQL and
- *                             MariaDB, mark waited-for keys with user locks and watch them from one
- *                             thread ({@code MySqlWaiterMarks}), on one connection from the first wait on
+ *                             MariaDB, mark waited-for keys with user locks ({@code MySqlWaiterMarks})
+ *                             and watch them from one thread ({@code MySqlReleaseWatcher}), on one
+ *                             connection from the first wait on
  * @param purgeExpiredAfter    delete rows that have been expired this long (rows of holders that never
  *                             released; default 1 hour), or null never to delete them. Safe for
  *                             fencing tokens, which come from the table's token source, not its rows

@@ -2,6 +2,7 @@ package dev.distlock.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -9,17 +10,82 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connection the backend keeps out of the pool because its session holds locks for waiters (the
- * waiter marks of PostgreSQL and MySQL/MariaDB): opened in autocommit with every socket read bounded,
- * and never returned to the pool, which would keep the session and with it the marks; it is aborted,
- * which ends the session without sending anything to a store that may be the one not answering.
+ * waiter marks of PostgreSQL and MySQL/MariaDB): opened when first needed, in autocommit with every
+ * socket read bounded, and never returned to the pool, which would keep the session and with it the
+ * marks; it is aborted, which ends the session without sending anything to a store that may be the
+ * one not answering.
+ *
+ * <p>Its owner guards {@link #get()} and {@link #discard()} with its own lock; {@link #abort()} is
+ * for a {@code close()} that does not take that lock.
  */
 final class KeptConnection {
 
-    private KeptConnection() {
+    /** What a dialect does on a connection just opened, before it is used; a failure discards it. */
+    @FunctionalInterface
+    interface SetUp {
+        void accept(Connection opened) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final int networkTimeoutMillis;
+    private final SetUp setUp;
+    private volatile @Nullable Connection connection;
+
+    /**
+     * @param setUp run once the connection is current, so that a {@link #abort()} meanwhile reaches
+     *              it: e.g. reading its session id, or refusing it when the owner was closed meanwhile
+     */
+    KeptConnection(DataSource dataSource, Duration networkTimeout, SetUp setUp) {
+        this.dataSource = dataSource;
+        this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
+        this.setUp = setUp;
+    }
+
+    /** The current connection, opened (and set up) when there is none. */
+    Connection get() throws SQLException {
+        Connection opened = connection;
+        if (opened == null) {
+            opened = open();
+            connection = opened;
+            try {
+                setUp.accept(opened);
+            } catch (SQLException | RuntimeException e) {
+                discard();
+                throw e;
+            }
+        }
+        return opened;
+    }
+
+    /** The current connection, null while there is none. */
+    @Nullable Connection current() {
+        return connection;
+    }
+
+    /** Forgets the current connection and aborts it: its session, and the marks with it, end. */
+    void discard() {
+        Connection used = connection;
+        connection = null;
+        abort(used);
+    }
+
+    /** Forgets the current connection and hands it to the caller, which closes or aborts it. */
+    @Nullable Connection detach() {
+        Connection used = connection;
+        connection = null;
+        return used;
+    }
+
+    /**
+     * Aborts the current connection and leaves it current, for a {@code close()} that does not take
+     * the owner's lock: forgetting it here could lose one that {@link #get()} makes current meanwhile.
+     */
+    void abort() {
+        abort(connection);
     }
 
     /** A connection of the pool for marks; aborted again when it cannot be set up. */
-    static Connection open(DataSource dataSource, int networkTimeoutMillis) throws SQLException {
+    private Connection open() throws SQLException {
         Connection opened = dataSource.getConnection();
         try {
             opened.setAutoCommit(true);

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -146,7 +145,7 @@ final class PostgresReleaseListener implements AutoCloseable {
                         RECONNECT_DELAY, e.getMessage());
                 reconnect = true;
                 waiters.wakeAll();
-                if (!pause()) {
+                if (!ThreadPause.unlessClosed(lock, changed, () -> closed, RECONNECT_DELAY)) {
                     return;
                 }
             }
@@ -178,21 +177,6 @@ final class PostgresReleaseListener implements AutoCloseable {
                 sessions++;
             }
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits before reconnecting; false when closed meanwhile. */
-    private boolean pause() {
-        lock.lock();
-        try {
-            if (!closed) {
-                changed.await(RECONNECT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            return !closed;
-        } catch (InterruptedException e) {
-            return false;
         } finally {
             lock.unlock();
         }

@@ -8,8 +8,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.distlock.spi.LockBackendException;
 
 /**
@@ -32,20 +30,21 @@ final class PostgresWaiterMarks implements AutoCloseable {
     /** Params: 1 lock class, 2 lock id. Gives up one mark of this session. */
     static final String UNMARK = "SELECT pg_advisory_unlock_shared(?, ?)";
 
-    private final DataSource dataSource;
     private final PostgresLockTableSql sql;
     private final int lockClass;
-    private final int networkTimeoutMillis;
+    private final KeptConnection connection;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile @Nullable Connection connection;
     private volatile boolean closed;
 
     /** @param sql the table's statements: their advisory lock class ({@link #lockClass(String)}), as its release tries it */
     PostgresWaiterMarks(DataSource dataSource, PostgresLockTableSql sql, Duration networkTimeout) {
-        this.dataSource = dataSource;
         this.sql = sql;
         this.lockClass = sql.waiterLockClass();
-        this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
+        this.connection = new KeptConnection(dataSource, networkTimeout, opened -> {
+            if (closed) { // close() ran while we connected: it aborted what was there, not this one
+                throw new SQLException("release notifications are closed");
+            }
+        });
     }
 
     /** The advisory lock class of a table's marks: from its channel name, so that tables do not share ids. */
@@ -71,11 +70,11 @@ final class PostgresWaiterMarks implements AutoCloseable {
             if (closed) {
                 throw new LockBackendException("distlock-jdbc: release notifications are closed");
             }
-            Connection marking = connection();
+            Connection marking = connection.get();
             run(marking, MARK, id);
             return () -> unmark(marking, id);
         } catch (SQLException e) {
-            discardConnection();
+            connection.discard();
             throw new LockBackendException("distlock-jdbc could not mark a waiter for release notifications: "
                     + e.getMessage(), e);
         } finally {
@@ -87,27 +86,14 @@ final class PostgresWaiterMarks implements AutoCloseable {
     private void unmark(Connection marking, int id) {
         lock.lock();
         try {
-            if (marking == connection) {
+            if (marking == connection.current()) {
                 run(marking, UNMARK, id);
             }
         } catch (SQLException e) {
-            discardConnection(); // its session's marks go with it: releases then notify nobody in vain
+            connection.discard(); // its session's marks go with it: releases then notify nobody in vain
         } finally {
             lock.unlock();
         }
-    }
-
-    private Connection connection() throws SQLException {
-        Connection opened = connection;
-        if (opened == null) {
-            opened = KeptConnection.open(dataSource, networkTimeoutMillis);
-            connection = opened;
-            if (closed) { // close() ran while we connected: it aborted what was there, not this one
-                discardConnection();
-                throw new SQLException("release notifications are closed");
-            }
-        }
-        return opened;
     }
 
     /** Prepared as every statement on the table is: bounded by the same query timeout. */
@@ -118,23 +104,12 @@ final class PostgresWaiterMarks implements AutoCloseable {
     }
 
     /**
-     * A pool keeps the session of a connection returned to it, and with it the session's advisory
-     * locks, so the connection is aborted (the pool then drops it), never returned. Aborting also
-     * sends nothing to the store, which may be the one that does not answer.
-     */
-    private void discardConnection() {
-        Connection used = connection;
-        connection = null;
-        KeptConnection.abort(used);
-    }
-
-    /**
      * Ends every mark with the connection's session, at once: a {@link #mark} waiting on a store that
      * does not answer holds the lock, so this does not take it, and aborts the connection under it.
      */
     @Override
     public void close() {
         closed = true;
-        KeptConnection.abort(connection);
+        connection.abort();
     }
 }

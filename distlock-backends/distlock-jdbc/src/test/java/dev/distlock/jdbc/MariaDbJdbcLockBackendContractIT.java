@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.tck.LockBackendContract;
 
-/** The contract suite on a real MariaDB (the MySQL dialect); waiters are marked and watched (MySqlWaiterMarks). */
+/** The contract suite on a real MariaDB (the MySQL dialect); waiters are marked (MySqlWaiterMarks) and watched (MySqlReleaseWatcher). */
 class MariaDbJdbcLockBackendContractIT extends LockBackendContract {
 
     @RegisterExtension

@@ -13,53 +13,33 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.ReleaseNotifications.Subscription;
-import dev.distlock.testsupport.RedisServerFixture;
 
 /** Single node: what the store keeps once every lock is released, and the tokens it hands out. */
 class RedisFenceCounterIT {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private static RedisServerFixture server;
-    private static LettuceConnectionFactory connectionFactory;
-    private static StringRedisTemplate redis;
+    @RegisterExtension
+    static final RedisServer server = new RedisServer();
+
     private final List<RedisLockBackend> backends = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServerFixture.start();
-        connectionFactory = RedisTestConnections.factory(server);
-        redis = new StringRedisTemplate(connectionFactory);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        connectionFactory.destroy();
-        server.close();
-    }
 
     @AfterEach
     void closeBackends() {
         backends.forEach(RedisLockBackend::close);
-        redis.execute(connection -> {
-            connection.serverCommands().flushAll();
-            return null;
-        }, true);
+        server.flushAll();
     }
 
     private RedisLockBackend newBackend() {
-        RedisLockBackend backend = new RedisLockBackend(connectionFactory);
+        RedisLockBackend backend = new RedisLockBackend(server.connectionFactory());
         backends.add(backend);
         return backend;
     }
@@ -115,8 +95,8 @@ class RedisFenceCounterIT {
         String other = "orders:pay:" + UUID.randomUUID();
         // What the previous version left behind: one INCR-only counter per key ever locked.
         String oldCounter = "{lock:" + upgraded + "}:fence";
-        redis.opsForValue().set(oldCounter, "1000");
-        redis.opsForValue().set("{lock:" + other + "}:fence", "7");
+        server.template().opsForValue().set(oldCounter, "1000");
+        server.template().opsForValue().set("{lock:" + other + "}:fence", "7");
 
         String owner = owner();
         long first = token(backend.tryAcquire(new AcquireRequest(upgraded, owner, LEASE, false)));
@@ -128,12 +108,12 @@ class RedisFenceCounterIT {
         assertThat(first).isGreaterThan(1000);
         assertThat(second).isGreaterThan(first);
         assertThat(token(backend.tryAcquire(new AcquireRequest(upgraded, owner(), LEASE, false)))).isGreaterThan(second);
-        assertThat(redis.hasKey(oldCounter)).as("the old per-key counter is gone once its key was granted").isFalse();
+        assertThat(server.template().hasKey(oldCounter)).as("the old per-key counter is gone once its key was granted").isFalse();
     }
 
     private static Set<String> storedKeys() {
         Set<String> keys = new TreeSet<>();
-        try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().count(1000).build())) {
+        try (Cursor<String> cursor = server.template().scan(ScanOptions.scanOptions().count(1000).build())) {
             cursor.forEachRemaining(keys::add);
         }
         return keys;

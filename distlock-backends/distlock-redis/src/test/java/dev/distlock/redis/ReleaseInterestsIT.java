@@ -8,17 +8,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import dev.distlock.spi.ReleaseNotifications.Subscription;
 import dev.distlock.spi.support.WaiterRegistry;
-import dev.distlock.testsupport.RedisServerFixture;
 
 /**
  * Single node: the background re-registration of release interests against the withdrawal by the
@@ -26,33 +24,17 @@ import dev.distlock.testsupport.RedisServerFixture;
  */
 class ReleaseInterestsIT {
 
-    private static RedisServerFixture server;
-    private static LettuceConnectionFactory connectionFactory;
-    private static StringRedisTemplate redis;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServerFixture.start();
-        connectionFactory = RedisTestConnections.factory(server);
-        redis = new StringRedisTemplate(connectionFactory);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        connectionFactory.destroy();
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServer server = new RedisServer();
 
     @AfterEach
     void flush() {
-        redis.execute(connection -> {
-            connection.serverCommands().flushAll();
-            return null;
-        }, true);
+        server.flushAll();
     }
 
     @Test
     void refreshOverlappingTheLastWithdrawalLeavesNoInterestBehind() throws InterruptedException {
+        LettuceConnectionFactory connectionFactory = server.connectionFactory();
         RefreshHoldingTemplate template = new RefreshHoldingTemplate(connectionFactory);
         String key = "orders:pay:42";
         try (ReleaseInterests interests = new ReleaseInterests(template, connectionFactory, connectionFactory,
@@ -63,11 +45,11 @@ class ReleaseInterestsIT {
             assertThat(template.refreshHeld.await(30, TimeUnit.SECONDS)).isTrue();
 
             subscription.close();
-            assertThat(redis.hasKey(RedisKeyLayout.of(key).waiters())).as("withdrawn by the last waiter").isFalse();
+            assertThat(server.template().hasKey(RedisKeyLayout.of(key).waiters())).as("withdrawn by the last waiter").isFalse();
             template.refreshGoesOn.countDown();
             interests.awaitRefreshes();
 
-            assertThat(redis.hasKey(RedisKeyLayout.of(key).waiters()))
+            assertThat(server.template().hasKey(RedisKeyLayout.of(key).waiters()))
                     .as("the refresh that overlapped the withdrawal left no interest behind")
                     .isFalse();
         }

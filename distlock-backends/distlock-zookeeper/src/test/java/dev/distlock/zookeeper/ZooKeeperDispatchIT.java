@@ -13,16 +13,11 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.ReleaseOutcome;
-import dev.distlock.testsupport.ZooKeeperServerFixture;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An unfair holder's release is sent without blocking the caller ({@link DispatchingBackend}), so the
@@ -37,33 +32,18 @@ class ZooKeeperDispatchIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final long ANSWER_BOUND_SECONDS = 10;
 
-    private static ZooKeeperServerFixture zookeeper;
-    private static CuratorFramework client;
-    private static CuratorFramework otherClient;
+    @RegisterExtension
+    static final ZooKeeperTwoClients zookeeper = new ZooKeeperTwoClients(LEASE);
 
     private final String basePath = "/dispatch-" + UUID.randomUUID();
     private final String key = "app:job:" + UUID.randomUUID();
     private ZooKeeperLockBackend backend;
     private ZooKeeperLockBackend other;
 
-    @BeforeAll
-    static void startServer() throws InterruptedException {
-        zookeeper = ZooKeeperServerFixture.single();
-        client = client();
-        otherClient = client();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        client.close();
-        otherClient.close();
-        zookeeper.close();
-    }
-
     @BeforeEach
     void backends() {
-        backend = new ZooKeeperLockBackend(client, basePath);
-        other = new ZooKeeperLockBackend(otherClient, basePath);
+        backend = new ZooKeeperLockBackend(zookeeper.client(), basePath);
+        other = new ZooKeeperLockBackend(zookeeper.otherClient(), basePath);
     }
 
     @AfterEach
@@ -77,14 +57,14 @@ class ZooKeeperDispatchIT {
         String owner = owner();
         token(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false)));
         assertThat(backend).isInstanceOf(DispatchingBackend.class);
-        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-        long before = zookeeper.requestsReceivedFrom(session);
+        long session = ZooKeeperTwoClients.sessionOf(zookeeper.client());
+        long before = zookeeper.server().requestsReceivedFrom(session);
 
         CompletableFuture<ReleaseOutcome> released = ((DispatchingBackend) (Object) backend).dispatchRelease(key, owner);
 
         assertThat(released).isNotNull();
         assertThat(released.get(ANSWER_BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(ReleaseOutcome.RELEASED);
-        assertThat(zookeeper.requestsReceivedFrom(session) - before).as("round trips").isEqualTo(1);
+        assertThat(zookeeper.server().requestsReceivedFrom(session) - before).as("round trips").isEqualTo(1);
         token(other.tryAcquire(new AcquireRequest(key, owner(), LEASE, false))); // the key is free
         assertThat(backend.release(key, owner)).as("released once only").isFalse();
     }
@@ -109,17 +89,5 @@ class ZooKeeperDispatchIT {
 
         assertThat(((DispatchingBackend) (Object) backend).dispatchRelease(key, owner)).isNull();
         assertThat(backend.release(key, owner)).isTrue();
-    }
-
-    private static CuratorFramework client() throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(zookeeper.connectString())
-                .sessionTimeoutMs(Math.toIntExact(LEASE.toMillis()))
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryOneTime(100))
-                .build();
-        client.start();
-        assertThat(client.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-        return client;
     }
 }

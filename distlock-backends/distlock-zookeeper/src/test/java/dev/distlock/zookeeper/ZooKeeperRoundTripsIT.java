@@ -19,19 +19,14 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.ReleaseNotifications;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
-import dev.distlock.testsupport.ZooKeeperServerFixture;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How many round trips each operation costs, counted by the server: the requests it received from
@@ -43,9 +38,9 @@ class ZooKeeperRoundTripsIT {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private static ZooKeeperServerFixture zookeeper;
-    private static CuratorFramework countedClient;
-    private static CuratorFramework otherClient;
+    /** Its first client is the counted one: the counted backend's. */
+    @RegisterExtension
+    static final ZooKeeperTwoClients zookeeper = new ZooKeeperTwoClients(LEASE);
 
     private final String basePath = "/round-trips-" + UUID.randomUUID();
     private final String key = "app:job:" + UUID.randomUUID();
@@ -53,24 +48,10 @@ class ZooKeeperRoundTripsIT {
     private ZooKeeperLockBackend other;
     private String keepsBasePath;
 
-    @BeforeAll
-    static void startServer() throws InterruptedException {
-        zookeeper = ZooKeeperServerFixture.single();
-        countedClient = client();
-        otherClient = client();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        countedClient.close();
-        otherClient.close();
-        zookeeper.close();
-    }
-
     @BeforeEach
     void backends() {
-        counted = new ZooKeeperLockBackend(countedClient, basePath);
-        other = new ZooKeeperLockBackend(otherClient, basePath);
+        counted = new ZooKeeperLockBackend(zookeeper.client(), basePath);
+        other = new ZooKeeperLockBackend(zookeeper.otherClient(), basePath);
         // The base path is a container node: a lock held all along keeps the server from reaping it,
         // which would add the base path's creation to the first acquisition measured.
         keepsBasePath = owner();
@@ -94,17 +75,17 @@ class ZooKeeperRoundTripsIT {
 
     @Test
     void aHandOverToTheNextOwnerIsOneTransaction() throws Exception {
-        try (ZooKeeperLockBackend own = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.connectString())
+        try (ZooKeeperLockBackend own = ZooKeeperLockBackend.create(ZooKeeperSettings.builder(zookeeper.server().connectString())
                 .basePath(basePath).build())) {
             String holder = owner();
             long holderToken = token(own.tryAcquire(unfair(holder)));
-            long session = otherClient.checkExists().forPath(new ZooKeeperKeyLayout(basePath).keyPath(key)).getEphemeralOwner();
+            long session = zookeeper.otherClient().checkExists().forPath(new ZooKeeperKeyLayout(basePath).keyPath(key)).getEphemeralOwner();
             AcquireRequest next = unfair(owner());
 
-            long before = zookeeper.requestsReceivedFrom(session);
+            long before = zookeeper.server().requestsReceivedFrom(session);
             long nextToken = token(own.handOver(key, holder, next));
 
-            assertThat(zookeeper.requestsReceivedFrom(session) - before).as("hand-over").isEqualTo(1);
+            assertThat(zookeeper.server().requestsReceivedFrom(session) - before).as("hand-over").isEqualTo(1);
             assertThat(nextToken).isGreaterThan(holderToken);
             assertThat(own.release(key, next.owner())).isTrue();
         }
@@ -198,7 +179,7 @@ class ZooKeeperRoundTripsIT {
      */
     @Test
     void theReadsOfABatchAreAllSentBeforeTheFirstAnswerIsHandled() throws Exception {
-        LockNodeReads nodeReads = new LockNodeReads(countedClient);
+        LockNodeReads nodeReads = new LockNodeReads(zookeeper.client());
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             paths.add(basePath + "/absent-" + i);
@@ -206,7 +187,7 @@ class ZooKeeperRoundTripsIT {
         CountDownLatch eventThreadHeld = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         String trigger = basePath + "/hold-the-event-thread";
-        countedClient.checkExists().usingWatcher((Watcher) event -> {
+        zookeeper.client().checkExists().usingWatcher((Watcher) event -> {
             eventThreadHeld.countDown();
             try {
                 letGo.await(30, TimeUnit.SECONDS);
@@ -214,52 +195,33 @@ class ZooKeeperRoundTripsIT {
                 Thread.currentThread().interrupt();
             }
         }).forPath(trigger);
-        otherClient.create().forPath(trigger);
+        zookeeper.otherClient().create().forPath(trigger);
         assertThat(eventThreadHeld.await(10, TimeUnit.SECONDS)).as("the counted client's event thread is held").isTrue();
-        long session = sessionOf(countedClient);
-        long before = zookeeper.requestsReceivedFrom(session);
+        long session = ZooKeeperTwoClients.sessionOf(zookeeper.client());
+        long before = zookeeper.server().requestsReceivedFrom(session);
 
         CompletableFuture<List<@Nullable Stat>> reads = CompletableFuture.supplyAsync(() -> nodeReads.stats(paths));
         try {
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> zookeeper.requestsReceivedFrom(session) - before, sent -> sent >= paths.size());
+                    .until(() -> zookeeper.server().requestsReceivedFrom(session) - before, sent -> sent >= paths.size());
         } finally {
             letGo.countDown();
         }
 
         assertThat(reads.get(10, TimeUnit.SECONDS)).hasSize(paths.size()).containsOnlyNulls();
-        otherClient.delete().forPath(trigger);
+        zookeeper.otherClient().delete().forPath(trigger);
     }
 
     /** The requests the counted backend's session sent during {@code call}; it is synchronous, so all are answered. */
     private static long roundTrips(Supplier<?> call) {
-        long session = sessionOf(countedClient);
-        long before = zookeeper.requestsReceivedFrom(session);
+        long session = ZooKeeperTwoClients.sessionOf(zookeeper.client());
+        long before = zookeeper.server().requestsReceivedFrom(session);
         call.get();
-        return zookeeper.requestsReceivedFrom(session) - before;
+        return zookeeper.server().requestsReceivedFrom(session) - before;
     }
 
     private AcquireRequest unfair(String owner) {
         return new AcquireRequest(key, owner, LEASE, false);
     }
 
-    private static long sessionOf(CuratorFramework client) {
-        try {
-            return client.getZookeeperClient().getZooKeeper().getSessionId();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static CuratorFramework client() throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
-                .connectString(zookeeper.connectString())
-                .sessionTimeoutMs(Math.toIntExact(LEASE.toMillis())) // the crash-recovery time of its locks
-                .connectionTimeoutMs(5_000)
-                .retryPolicy(new RetryOneTime(100))
-                .build();
-        client.start();
-        assertThat(client.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-        return client;
-    }
 }
