@@ -3,6 +3,7 @@ package dev.distlock.etcd;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -192,10 +193,28 @@ final class EtcdGateway {
      * True when our node was deleted; the deletion is what wakes the watcher behind us.
      */
     boolean delete(ByteSequence node, long createRevision) {
-        return await(client.getKVClient().txn()
+        return await(sendDelete(node, createRevision), "release").isSucceeded();
+    }
+
+    /**
+     * {@link #delete}, sent without waiting: the caller bounds the wait (the engine's deadline). Fails
+     * with {@link LockBackendException} where {@link #delete} would throw it; completes on jetcd's thread.
+     */
+    CompletableFuture<Boolean> dispatchDelete(ByteSequence node, long createRevision) {
+        return sendDelete(node, createRevision).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                throw new LockBackendException("etcd could not release: " + cause.getMessage(), cause);
+            }
+            return response.isSucceeded();
+        });
+    }
+
+    private CompletableFuture<TxnResponse> sendDelete(ByteSequence node, long createRevision) {
+        return client.getKVClient().txn()
                 .If(createdAt(node, createRevision))
                 .Then(Op.delete(node, DeleteOption.DEFAULT))
-                .commit(), "release").isSucceeded();
+                .commit();
     }
 
     /**

@@ -29,14 +29,17 @@ import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.BackendCapabilities.FencingStrength;
 import dev.distlock.spi.BackendCapabilities;
 import dev.distlock.spi.BackendHealth;
+import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.KeyHandOver;
 import dev.distlock.spi.LeaseLossSignals;
 import dev.distlock.spi.LockBackend;
 import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.ReleaseNotifications;
+import dev.distlock.spi.ReleaseOutcome;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.spi.support.DaemonThreads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Locks in etcd, in the way of etcd's {@code concurrency.Mutex}: a queue of nodes per key ordered by
@@ -57,7 +60,7 @@ import dev.distlock.spi.support.DaemonThreads;
  * <p>etcd counts leases in whole seconds and raises short ones to its minimum (1.5 election timeouts,
  * 2 s by default): a TTL is rounded up, never down, so a lock is held at least as long as asked.
  */
-public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, KeyHandOver {
+public final class EtcdLockBackend implements LockBackend, ReleaseNotifications, LeaseLossSignals, KeyHandOver, DispatchingBackend {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdLockBackend.class);
     /**
@@ -207,27 +210,31 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             if (!slot.isHeld() && !adoptHeld(slot)) {
                 return false;
             }
-            long createRevision = slot.createRevision();
-            long ownLease = slot.ownsLease() ? slot.leaseId() : 0;
-            boolean onSharedLease = slot.sharedLease() != null;
-            long calledAt = System.nanoTime();
-            // Forget first: our own deletion must not be reported as a loss, and a failed delete
-            // leaves a node that expires with its no longer renewed lease (or a retried release).
-            slot.forget();
-            boolean deleted;
-            try {
-                deleted = gateway.delete(slot.node, createRevision);
-            } catch (LockBackendException e) {
-                if (onSharedLease) {
-                    // Other locks keep the shared lease alive: end the node once its TTL has passed.
-                    overdue.orphan(key, owner, calledAt);
-                }
-                throw e;
-            }
-            // A lease of its own goes with its lock; the shared one stays for the other locks.
-            gateway.revokeQuietly(ownLease);
-            return deleted;
+            return new HeldRelease(slot, gateway, overdue).delete();
         });
+    }
+
+    /**
+     * An attempt's steps wait on each other under the slot's lock (a denied put is deleted again, a
+     * waiting node's keep-alive and position go together): it runs on a store-call thread.
+     */
+    @Override
+    public @Nullable CompletableFuture<AcquireResult> dispatchAcquire(AcquireRequest request) {
+        return null;
+    }
+
+    /**
+     * {@link #release} of a lock this backend holds, sent from the caller's thread: the same guarded
+     * delete, one round trip, whose answer arrives on jetcd's thread, so that the engine needs no
+     * store-call thread for it and the delete that wakes the next waiter goes out at once. Null (the
+     * blocking release) for a waiting node and for a lock this instance does not know, which need
+     * reads first.
+     */
+    @Override
+    public @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner) {
+        CompletableFuture<Boolean> deleted = withSlot(key, owner,
+                slot -> slot.isHeld() ? new HeldRelease(slot, gateway, overdue).dispatchDelete() : null);
+        return deleted == null ? null : deleted.thenApply(ReleaseOutcome::of);
     }
 
     @Override

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one queue node (the one a waiter follows) for its deletion, from a given revision on, so that a deletion between our
- * read and the start of the watch is still delivered. Callbacks run on {@code executor}, never on
- * jetcd's own threads: a callback may take a lock that a thread waiting on etcd holds.
+ * read and the start of the watch is still delivered. The deletion is reported on jetcd's own thread,
+ * since waking the waiter at once is the point of the watch (a hop to another thread is a tenth of a
+ * millisecond of every hand-off): {@code onDeleted} must neither block nor take a lock that a thread
+ * waiting on etcd may hold. The end of the watch, which leads to work, runs on {@code executor}.
  */
 final class NodeWatch implements AutoCloseable {
 
@@ -27,7 +29,7 @@ final class NodeWatch implements AutoCloseable {
     private final AtomicBoolean fired = new AtomicBoolean();
 
     /**
-     * @param onDeleted runs once when the node is deleted (released, expired, revoked)
+     * @param onDeleted runs once, on jetcd's thread, when the node is deleted (released, expired, revoked)
      * @param onEnded   runs once if the watch ends by itself (compaction, a halted stream): the
      *                  deletion can no longer be seen, so the caller should look again
      */
@@ -38,7 +40,7 @@ final class NodeWatch implements AutoCloseable {
         this.watcher = watch.watch(node, option, Watch.listener(
                 response -> {
                     if (isDeletion(response) && fired.compareAndSet(false, true)) {
-                        executor.execute(onDeleted);
+                        onDeleted.run();
                     }
                 },
                 error -> log.debug("Watch on {} reported {}; jetcd resumes it when it can", node, error.toString()),

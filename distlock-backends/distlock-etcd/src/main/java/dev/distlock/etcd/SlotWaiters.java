@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * What wakes the waiters of one {@link LockSlot}: the watch on the node ahead (the holder, or a
  * fair node's predecessor), and the end of the keep-alive that keeps a waiting node's lease while
  * anyone waits. Turns both into {@link WaiterRegistry#wake}. Guarded by the slot's lock, as the
- * slot is; the watch and keep-alive callbacks come back through the backend's event executor.
+ * slot is, except what the watch's deletion callback touches: it runs on jetcd's thread, takes no lock
+ * (an attempt may hold the slot's lock while it waits for etcd) and only marks and wakes. The
+ * keep-alive's end comes back through the backend's event executor.
  */
 final class SlotWaiters {
 
@@ -25,11 +27,15 @@ final class SlotWaiters {
     private final WaiterRegistry<LockSlot> registry;
     private final Client client;
     private final Executor events;
-    /** The node a waiter must see deleted before trying again, and the revision it was seen at. */
-    private @Nullable ByteSequence ahead;
+    /** The node a waiter must see deleted before trying again (read by the watch callback), and the revision it was seen at. */
+    private volatile @Nullable ByteSequence ahead;
     private long aheadRevision;
-    /** The watch saw {@link #ahead} deleted: the lock is most likely free now. */
-    private boolean aheadDeleted;
+    /**
+     * The node the watch last saw deleted. A node is named after its owner id, unique per acquisition,
+     * so {@link #ahead} equal to it means the lock is most likely free now; kept as the node rather than a
+     * flag, so that a late callback cannot mark a node followed after it.
+     */
+    private volatile @Nullable ByteSequence deletedAhead;
     /** Watches {@link #ahead}, while there are waiters. */
     private NodeWatch aheadWatch;
     private CloseableClient keepAlive;
@@ -47,16 +53,16 @@ final class SlotWaiters {
         return registry.hasWaiters(slot);
     }
 
-    /** Since the last {@link #follow}, the watch saw the node ahead deleted (released, expired). */
+    /** The watch saw the node now followed deleted (released, expired): the lock is most likely free. */
     boolean aheadDeleted() {
-        return aheadDeleted;
+        ByteSequence followed = ahead;
+        return followed != null && followed.equals(deletedAhead);
     }
 
     /** Waiters wake when {@code node}, seen at {@code revision}, is deleted; null: nothing to follow. */
     void follow(@Nullable ByteSequence node, long revision) {
         ahead = node;
         aheadRevision = revision;
-        aheadDeleted = false;
         if (node != null && any()) {
             watchAhead();
         }
@@ -168,15 +174,12 @@ final class SlotWaiters {
         });
     }
 
+    /**
+     * On jetcd's thread, without the slot's lock: a deletion is news whenever it arrives, since the read
+     * that made us follow the node saw it before it was deleted.
+     */
     private void deleted(ByteSequence node) {
-        slot.lock();
-        try {
-            if (node.equals(ahead)) {
-                aheadDeleted = true;
-            }
-        } finally {
-            slot.unlock();
-        }
+        deletedAhead = node;
         wake();
     }
 

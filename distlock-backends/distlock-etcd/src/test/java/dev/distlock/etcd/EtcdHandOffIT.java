@@ -116,6 +116,23 @@ class EtcdHandOffIT {
         }
     }
 
+    /** No hop through the backend's event threads between the watch event and the waiter: it is on every hand-off's path. */
+    @Test
+    void theHoldersDeletionWakesTheWaiterOnTheWatchsOwnThread() throws Exception {
+        try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend waiter = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
+            String key = "handoff:" + UUID.randomUUID();
+            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Granted.class);
+            CompletableFuture<String> wokenOn = new CompletableFuture<>();
+            try (var subscription = waiter.subscribe(key, "w", () -> wokenOn.complete(Thread.currentThread().getName()))) {
+                assertThat(waiter.tryAcquire(new AcquireRequest(key, "w", Duration.ofSeconds(30), false))).isInstanceOf(AcquireResult.Denied.class);
+                assertThat(holder.release(key, "h")).isTrue();
+
+                assertThat(wokenOn.get(10, TimeUnit.SECONDS)).doesNotStartWith("distlock-etcd-events");
+            }
+        }
+    }
+
     @Test
     void localHandOverIsOneTransaction() {
         EtcdRequests requests = new EtcdRequests();

@@ -1,0 +1,66 @@
+package dev.distlock.etcd;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.distlock.spi.LockBackendException;
+
+/**
+ * The release of a held slot, blocking or sent without waiting: the slot forgets its node first, under
+ * its lock (our own deletion must not be reported as a loss, and a failed delete leaves a node that
+ * expires with its no longer renewed lease, or a retried release), then the guarded delete goes out.
+ * What follows the answer needs no slot lock: a lease of the lock's own goes with it, the shared one
+ * stays for the other locks; a delete that failed on a shared lease leaves the node to
+ * {@link OverdueLocks}, since other locks keep that lease alive.
+ */
+final class HeldRelease {
+
+    private final LockSlot slot;
+    private final EtcdGateway gateway;
+    private final OverdueLocks overdue;
+    private final long createRevision;
+    private final long ownLease;
+    private final boolean onSharedLease;
+    private final long calledAt;
+
+    /** Forgets the held {@code slot}'s node; call under the slot's lock. */
+    HeldRelease(LockSlot slot, EtcdGateway gateway, OverdueLocks overdue) {
+        this.slot = slot;
+        this.gateway = gateway;
+        this.overdue = overdue;
+        this.createRevision = slot.createRevision();
+        this.ownLease = slot.ownsLease() ? slot.leaseId() : 0;
+        this.onSharedLease = slot.sharedLease() != null;
+        this.calledAt = System.nanoTime();
+        slot.forget();
+    }
+
+    /** The delete, waited for under the gateway's timeout; true when our node was deleted. */
+    boolean delete() {
+        boolean deleted;
+        try {
+            deleted = gateway.delete(slot.node, createRevision);
+        } catch (LockBackendException e) {
+            notDeleted();
+            throw e;
+        }
+        gateway.revokeQuietly(ownLease);
+        return deleted;
+    }
+
+    /** The delete, sent now; the caller bounds the wait. Fails with {@link LockBackendException}. */
+    CompletableFuture<Boolean> dispatchDelete() {
+        return gateway.dispatchDelete(slot.node, createRevision).whenComplete((deleted, error) -> {
+            if (error != null) {
+                notDeleted();
+            } else {
+                gateway.revokeQuietly(ownLease);
+            }
+        });
+    }
+
+    private void notDeleted() {
+        if (onSharedLease) {
+            overdue.orphan(slot.key, slot.owner, calledAt);
+        }
+    }
+}
