@@ -32,14 +32,9 @@ final class PostgresWaitingFloor implements LockClient {
 
     /** Params: 1 key, 2 owner, 3 mark class, 4 mark id. Deletes the owner's row, notifies only when marked. */
     static final String RELEASE_AND_NOTIFY = """
-            WITH released AS (
-                DELETE FROM bench_floor WHERE key_hash = ? AND owner = ? AND expires_at > now()
-                RETURNING key_hash),
-            waited AS (
-                SELECT key_hash FROM released WHERE NOT pg_try_advisory_xact_lock(?, ?)),
-            notified AS (
-                SELECT pg_notify('bench_floor', key_hash) FROM waited)
-            SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
+            DELETE FROM bench_floor WHERE key_hash = ? AND owner = ? AND expires_at > now()
+            RETURNING CASE WHEN pg_try_advisory_xact_lock(?, ?) THEN 0
+                           ELSE (SELECT 1 FROM pg_notify('bench_floor', key_hash)) END
             """;
 
     private final DataSource pool;

@@ -111,19 +111,19 @@ final class PostgresLockTableSql extends LockTableSql {
      * advisory lock of {@link PostgresWaiterMarks} is held on it, so the exclusive try fails), sends the
      * key hash on the channel. NOTIFY is delivered at commit, which is the end of this autocommit
      * statement, and a try that succeeds holds its lock until then: a waiter marking the key meanwhile
-     * waits for the commit. Returns one row: the rows deleted (1 when released) and notifications sent.
+     * waits for the commit. Returns no row when nothing was released, else one: 1 when it notified,
+     * 0 when nobody waited. The try and the notification are evaluated only for a deleted row.
      * Without a waiter no NOTIFY is queued, whose commit all notifying sessions take in turn.
+     *
+     * <p>One DELETE ... RETURNING rather than CTEs that count the deleted and the notified rows: the
+     * same work without materialising and aggregating them, which cost ~10-20 us per release on the
+     * server (measured with pgbench against the floor's plain DELETE).
      */
     static final String RELEASE_AND_NOTIFY = """
-            WITH released AS (
-                DELETE FROM {table}
-                 WHERE key_hash = ? AND owner = ? AND expires_at > now()
-                RETURNING key_hash),
-            waited AS (
-                SELECT key_hash FROM released WHERE NOT pg_try_advisory_xact_lock(?, ?)),
-            notified AS (
-                SELECT pg_notify(?, key_hash) FROM waited)
-            SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
+            DELETE FROM {table}
+             WHERE key_hash = ? AND owner = ? AND expires_at > now()
+            RETURNING CASE WHEN pg_try_advisory_xact_lock(?, ?) THEN 0
+                           ELSE (SELECT 1 FROM pg_notify(?, key_hash)) END
             """;
 
     /**
@@ -263,11 +263,10 @@ final class PostgresLockTableSql extends LockTableSql {
         try (PreparedStatement statement = prepare(connection, releaseSql(), keyHash, owner, waiterLockClass,
                 PostgresWaiterMarks.lockId(keyHash), channel);
              ResultSet row = statement.executeQuery()) {
-            row.next();
-            if (row.getLong(1) != 1) {
+            if (!row.next()) {
                 return ReleaseOutcome.NOT_HELD;
             }
-            return row.getLong(2) > 0 ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
+            return row.getInt(1) == 1 ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
         }
     }
 }
