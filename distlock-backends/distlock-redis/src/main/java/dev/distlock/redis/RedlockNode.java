@@ -15,6 +15,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -232,7 +233,16 @@ final class RedlockNode implements AutoCloseable {
         if (subscribed != null) {
             subscribed.close();
         }
-        connection.get().thenAccept(StatefulRedisConnection::close);
+        closeWhenMade(connection.get());
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /**
+     * Closes {@code dialled} once it is made (at once if it is). A dial still in progress completes on
+     * Lettuce's event loop, where a blocking close would wait for that same loop: the close is sent
+     * without waiting.
+     */
+    static void closeWhenMade(CompletableFuture<? extends StatefulConnection<?, ?>> dialled) {
+        dialled.thenAccept(StatefulConnection::closeAsync);
     }
 }
