@@ -22,6 +22,8 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.DistlockAnnotationClient;
 import dev.distlock.benchmarks.support.DistlockApiClient;
@@ -30,22 +32,48 @@ import dev.distlock.etcd.EtcdLockBackend;
 import dev.distlock.etcd.EtcdSettings;
 import dev.distlock.testsupport.EtcdServerFixture;
 
-/** An etcd member of its own and the etcd clients compared on it; leases of 30 s. */
-final class EtcdBench implements BackendBench {
+/** An etcd member of its own (or another JVM's) and the etcd clients compared on it; leases of 30 s. */
+public final class EtcdBench implements BackendBench {
 
     static final long LEASE_SECONDS = 30;
 
-    private final EtcdServerFixture server = EtcdServerFixture.start();
+    /** The member this bench started and stops, or null when attached to another JVM's. */
+    private final @Nullable EtcdServerFixture server;
+    private final String clientUrl;
+
+    /** Starts an etcd member of its own. */
+    public EtcdBench() {
+        this(EtcdServerFixture.start());
+    }
+
+    private EtcdBench(EtcdServerFixture server) {
+        this(server, server.clientUrl());
+    }
+
+    private EtcdBench(@Nullable EtcdServerFixture server, String clientUrl) {
+        this.server = server;
+        this.clientUrl = clientUrl;
+    }
+
+    /** The member another bench started, as {@link #connection()} named it; closing leaves it running. */
+    public static EtcdBench attach(List<String> connection) {
+        return new EtcdBench(null, connection.get(0));
+    }
+
+    @Override
+    public List<String> connection() {
+        return List.of(clientUrl);
+    }
 
     @Override
     public LockClient client(String impl) {
         return switch (impl) {
-            case "floor" -> new Floor(Client.builder().endpoints(server.clientUrl()).build());
-            case "floor-waiting" -> new FloorWaiting(Client.builder().endpoints(server.clientUrl()).build());
-            case "floor-lease-per-lock" -> new FloorLeasePerLock(Client.builder().endpoints(server.clientUrl()).build());
-            case "distlock-api" -> new DistlockApiClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
-            case "distlock-annotation" -> new DistlockAnnotationClient(new EtcdLockBackend(EtcdSettings.of(server.clientUrl())));
-            case "jetcd-lock" -> new JetcdLock(Client.builder().endpoints(server.clientUrl()).build());
+            case "floor" -> new Floor(Client.builder().endpoints(clientUrl).build());
+            case "floor-waiting" -> new FloorWaiting(Client.builder().endpoints(clientUrl).build());
+            case "floor-lease-per-lock" -> new FloorLeasePerLock(Client.builder().endpoints(clientUrl).build());
+            case "distlock-api" -> new DistlockApiClient(new EtcdLockBackend(EtcdSettings.of(clientUrl)));
+            case "distlock-annotation" -> new DistlockAnnotationClient(new EtcdLockBackend(EtcdSettings.of(clientUrl)));
+            case "jetcd-lock" -> new JetcdLock(Client.builder().endpoints(clientUrl).build());
             default -> throw new IllegalArgumentException("No etcd client named " + impl);
         };
     }
@@ -53,8 +81,11 @@ final class EtcdBench implements BackendBench {
     /** Prints etcd's own disk latency over the trial (what each fsync'd write cost), then stops etcd. */
     @Override
     public void close() {
+        if (server == null) {
+            return;
+        }
         try {
-            EtcdDiskLatency.read(server.clientUrl()).ifPresent(latency -> System.out.println("etcd disk, this trial: " + latency));
+            EtcdDiskLatency.read(clientUrl).ifPresent(latency -> System.out.println("etcd disk, this trial: " + latency));
         } finally {
             server.close();
         }

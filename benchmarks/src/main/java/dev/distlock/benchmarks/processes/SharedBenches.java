@@ -2,6 +2,7 @@ package dev.distlock.benchmarks.processes;
 
 import java.util.List;
 
+import dev.distlock.benchmarks.etcd.EtcdBench;
 import dev.distlock.benchmarks.jdbc.JdbcBench;
 import dev.distlock.benchmarks.redis.RedisBench;
 import dev.distlock.benchmarks.support.BackendBench;
@@ -9,7 +10,7 @@ import dev.distlock.benchmarks.support.BackendBench;
 /** The benches whose server other JVMs can reach, by suite name: started in one JVM, attached in others. */
 final class SharedBenches {
 
-    static final List<String> SUITES = List.of("redis", "jdbc", "mariadb");
+    static final List<String> SUITES = List.of("redis", "jdbc", "mariadb", "etcd");
 
     private SharedBenches() {
     }
@@ -20,6 +21,7 @@ final class SharedBenches {
             case "redis" -> new RedisBench();
             case "jdbc" -> JdbcBench.postgres();
             case "mariadb" -> JdbcBench.mariaDb();
+            case "etcd" -> new EtcdBench();
             default -> throw new IllegalArgumentException("No bench across processes for suite '" + suite + "' " + SUITES);
         };
     }
@@ -29,6 +31,7 @@ final class SharedBenches {
         return switch (suite) {
             case "redis" -> RedisBench.attach(connection);
             case "jdbc", "mariadb" -> JdbcBench.attach(connection);
+            case "etcd" -> EtcdBench.attach(connection);
             default -> throw new IllegalArgumentException("No bench across processes for suite '" + suite + "' " + SUITES);
         };
     }

@@ -154,7 +154,7 @@ public final class TargetSummary {
                 name, run -> allocation(run.rows(suite)))));
         backends.forEach((suite, name) -> targets.add(new Target("4 threads of one JVM on one key: >= 1.4x the best peer's ops/s",
                 name, run -> contended(run.rows(suite)))));
-        for (String suite : List.of("redis", "jdbc")) {
+        for (String suite : List.of("redis", "jdbc", "etcd")) {
             targets.add(new Target("3 JVMs on one key: no JVM starved (most / fewest grants <= 2x, unfair)",
                     backends.get(suite), run -> processes(run.other().get("processes"), suite)));
         }
