@@ -280,7 +280,9 @@ public final class LockEngine implements DistributedLocks, AutoCloseable {
         boolean handedOver = false;
         try {
             long now = nanoTime();
-            handedOver = gated && releases.handOverToLocalWaiter(lock, now, gate);
+            // Not while shutting down: a hand-over's answer may come after this holder is done, and the
+            // shutdown waits only for the locks it sees held.
+            handedOver = gated && !shutdown.isShutDown() && releases.handOverToLocalWaiter(lock, now, gate);
             if (!handedOver) {
                 releases.lastHoldEnded(lock, now);
             }

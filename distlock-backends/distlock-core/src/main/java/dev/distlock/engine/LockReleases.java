@@ -2,6 +2,7 @@ package dev.distlock.engine;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -59,9 +60,10 @@ final class LockReleases {
     /**
      * Releases {@code lock} by handing it over to the first thread of this engine in line for its key,
      * in one store call, where the backend can ({@link KeyHandOver}) and the release is due now
-     * ({@link HeldLock#canBeHandedOverAt}: not delayed by {@code holdAtLeast}, not lost). The turn then goes to that thread with the store's
-     * answer; on a failure this grant ends with its lease, as a failed release's does, and whatever
-     * the store may have granted the successor's owner id is released in the background.
+     * ({@link HeldLock#canBeHandedOverAt}: not delayed by {@code holdAtLeast}, not lost). The turn then
+     * goes to that thread with the store's answer ({@link #answerSuccessor}). Where the backend sends
+     * the call without blocking, this thread does not wait for the answer: it is the successor's, and
+     * reaches it from the client's I/O thread.
      *
      * @return true when handed over (released, and the gate's turn passed on); false when the caller
      *         must release as usual
@@ -76,26 +78,40 @@ final class LockReleases {
         }
         reportReleased(lock);
         AcquireRequest request = next.request();
-        boolean answered = false;
+        long sent = engine.nanoTime();
+        CompletableFuture<AcquireResult> answer;
         try {
-            long sent = engine.nanoTime();
-            AcquireResult result = calls.handOver(handOver, lock.key, lock.owner, request);
-            answered = true;
-            if (result instanceof AcquireResult.Granted granted) {
-                next.handedOver(Grant.of(granted, sent));
-            } else {
-                next.notHandedOver(false);
+            answer = calls.sendHandOver(lock.key, lock.owner, request);
+            if (answer == null) {
+                answerSuccessor(lock, next, sent, calls.handOver(handOver, lock.key, lock.owner, request), null);
+                return true;
             }
         } catch (RuntimeException e) {
-            log.warn("Could not hand lock '{}' over to the next thread in line; it ends when its lease runs out at {}",
-                    lock.key, lock.expiresAt(), e);
-        } finally {
-            if (!answered) {
-                calls.releaseUnanswered(request);
-                next.notHandedOver(true);
-            }
+            answerSuccessor(lock, next, sent, null, e);
+            return true;
         }
+        answer.whenComplete((result, error) -> answerSuccessor(lock, next, sent, result, error));
         return true;
+    }
+
+    /**
+     * Tells the successor the store's answer to its hand-over; on a failure (no answer: the store may
+     * have granted it all the same) the releaser's grant ends with its lease, as a failed release's does,
+     * and what the store may have granted the successor's owner id is released in the background.
+     * Runs on the releasing thread or on the client's I/O thread, so it never blocks.
+     */
+    private void answerSuccessor(HeldLock lock, LocalKeyGate.Successor next, long sent, @Nullable AcquireResult result,
+            @Nullable Throwable error) {
+        if (error != null) {
+            log.warn("Could not hand lock '{}' over to the next thread in line; it ends when its lease runs out at {}",
+                    lock.key, lock.expiresAt(), error);
+            calls.releaseUnanswered(next.request());
+            next.notHandedOver(true);
+        } else if (result instanceof AcquireResult.Granted granted) {
+            next.handedOver(Grant.of(granted, sent));
+        } else {
+            next.notHandedOver(false);
+        }
     }
 
     void releaseNow(HeldLock lock) {

@@ -2,6 +2,7 @@ package dev.distlock.engine;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -99,6 +100,49 @@ final class StoreCalls {
         Future<AcquireResult> sent = dispatching == null ? null : dispatching.dispatchHandOver(key, owner, next);
         return deadlines.awaitThroughInterrupts(sent != null ? sent : start("hand over", key, () -> handing.handOver(key, owner, next)),
                 "hand over", key, deadline);
+    }
+
+    /**
+     * {@link #handOver} sent without waiting for it, where the backend can send it from this thread
+     * ({@link DispatchingBackend#dispatchHandOver}): the answer completes on the client's I/O thread, or
+     * fails as unanswered at the deadline (the call is then cancelled). The releasing holder need not
+     * wait for the answer that is its successor's: the successor is told it straight from the I/O thread,
+     * one thread wake-up instead of two per hand-off.
+     *
+     * @return the answer to come, or null when the hand-over must be made with {@link #handOver}
+     */
+    @Nullable CompletableFuture<AcquireResult> sendHandOver(String key, String owner, AcquireRequest next) {
+        if (dispatching == null) {
+            return null;
+        }
+        Duration deadline = deadlines.deadline();
+        CompletableFuture<AcquireResult> sent = dispatching.dispatchHandOver(key, owner, next);
+        if (sent == null) {
+            return null;
+        }
+        CompletableFuture<AcquireResult> answer = new CompletableFuture<>();
+        ScheduledFuture<?> expiry;
+        try {
+            expiry = timer.schedule(() -> {
+                if (answer.completeExceptionally(deadlines.notAnswered("hand over", key, deadline))) {
+                    sent.cancel(true);
+                }
+            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) { // the engine is closing
+            sent.cancel(true);
+            throw new LockBackendException("No timer for the hand-over of lock '" + key + "': distlock is shutting down", e);
+        }
+        sent.whenComplete((result, error) -> {
+            expiry.cancel(false);
+            if (error == null) {
+                deadlines.answered();
+                answer.complete(result);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                answer.completeExceptionally(StoreDeadlines.asRuntime(cause));
+            }
+        });
+        return answer;
     }
 
     /** Waits for the answer up to the operation timeout; an interrupt of the caller cancels the call. */
