@@ -79,18 +79,19 @@ final class LockReleases {
         reportReleased(lock);
         AcquireRequest request = next.request();
         long sent = engine.nanoTime();
-        CompletableFuture<AcquireResult> answer;
+        AcquireResult result = null;
+        RuntimeException error = null;
         try {
-            answer = calls.sendHandOver(lock.key, lock.owner, request);
-            if (answer == null) {
-                answerSuccessor(lock, next, sent, calls.handOver(handOver, lock.key, lock.owner, request), null);
+            CompletableFuture<AcquireResult> answer = calls.sendHandOver(lock.key, lock.owner, request);
+            if (answer != null) {
+                answer.whenComplete((answered, failed) -> answerSuccessor(lock, next, sent, answered, failed));
                 return true;
             }
+            result = calls.handOver(handOver, lock.key, lock.owner, request);
         } catch (RuntimeException e) {
-            answerSuccessor(lock, next, sent, null, e);
-            return true;
+            error = e;
         }
-        answer.whenComplete((result, error) -> answerSuccessor(lock, next, sent, result, error));
+        answerSuccessor(lock, next, sent, result, error);
         return true;
     }
 

@@ -121,19 +121,13 @@ final class StoreCalls {
             return null;
         }
         CompletableFuture<AcquireResult> answer = new CompletableFuture<>();
-        ScheduledFuture<?> expiry;
         try {
-            expiry = timer.schedule(() -> {
-                if (answer.completeExceptionally(deadlines.notAnswered("hand over", key, deadline))) {
-                    sent.cancel(true);
-                }
-            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            failAtDeadline(answer, "hand over", key, deadline, () -> sent.cancel(true));
         } catch (RejectedExecutionException e) { // the engine is closing
             sent.cancel(true);
             throw new LockBackendException("No timer for the hand-over of lock '" + key + "': distlock is shutting down", e);
         }
         sent.whenComplete((result, error) -> {
-            expiry.cancel(false);
             if (error == null) {
                 deadlines.answered();
                 answer.complete(result);
@@ -204,16 +198,27 @@ final class StoreCalls {
             answer.completeExceptionally(e);
             return answer;
         }
+        failAtDeadline(answer, operation, key, deadline, () -> {
+            task.cancel(true);
+            if (!started.get()) {
+                settled.complete(null); // cancelled before it ran: it never will
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Fails {@code answer} as unanswered at {@code deadline} unless it completed first, and then runs
+     * {@code stopCall}; the timer task goes when the answer comes.
+     */
+    private void failAtDeadline(CompletableFuture<?> answer, String operation, String key, Duration deadline,
+            Runnable stopCall) {
         ScheduledFuture<?> expiry = timer.schedule(() -> {
             if (answer.completeExceptionally(deadlines.notAnswered(operation, key, deadline))) {
-                task.cancel(true);
-                if (!started.get()) {
-                    settled.complete(null); // cancelled before it ran: it never will
-                }
+                stopCall.run();
             }
         }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         answer.whenComplete((value, error) -> expiry.cancel(false));
-        return answer;
     }
 
     /**
