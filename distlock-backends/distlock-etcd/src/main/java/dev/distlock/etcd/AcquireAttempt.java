@@ -1,6 +1,9 @@
 package dev.distlock.etcd;
 
 import java.time.Duration;
+import java.util.Objects;
+
+import io.etcd.jetcd.ByteSequence;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
@@ -123,8 +126,7 @@ final class AcquireAttempt {
         }
         sharedLeases.release(lease);
         // Unfair, and someone else holds it: take our node out again, and follow the holder.
-        gateway.delete(slot.node, position.createRevision());
-        slot.denied(position.ahead(), position.revision());
+        takeOutDenied(slot, position, gateway);
         return AcquireResult.denied();
     }
 
@@ -195,11 +197,16 @@ final class AcquireAttempt {
             return AcquireResult.denied();
         }
         // Unfair, and another contender got in between.
-        gateway.delete(slot.node, position.createRevision());
+        takeOutDenied(slot, position, gateway);
         if (ownsLease) {
             gateway.revokeQuietly(position.leaseId());
         }
-        slot.denied(position.ahead(), position.revision());
         return AcquireResult.denied();
+    }
+
+    /** A denied unfair node at {@code position} leaves the queue again; the waiter follows the node that was ahead. */
+    static void takeOutDenied(LockSlot slot, EtcdGateway.Position position, EtcdGateway gateway) {
+        ByteSequence ahead = Objects.requireNonNull(position.ahead(), "a denied node has one ahead of it");
+        slot.deniedAndTakenOut(ahead, gateway.takeOut(slot.node, position.createRevision(), ahead));
     }
 }

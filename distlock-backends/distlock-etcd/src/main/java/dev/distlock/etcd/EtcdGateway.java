@@ -44,6 +44,8 @@ final class EtcdGateway {
             .isPrefix(true).withSortField(SortTarget.CREATE).withSortOrder(SortOrder.ASCEND)
             .withLimit(1).withKeysOnly(true).build();
 
+    private static final GetOption KEY_ONLY = GetOption.builder().withKeysOnly(true).build();
+
     private final Client client;
     private final Duration timeout;
 
@@ -194,6 +196,26 @@ final class EtcdGateway {
      */
     boolean delete(ByteSequence node, long createRevision) {
         return await(sendDelete(node, createRevision), "release").isSucceeded();
+    }
+
+    /**
+     * TAKE OUT. If: create_revision(node) == ours. Then: delete(node), get(ahead). Else: get(ahead).
+     * A denied unfair node leaves the queue again, and the answer says whether the node ahead was
+     * still there at that revision: a watch on it can then start right after our own delete. From an
+     * earlier revision (the put's), the watch would start in the past, and etcd serves such a watch
+     * only at its next sync of unsynced watchers, every 100 ms: the waiter would hear of the release
+     * that late.
+     *
+     * @return {@code ahead} and the revision to watch it after, or a null key when it was gone already
+     */
+    Head takeOut(ByteSequence node, long createRevision, ByteSequence ahead) {
+        TxnResponse response = await(client.getKVClient().txn()
+                .If(createdAt(node, createRevision))
+                .Then(Op.delete(node, DeleteOption.DEFAULT), Op.get(ahead, KEY_ONLY))
+                .Else(Op.get(ahead, KEY_ONLY))
+                .commit(), "take a denied lock node out");
+        boolean aheadPresent = !response.getGetResponses().get(0).getKvs().isEmpty();
+        return new Head(aheadPresent ? ahead : null, response.getHeader().getRevision());
     }
 
     /**

@@ -35,6 +35,16 @@ final class EtcdKeyLayout {
         return bytes(queueText(key) + escape(owner));
     }
 
+    /** The queue {@code node} is in: its name up to the last '/', which an escaped owner never holds. */
+    static ByteSequence queueOf(ByteSequence node) {
+        byte[] bytes = node.getBytes();
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '/') {
+            end--;
+        }
+        return node.substring(0, end);
+    }
+
     /** "/distlock", "distlock/" and "/distlock/" all mean the same prefix; "" and "/" mean none. */
     static String normalizePrefix(String prefix) {
         String trimmed = prefix == null ? "" : prefix.strip();

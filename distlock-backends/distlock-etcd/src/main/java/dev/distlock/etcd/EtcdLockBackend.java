@@ -117,10 +117,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeyLayout(keyPrefix);
         this.gateway = new EtcdGateway(client, this.requestTimeout);
+        QueueDeletions deletions = new QueueDeletions();
         this.heldNodes = new HeldNodes(gateway, client, keys.root(), () -> leaseLossListener,
-                slot -> withSlot(slot.key, slot.owner, ignored -> null), events);
+                slot -> withSlot(slot.key, slot.owner, ignored -> null), events, deletions);
         this.sharedLeases = new SharedLeases(client, gateway, this.requestTimeout, timer, events, heldNodes::leaseGone);
-        this.slots = new LockSlots(keys, client, events, heldNodes, sharedLeases);
+        this.slots = new LockSlots(keys, client, events, heldNodes, sharedLeases, deletions);
         this.overdue = new OverdueLocks(heldNodes, gateway, this::withSlot, events);
         this.endpoints = endpoints;
         long sweep = OverdueLocks.SWEEP_PERIOD.toMillis();
@@ -202,13 +203,23 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
 
     @Override
     public boolean release(String key, String owner) {
+        return releaseTellingWaiters(key, owner).released();
+    }
+
+    /**
+     * {@link ReleaseOutcome#RELEASED_TO_WAITERS} when the watch saw another client's node leave the
+     * queue while we held it: an unfair attempt that was denied, or a waiter that gave up. The engine
+     * then lets them ask first, or the releaser, a round trip ahead of their watch events, keeps the key.
+     */
+    @Override
+    public ReleaseOutcome releaseTellingWaiters(String key, String owner) {
         return withSlot(key, owner, slot -> {
             if (slot.state() == LockSlot.State.WAITING) {
                 giveUp(slot);
-                return false;
+                return ReleaseOutcome.NOT_HELD;
             }
             if (!slot.isHeld() && !adoptHeld(slot)) {
-                return false;
+                return ReleaseOutcome.NOT_HELD;
             }
             return new HeldRelease(slot, gateway, overdue).delete();
         });
@@ -232,9 +243,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner) {
-        CompletableFuture<Boolean> deleted = withSlot(key, owner,
-                slot -> slot.isHeld() ? new HeldRelease(slot, gateway, overdue).dispatchDelete() : null);
-        return deleted == null ? null : deleted.thenApply(ReleaseOutcome::of);
+        return withSlot(key, owner, slot -> slot.isHeld() ? new HeldRelease(slot, gateway, overdue).dispatchDelete() : null);
     }
 
     @Override

@@ -73,8 +73,7 @@ final class HandOver {
         }
         // Another client's fair waiter was queued behind the holder and holds now: take our node out again.
         sharedLeases.release(lease);
-        gateway.delete(next.node, position.createRevision());
-        next.denied(position.ahead(), position.revision());
+        AcquireAttempt.takeOutDenied(next, position, gateway);
         return AcquireResult.denied();
     }
 }

@@ -39,6 +39,8 @@ final class HeldNodes {
     private enum Look { HELD, GONE, UNKNOWN }
 
     private final Map<ByteSequence, LockSlot> held = new ConcurrentHashMap<>();
+    /** The same slots by their queue: a deletion of another contender's node there means others ask for the lock. */
+    private final Map<ByteSequence, LockSlot> heldQueues = new ConcurrentHashMap<>();
     private final EtcdGateway gateway;
     private final ByteSequence root;
     private final Supplier<LeaseLossListener> engine;
@@ -46,10 +48,13 @@ final class HeldNodes {
     private final Executor events;
     private final Executor retryLater;
     private final PrefixWatch watch;
+    private final QueueDeletions deletions;
     private final AtomicLong watchesRestarted = new AtomicLong();
 
+    /** {@code deletions}: where every deletion the watch reports goes too, for the waiters. */
     HeldNodes(EtcdGateway gateway, Client client, ByteSequence root, Supplier<LeaseLossListener> engine,
-              Consumer<LockSlot> retireIfIdle, Executor events) {
+              Consumer<LockSlot> retireIfIdle, Executor events, QueueDeletions deletions) {
+        this.deletions = deletions;
         this.gateway = gateway;
         this.root = root;
         this.engine = engine;
@@ -62,6 +67,7 @@ final class HeldNodes {
     /** {@code slot} holds as of {@code revision}: its node's deletion from the next revision on is a loss. */
     void track(LockSlot slot, long revision) {
         held.put(slot.node, slot);
+        heldQueues.put(slot.queue, slot);
         if (!watch.covers(revision + 1)) {
             // The watch started after this read: a deletion in between would go unseen. Look once.
             long created = slot.createRevision();
@@ -71,6 +77,15 @@ final class HeldNodes {
 
     void untrack(LockSlot slot) {
         held.remove(slot.node, slot);
+        heldQueues.remove(slot.queue, slot);
+    }
+
+    /**
+     * Deletions from {@code revision} on will be reported (to {@link QueueDeletions} too): starts the
+     * watch from there if it is not running; false when it runs from later, or the backend is closed.
+     */
+    boolean covers(long revision) {
+        return watch.covers(revision);
     }
 
     /** The watch runs: a tracked node's deletion will be reported, so a renewal need not read it. */
@@ -116,13 +131,24 @@ final class HeldNodes {
     void close() {
         watch.close();
         held.clear();
+        heldQueues.clear();
     }
 
-    /** On jetcd's thread: only look up, hand the rest to the event threads. */
+    /**
+     * On jetcd's thread: only look up, hand the rest to the event threads. Another contender's node
+     * deleted from a queue we hold is marked on our slot there and then, so that a release right after
+     * it already knows (see {@link LockSlot#othersAskedWhileHeld}).
+     */
     private void deletedInEtcd(ByteSequence key, long deletedAt) {
+        deletions.deleted(key, deletedAt);
         LockSlot slot = held.get(key);
         if (slot != null) {
             events.execute(() -> deleted(slot, deletedAt));
+            return;
+        }
+        LockSlot holding = heldQueues.get(EtcdKeyLayout.queueOf(key));
+        if (holding != null) {
+            holding.contenderLeft(deletedAt);
         }
     }
 
@@ -151,6 +177,7 @@ final class HeldNodes {
             return;
         }
         watch.restart(revision + 1);
+        deletions.watchRestarted(revision + 1);
         for (LockSlot slot : held.values()) {
             recheck(slot, slot.createRevision());
         }

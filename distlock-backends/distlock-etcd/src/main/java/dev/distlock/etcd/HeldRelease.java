@@ -3,6 +3,7 @@ package dev.distlock.etcd;
 import java.util.concurrent.CompletableFuture;
 
 import dev.distlock.spi.LockBackendException;
+import dev.distlock.spi.ReleaseOutcome;
 
 /**
  * The release of a held slot, blocking or sent without waiting: the slot forgets its node first, under
@@ -10,7 +11,8 @@ import dev.distlock.spi.LockBackendException;
  * expires with its no longer renewed lease, or a retried release), then the guarded delete goes out.
  * What follows the answer needs no slot lock: a lease of the lock's own goes with it, the shared one
  * stays for the other locks; a delete that failed on a shared lease leaves the node to
- * {@link OverdueLocks}, since other locks keep that lease alive.
+ * {@link OverdueLocks}, since other locks keep that lease alive. The outcome tells the engine whether
+ * other clients asked for the lock while it was held ({@link LockSlot#othersAskedWhileHeld}).
  */
 final class HeldRelease {
 
@@ -21,6 +23,7 @@ final class HeldRelease {
     private final long ownLease;
     private final boolean onSharedLease;
     private final long calledAt;
+    private final boolean othersAsked;
 
     /** Forgets the held {@code slot}'s node; call under the slot's lock. */
     HeldRelease(LockSlot slot, EtcdGateway gateway, OverdueLocks overdue) {
@@ -31,11 +34,12 @@ final class HeldRelease {
         this.ownLease = slot.ownsLease() ? slot.leaseId() : 0;
         this.onSharedLease = slot.sharedLease() != null;
         this.calledAt = System.nanoTime();
+        this.othersAsked = slot.othersAskedWhileHeld();
         slot.forget();
     }
 
-    /** The delete, waited for under the gateway's timeout; true when our node was deleted. */
-    boolean delete() {
+    /** The delete, waited for under the gateway's timeout. */
+    ReleaseOutcome delete() {
         boolean deleted;
         try {
             deleted = gateway.delete(slot.node, createRevision);
@@ -44,18 +48,25 @@ final class HeldRelease {
             throw e;
         }
         gateway.revokeQuietly(ownLease);
-        return deleted;
+        return outcome(deleted);
     }
 
     /** The delete, sent now; the caller bounds the wait. Fails with {@link LockBackendException}. */
-    CompletableFuture<Boolean> dispatchDelete() {
+    CompletableFuture<ReleaseOutcome> dispatchDelete() {
         return gateway.dispatchDelete(slot.node, createRevision).whenComplete((deleted, error) -> {
             if (error != null) {
                 notDeleted();
             } else {
                 gateway.revokeQuietly(ownLease);
             }
-        });
+        }).thenApply(this::outcome);
+    }
+
+    private ReleaseOutcome outcome(boolean deleted) {
+        if (!deleted) {
+            return ReleaseOutcome.NOT_HELD;
+        }
+        return othersAsked ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
     }
 
     private void notDeleted() {

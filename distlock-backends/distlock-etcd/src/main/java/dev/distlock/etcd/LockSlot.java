@@ -54,6 +54,11 @@ final class LockSlot {
      * lease outlives it while other locks hold; past this, the backend ends the lock itself.
      */
     private volatile long renewedUntilNanos;
+    /**
+     * The latest revision at which another contender's node left our queue (a denied attempt takes its
+     * node out again, a waiter gives up): written by the backend's watch thread only, without the lock.
+     */
+    private volatile long contenderLeftAt;
     private final SlotWaiters waiters;
     private final HeldNodes heldNodes;
     private final SharedLeases sharedLeases;
@@ -61,12 +66,12 @@ final class LockSlot {
 
     /** {@code waiters}: the backend's, by slot; this slot's waiters are those under its own identity. */
     LockSlot(String key, String owner, EtcdKeyLayout keys, Client client, Executor events, WaiterRegistry<LockSlot> waiters,
-             HeldNodes heldNodes, SharedLeases sharedLeases) {
+             HeldNodes heldNodes, SharedLeases sharedLeases, QueueDeletions deletions) {
         this.key = key;
         this.owner = owner;
         this.queue = keys.queue(key);
         this.node = keys.node(key, owner);
-        this.waiters = new SlotWaiters(this, waiters, client, events);
+        this.waiters = new SlotWaiters(this, waiters, client, events, deletions, heldNodes);
         this.heldNodes = heldNodes;
         this.sharedLeases = sharedLeases;
     }
@@ -148,6 +153,18 @@ final class LockSlot {
         ownsLease = true;
     }
 
+    /** Another contender's node left our queue at {@code revision}; on the watch's thread, without the lock. */
+    void contenderLeft(long revision) {
+        if (revision > contenderLeftAt) {
+            contenderLeftAt = revision;
+        }
+    }
+
+    /** Held, and another client asked for the lock since our node was created: it waits, or will ask again. */
+    boolean othersAskedWhileHeld() {
+        return state == State.HELD && contenderLeftAt > createRevision;
+    }
+
     /** The engine waits for this lock: it was taken at the last look. */
     boolean hasWaiters() {
         return waiters.any();
@@ -200,6 +217,19 @@ final class LockSlot {
     void denied(ByteSequence holder, long revision) {
         forget();
         waiters.follow(holder, revision);
+    }
+
+    /**
+     * A denied unfair attempt took its node out again ({@link EtcdGateway#takeOut}): the waiter follows
+     * the node that was ahead from that revision, or tries again now if it was gone already.
+     */
+    void deniedAndTakenOut(ByteSequence ahead, EtcdGateway.Head seen) {
+        forget();
+        if (seen.key() == null) {
+            waiters.followGone(ahead);
+        } else {
+            waiters.follow(seen.key(), seen.revision());
+        }
     }
 
     /** Our node is gone or given up: stop everything that concerned it. */

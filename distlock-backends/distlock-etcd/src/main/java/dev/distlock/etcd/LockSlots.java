@@ -24,8 +24,11 @@ final class LockSlots {
     private final Executor events;
     private final HeldNodes heldNodes;
     private final SharedLeases sharedLeases;
+    private final QueueDeletions deletions;
 
-    LockSlots(EtcdKeyLayout keys, Client client, Executor events, HeldNodes heldNodes, SharedLeases sharedLeases) {
+    LockSlots(EtcdKeyLayout keys, Client client, Executor events, HeldNodes heldNodes, SharedLeases sharedLeases,
+              QueueDeletions deletions) {
+        this.deletions = deletions;
         this.keys = keys;
         this.client = client;
         this.events = events;
@@ -37,7 +40,7 @@ final class LockSlots {
     <T> T withSlot(String key, String owner, Function<LockSlot, T> action) {
         SlotId id = new SlotId(key, owner);
         while (true) {
-            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters, heldNodes, sharedLeases));
+            LockSlot slot = slots.computeIfAbsent(id, ignored -> new LockSlot(key, owner, keys, client, events, waiters, heldNodes, sharedLeases, deletions));
             slot.lock();
             try {
                 if (slot.isRetired()) {

@@ -14,12 +14,13 @@ import dev.distlock.spi.support.WaiterRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What wakes the waiters of one {@link LockSlot}: the watch on the node ahead (the holder, or a
- * fair node's predecessor), and the end of the keep-alive that keeps a waiting node's lease while
- * anyone waits. Turns both into {@link WaiterRegistry#wake}. Guarded by the slot's lock, as the
- * slot is, except what the watch's deletion callback touches: it runs on jetcd's thread, takes no lock
- * (an attempt may hold the slot's lock while it waits for etcd) and only marks and wakes. The
- * keep-alive's end comes back through the backend's event executor.
+ * What wakes the waiters of one {@link LockSlot}: the deletion of the node ahead (the holder, or a
+ * fair node's predecessor), reported by the backend's one watch ({@link QueueDeletions}), and the end
+ * of the keep-alive that keeps a waiting node's lease while anyone waits. Turns both into
+ * {@link WaiterRegistry#wake}. Guarded by the slot's lock, as the slot is, except what a deletion
+ * report touches: it runs on jetcd's thread, takes no slot lock (an attempt may hold it while it
+ * waits for etcd) and only marks and wakes. The keep-alive's end comes back through the backend's
+ * event executor.
  */
 final class SlotWaiters {
 
@@ -27,56 +28,90 @@ final class SlotWaiters {
     private final WaiterRegistry<LockSlot> registry;
     private final Client client;
     private final Executor events;
-    /** The node a waiter must see deleted before trying again (read by the watch callback), and the revision it was seen at. */
+    private final QueueDeletions deletions;
+    private final HeldNodes watch;
+    /** The node a waiter must see deleted before trying again (read by deletion reports), and the revision it was seen at. */
     private volatile @Nullable ByteSequence ahead;
-    private long aheadRevision;
+    private volatile long aheadRevision;
     /**
-     * The node the watch last saw deleted. A node is named after its owner id, unique per acquisition,
-     * so {@link #ahead} equal to it means the lock is most likely free now; kept as the node rather than a
-     * flag, so that a late callback cannot mark a node followed after it.
+     * The node last reported deleted while followed. A node is named after its owner id, unique per
+     * acquisition, so {@link #ahead} equal to it means the lock is most likely free now; kept as the
+     * node rather than a flag, so that a late report cannot mark a node followed after it.
      */
     private volatile @Nullable ByteSequence deletedAhead;
-    /** Watches {@link #ahead}, while there are waiters. */
-    private NodeWatch aheadWatch;
+    /** Subscribed to {@link #deletions} for our queue: while there are waiters. */
+    private boolean listening;
     private CloseableClient keepAlive;
     private long keepAliveLease;
 
-    /** {@code registry}: the backend's, by slot; this slot's waiters are those under its identity. */
-    SlotWaiters(LockSlot slot, WaiterRegistry<LockSlot> registry, Client client, Executor events) {
+    /**
+     * {@code registry}: the backend's, by slot; this slot's waiters are those under its identity.
+     * {@code watch}: whose watch reports the deletions, for whether it covers a revision.
+     */
+    SlotWaiters(LockSlot slot, WaiterRegistry<LockSlot> registry, Client client, Executor events, QueueDeletions deletions,
+                HeldNodes watch) {
         this.slot = slot;
         this.registry = registry;
         this.client = client;
         this.events = events;
+        this.deletions = deletions;
+        this.watch = watch;
     }
 
     boolean any() {
         return registry.hasWaiters(slot);
     }
 
-    /** The watch saw the node now followed deleted (released, expired): the lock is most likely free. */
+    /** A reported deletion of the node now followed (released, expired): the lock is most likely free. */
     boolean aheadDeleted() {
         ByteSequence followed = ahead;
         return followed != null && followed.equals(deletedAhead);
     }
 
-    /** Waiters wake when {@code node}, seen at {@code revision}, is deleted; null: nothing to follow. */
+    /**
+     * Waiters wake when {@code node}, seen at {@code revision}, is deleted; null: nothing to follow. If
+     * it was deleted since, or the watch cannot tell (it did not run then), they wake now and look again.
+     */
     void follow(@Nullable ByteSequence node, long revision) {
-        ahead = node;
-        aheadRevision = revision;
-        if (node != null && any()) {
-            watchAhead();
+        if (node == null) {
+            ahead = null;
+            return;
         }
+        boolean covered = watch.covers(revision + 1);
+        boolean deleted = deletions.followDeletedSince(node, revision, () -> {
+            aheadRevision = revision;
+            ahead = node;
+        });
+        if (deleted) {
+            deletedAhead = node;
+        }
+        if (deleted || !covered) {
+            wake();
+        }
+    }
+
+    /**
+     * The node ahead was deleted before we could follow it (seen gone right after our denial): the
+     * lock is most likely free, so the waiters try again now, and their attempt puts at once.
+     */
+    void followGone(ByteSequence node) {
+        ahead = node;
+        deletedAhead = node;
+        wake();
     }
 
     /**
      * One {@code subscribe} of the engine; {@code waitingLease}, when not 0, is the lease of our
      * waiting node, kept alive from now on. {@code onClosed} runs after the subscription is closed,
      * outside the slot's lock, so that the backend can retire an idle slot. Call under the slot's lock.
+     * A waiter that follows no node yet (the engine's releaser letting other clients ask first) wakes
+     * on any deletion in the queue, once the backend's watch runs: until then its next attempt follows one.
      */
     Subscription subscribe(Runnable onChange, Runnable onClosed, long waitingLease) {
         Subscription waiter = registry.add(slot, onChange);
-        if (ahead != null) {
-            watchAhead();
+        if (!listening) {
+            deletions.subscribe(slot.queue, this);
+            listening = true;
         }
         keepAlive(waitingLease);
         AtomicBoolean closed = new AtomicBoolean();
@@ -89,13 +124,33 @@ final class SlotWaiters {
                 waiter.close();
                 if (!any()) {
                     stopKeepAlive();
-                    closeAheadWatch();
+                    stopListening();
                 }
             } finally {
                 slot.unlock();
             }
             onClosed.run();
         };
+    }
+
+    /**
+     * A deletion in our queue, on jetcd's thread without the slot's lock: news when it is the node
+     * followed (the read that made us follow it saw it before it was deleted), or when nothing is
+     * followed yet.
+     */
+    void deletedInQueue(ByteSequence key, long revision) {
+        ByteSequence followed = ahead;
+        if (followed == null) {
+            wake();
+        } else if (followed.equals(key) && revision > aheadRevision) {
+            deletedAhead = key;
+            wake();
+        }
+    }
+
+    /** Deletions may have gone unreported (the watch ended): try again and follow anew. */
+    void wakeToLookAgain() {
+        wake();
     }
 
     /**
@@ -137,26 +192,16 @@ final class SlotWaiters {
         }
     }
 
-    /** Closes the watch and the keep-alive; for the backend's close, which forgets the waiters. */
+    /** Stops the keep-alive and the deletion reports; for the backend's close, which forgets the waiters. */
     void shutdown() {
-        closeAheadWatch();
+        stopListening();
         stopKeepAlive();
     }
 
-    /** Watches the node ahead from just after the revision it was seen at, unless already watching it. */
-    private void watchAhead() {
-        if (aheadWatch != null && aheadWatch.isLive() && aheadWatch.node().equals(ahead)) {
-            return;
-        }
-        closeAheadWatch();
-        ByteSequence watched = ahead;
-        aheadWatch = NodeWatch.start(client.getWatchClient(), watched, aheadRevision + 1, events, () -> deleted(watched), this::wake);
-    }
-
-    private void closeAheadWatch() {
-        if (aheadWatch != null) {
-            aheadWatch.close();
-            aheadWatch = null;
+    private void stopListening() {
+        if (listening) {
+            deletions.unsubscribe(slot.queue, this);
+            listening = false;
         }
     }
 
@@ -172,15 +217,6 @@ final class SlotWaiters {
             }
             wake();
         });
-    }
-
-    /**
-     * On jetcd's thread, without the slot's lock: a deletion is news whenever it arrives, since the read
-     * that made us follow the node saw it before it was deleted.
-     */
-    private void deleted(ByteSequence node) {
-        deletedAhead = node;
-        wake();
     }
 
     private void wake() {
