@@ -37,15 +37,16 @@ public final class ContentionWorker {
             while ((command = commands.readLine()) != null && command.startsWith("run ")) {
                 String[] words = command.split(" ");
                 long[] counts = run(client, Long.parseLong(words[1]), Long.parseLong(words[2]));
-                System.out.println("grants " + counts[0] + " " + counts[1]);
+                System.out.println("grants " + counts[0] + " " + counts[1] + " " + counts[2]);
             }
         }
         System.exit(0); // client libraries may leave non-daemon threads behind
     }
 
     /**
-     * Grants whose acquire and release both ended before the round did, and the attempts that gave up
-     * (not granted within the client's waitFor, 30 s: a starved JVM).
+     * Grants whose acquire and release both ended before the round did, the attempts that gave up
+     * (not granted within the client's waitFor, 30 s: a starved JVM), and those that failed with the
+     * store's error (a call past its timeout under load): counted, and the worker goes on.
      */
     private static long[] run(LockClient client, long startEpochMillis, long durationMillis) {
         long wait = startEpochMillis - System.currentTimeMillis();
@@ -55,21 +56,26 @@ public final class ContentionWorker {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMillis);
         long grants = 0;
         long gaveUp = 0;
+        long failed = 0;
         while (true) {
-            boolean granted = true;
+            Outcome outcome = Outcome.GRANTED;
             try {
                 client.lockAndUnlock(Keys.ONE);
             } catch (LockClient.NotGranted starved) {
-                granted = false;
+                outcome = Outcome.GAVE_UP;
+            } catch (RuntimeException storeError) {
+                outcome = Outcome.FAILED;
             }
             if (System.nanoTime() - end >= 0) {
-                return new long[] {grants, gaveUp};
+                return new long[] {grants, gaveUp, failed};
             }
-            if (granted) {
-                grants++;
-            } else {
-                gaveUp++;
+            switch (outcome) {
+                case GRANTED -> grants++;
+                case GAVE_UP -> gaveUp++;
+                case FAILED -> failed++;
             }
         }
     }
+
+    private enum Outcome { GRANTED, GAVE_UP, FAILED }
 }

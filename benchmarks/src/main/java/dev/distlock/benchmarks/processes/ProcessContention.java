@@ -56,6 +56,7 @@ public final class ProcessContention {
         ObjectNode result = json.createObjectNode().put("suite", suite).put("impl", impl).put("jvms", JVMS).put("seconds", seconds);
         ArrayNode recorded = result.putArray("rounds");
         ArrayNode starved = result.putArray("gaveUp");
+        ArrayNode storeErrors = result.putArray("failed");
         try (BackendBench bench = SharedBenches.start(suite)) {
             // One lock in this JVM first: it creates the tables, so that the workers do not race to.
             try (LockClient first = bench.client(impl)) {
@@ -73,14 +74,17 @@ public final class ProcessContention {
                 }
                 for (int round = 0; round <= rounds; round++) {
                     long[][] counts = round(workers, seconds);
-                    System.out.printf("%s %s round %d%s: grants per JVM %s, attempts that gave up %s%n", suite, impl,
-                            round, round == 0 ? " (warm-up)" : "", Arrays.toString(counts[0]), Arrays.toString(counts[1]));
+                    System.out.printf("%s %s round %d%s: grants per JVM %s, attempts that gave up %s, failed %s%n", suite, impl,
+                            round, round == 0 ? " (warm-up)" : "", Arrays.toString(counts[0]), Arrays.toString(counts[1]),
+                            Arrays.toString(counts[2]));
                     if (round > 0) {
                         ArrayNode grants = recorded.addArray();
                         ArrayNode gaveUp = starved.addArray();
+                        ArrayNode failed = storeErrors.addArray();
                         for (int i = 0; i < JVMS; i++) {
                             grants.add(counts[0][i]);
                             gaveUp.add(counts[1][i]);
+                            failed.add(counts[2][i]);
                         }
                     }
                 }
@@ -93,18 +97,19 @@ public final class ProcessContention {
         return result;
     }
 
-    /** Each JVM's grants ([0]) and attempts that gave up ([1]) in one round. */
+    /** Each JVM's grants ([0]), attempts that gave up ([1]) and attempts that failed with a store error ([2]) in one round. */
     private static long[][] round(List<ChildJvm> workers, int seconds) {
         long start = System.currentTimeMillis() + START_DELAY_MILLIS;
         for (ChildJvm worker : workers) {
             worker.send("run " + start + " " + seconds * 1000L);
         }
-        long[][] counts = new long[2][workers.size()];
+        long[][] counts = new long[3][workers.size()];
         for (int i = 0; i < workers.size(); i++) {
             // a blocked acquire may outlast the round by up to its waitFor (30 s)
             String[] words = workers.get(i).awaitLine("grants ", Duration.ofSeconds(seconds + 60L)).split(" ");
             counts[0][i] = Long.parseLong(words[1]);
             counts[1][i] = Long.parseLong(words[2]);
+            counts[2][i] = Long.parseLong(words[3]);
         }
         return counts;
     }

@@ -19,7 +19,7 @@ final class ProcessTable {
     }
 
     /** One client's rounds: each JVM's grants per round, over rounds of {@code seconds}. */
-    record Contention(String suite, String impl, int seconds, List<long[]> rounds, long gaveUp) {
+    record Contention(String suite, String impl, int seconds, List<long[]> rounds, long gaveUp, long failed) {
 
         static List<Contention> of(JsonNode results) {
             List<Contention> all = new ArrayList<>();
@@ -32,16 +32,21 @@ final class ProcessTable {
                     }
                     rounds.add(grants);
                 }
-                long gaveUp = 0;
-                for (JsonNode round : result.path("gaveUp")) {
-                    for (JsonNode count : round) {
-                        gaveUp += count.asLong();
-                    }
-                }
                 all.add(new Contention(result.path("suite").asText(), result.path("impl").asText(),
-                        result.path("seconds").asInt(), rounds, gaveUp));
+                        result.path("seconds").asInt(), rounds, total(result.path("gaveUp")), total(result.path("failed"))));
             }
             return all;
+        }
+
+        /** Over all rounds and JVMs; 0 for a field a result does not have (older runs counted no failures). */
+        private static long total(JsonNode perRound) {
+            long total = 0;
+            for (JsonNode round : perRound) {
+                for (JsonNode count : round) {
+                    total += count.asLong();
+                }
+            }
+            return total;
         }
 
         Stats.Estimate grantsPerSecond() {
@@ -69,9 +74,10 @@ final class ProcessTable {
         out.append("Three JVMs, one client and one thread each, on one key (unfair mode), all in the same time window: "
                 + "total grants per second (mean over the rounds, ± its 95% interval) and the spread between the JVMs "
                 + "(most grants of one JVM / fewest of another, per round), and the attempts that gave up (not granted "
-                + "within the client's 30 s waitFor), over all rounds:\n\n");
-        out.append("| store | client | grants/s | ± (95%) | rounds | spread, worst round | spread, mean | gave up |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+                + "within the client's 30 s waitFor) and those that failed with the store's error (a call past its timeout under "
+                + "load; the worker goes on), over all rounds:\n\n");
+        out.append("| store | client | grants/s | ± (95%) | rounds | spread, worst round | spread, mean | gave up | failed |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Contention contention : Contention.of(results)) {
             Stats.Estimate rate = contention.grantsPerSecond();
             out.append("| ").append(contention.suite())
@@ -82,6 +88,7 @@ final class ProcessTable {
                     .append(" | ").append(spread(contention.worstSpread()))
                     .append(" | ").append(spread(contention.meanSpread()))
                     .append(" | ").append(contention.gaveUp())
+                    .append(" | ").append(contention.failed())
                     .append(" |\n");
         }
         return out.append('\n').toString();

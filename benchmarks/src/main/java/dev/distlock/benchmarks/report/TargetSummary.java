@@ -263,7 +263,8 @@ public final class TargetSummary {
                 .map(contention -> new Verdict(
                         contention.worstSpread() <= 2 && contention.gaveUp() == 0 ? Status.MET : Status.NOT_MET,
                         "worst round " + ProcessTable.spread(contention.worstSpread()) + ", " + contention.gaveUp()
-                                + " gave up, " + number(contention.grantsPerSecond().value()) + " grants/s"));
+                                + " gave up, " + contention.failed() + " failed, "
+                                + number(contention.grantsPerSecond().value()) + " grants/s"));
     }
 
     /** The waiting floor's p50 beside distlock's: a target below that floor cannot be met on this machine. */

@@ -140,13 +140,15 @@ final class HeldNodes {
      * it already knows (see {@link LockSlot#othersAskedWhileHeld}).
      */
     private void deletedInEtcd(ByteSequence key, long deletedAt) {
-        deletions.deleted(key, deletedAt);
+        // The queue's name is a copy of the key's bytes: made only where someone may look it up.
+        ByteSequence queue = heldQueues.isEmpty() && !deletions.anySubscribed() ? null : EtcdKeyLayout.queueOf(key);
+        deletions.deleted(key, queue, deletedAt);
         LockSlot slot = held.get(key);
         if (slot != null) {
             events.execute(() -> deleted(slot, deletedAt));
             return;
         }
-        LockSlot holding = heldQueues.get(EtcdKeyLayout.queueOf(key));
+        LockSlot holding = queue == null ? null : heldQueues.get(queue);
         if (holding != null) {
             holding.contenderLeft(deletedAt);
         }

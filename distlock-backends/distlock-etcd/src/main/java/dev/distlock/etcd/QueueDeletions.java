@@ -9,6 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.etcd.jetcd.ByteSequence;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What wakes waiters: the deletions that the backend's one watch over its prefix reports
  * ({@link HeldNodes}), routed to the subscribed waiters of the deleted node's queue. One long-running
@@ -75,8 +77,15 @@ final class QueueDeletions {
         }
     }
 
-    /** From the watch, on jetcd's thread: no blocking, no slot lock. */
-    void deleted(ByteSequence key, long revision) {
+    boolean anySubscribed() {
+        return !subscribed.isEmpty();
+    }
+
+    /**
+     * From the watch, on jetcd's thread: no blocking, no slot lock. {@code queue}: the key's, or null
+     * when nobody was subscribed ({@link #anySubscribed}) as the watch looked.
+     */
+    void deleted(ByteSequence key, @Nullable ByteSequence queue, long revision) {
         guard.lock();
         try {
             if (recent.size() == RECENT) {
@@ -86,7 +95,7 @@ final class QueueDeletions {
         } finally {
             guard.unlock();
         }
-        Set<SlotWaiters> waiters = subscribed.get(EtcdKeyLayout.queueOf(key));
+        Set<SlotWaiters> waiters = queue == null ? null : subscribed.get(queue);
         if (waiters != null) {
             for (SlotWaiters waiter : waiters) {
                 waiter.deletedInQueue(key, revision);

@@ -18,8 +18,8 @@ class QueueDeletionsTest {
 
     @Test
     void aFollowAfterTheReportOfItsNodesDeletionFindsIt() {
-        deletions.deleted(OTHER, 11);
-        deletions.deleted(HOLDER, 12);
+        deletions.deleted(OTHER, null, 11);
+        deletions.deleted(HOLDER, null, 12);
         AtomicBoolean followed = new AtomicBoolean();
 
         assertThat(deletions.followDeletedSince(HOLDER, 10, () -> followed.set(true))).isTrue();
@@ -28,8 +28,8 @@ class QueueDeletionsTest {
 
     @Test
     void aDeletionAtOrBeforeTheFollowsRevisionIsNotNews() {
-        deletions.deleted(HOLDER, 10);
-        deletions.deleted(OTHER, 11);
+        deletions.deleted(HOLDER, null, 10);
+        deletions.deleted(OTHER, null, 11);
 
         assertThat(deletions.followDeletedSince(HOLDER, 10, () -> { })).isFalse();
         assertThat(deletions.followDeletedSince(HOLDER, 12, () -> { })).isFalse();
@@ -38,7 +38,7 @@ class QueueDeletionsTest {
     @Test
     void whatTheReportsNoLongerKeepCountsAsDeleted() {
         for (int revision = 1; revision <= QueueDeletions.RECENT + 1; revision++) {
-            deletions.deleted(OTHER, revision);
+            deletions.deleted(OTHER, null, revision);
         }
 
         assertThat(deletions.followDeletedSince(HOLDER, 0, () -> { })).as("older than every deletion kept").isTrue();
