@@ -195,7 +195,12 @@ final class EtcdGateway {
      * True when our node was deleted; the deletion is what wakes the watcher behind us.
      */
     boolean delete(ByteSequence node, long createRevision) {
-        return await(sendDelete(node, createRevision), "release").isSucceeded();
+        return deletedAt(node, createRevision) != 0;
+    }
+
+    /** {@link #delete}, answering the revision of the deletion, or 0 when our node was not there. */
+    long deletedAt(ByteSequence node, long createRevision) {
+        return revisionIfDeleted(await(sendDelete(node, createRevision), "release"));
     }
 
     /**
@@ -219,17 +224,21 @@ final class EtcdGateway {
     }
 
     /**
-     * {@link #delete}, sent without waiting: the caller bounds the wait (the engine's deadline). Fails
+     * {@link #deletedAt}, sent without waiting: the caller bounds the wait (the engine's deadline). Fails
      * with {@link LockBackendException} where {@link #delete} would throw it; completes on jetcd's thread.
      */
-    CompletableFuture<Boolean> dispatchDelete(ByteSequence node, long createRevision) {
+    CompletableFuture<Long> dispatchDelete(ByteSequence node, long createRevision) {
         return sendDelete(node, createRevision).handle((response, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 throw new LockBackendException("etcd could not release: " + cause.getMessage(), cause);
             }
-            return response.isSucceeded();
+            return revisionIfDeleted(response);
         });
+    }
+
+    private static long revisionIfDeleted(TxnResponse response) {
+        return response.isSucceeded() ? response.getHeader().getRevision() : 0;
     }
 
     private CompletableFuture<TxnResponse> sendDelete(ByteSequence node, long createRevision) {

@@ -74,6 +74,8 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
     private final boolean ownsClient;
     private final Duration requestTimeout;
     private final EtcdKeyLayout keys;
+    /** What the backend's one watch saw deleted, for the waiters and for a release to waiters. */
+    private final QueueDeletions deletions = new QueueDeletions();
     private final EtcdGateway gateway;
     private final HeldNodes heldNodes;
     private final SharedLeases sharedLeases;
@@ -117,7 +119,6 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         this.requestTimeout = requestTimeout == null ? EtcdSettings.DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         this.keys = new EtcdKeyLayout(keyPrefix);
         this.gateway = new EtcdGateway(client, this.requestTimeout);
-        QueueDeletions deletions = new QueueDeletions();
         this.heldNodes = new HeldNodes(gateway, client, keys.root(), () -> leaseLossListener,
                 slot -> withSlot(slot.key, slot.owner, ignored -> null), events, deletions);
         this.sharedLeases = new SharedLeases(client, gateway, this.requestTimeout, timer, events, heldNodes::leaseGone);
@@ -221,7 +222,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
             if (!slot.isHeld() && !adoptHeld(slot)) {
                 return ReleaseOutcome.NOT_HELD;
             }
-            return new HeldRelease(slot, gateway, overdue).delete();
+            return new HeldRelease(slot, gateway, overdue, deletions).delete();
         });
     }
 
@@ -243,7 +244,7 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
      */
     @Override
     public @Nullable CompletableFuture<ReleaseOutcome> dispatchRelease(String key, String owner) {
-        return withSlot(key, owner, slot -> slot.isHeld() ? new HeldRelease(slot, gateway, overdue).dispatchDelete() : null);
+        return withSlot(key, owner, slot -> slot.isHeld() ? new HeldRelease(slot, gateway, overdue, deletions).dispatchDelete() : null);
     }
 
     @Override

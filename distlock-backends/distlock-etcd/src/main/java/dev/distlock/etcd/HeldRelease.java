@@ -18,6 +18,7 @@ final class HeldRelease {
 
     private final LockSlot slot;
     private final EtcdGateway gateway;
+    private final QueueDeletions deletions;
     private final OverdueLocks overdue;
     private final long createRevision;
     private final long ownLease;
@@ -26,9 +27,10 @@ final class HeldRelease {
     private final boolean othersAsked;
 
     /** Forgets the held {@code slot}'s node; call under the slot's lock. */
-    HeldRelease(LockSlot slot, EtcdGateway gateway, OverdueLocks overdue) {
+    HeldRelease(LockSlot slot, EtcdGateway gateway, OverdueLocks overdue, QueueDeletions deletions) {
         this.slot = slot;
         this.gateway = gateway;
+        this.deletions = deletions;
         this.overdue = overdue;
         this.createRevision = slot.createRevision();
         this.ownLease = slot.ownsLease() ? slot.leaseId() : 0;
@@ -40,9 +42,9 @@ final class HeldRelease {
 
     /** The delete, waited for under the gateway's timeout. */
     ReleaseOutcome delete() {
-        boolean deleted;
+        long deleted;
         try {
-            deleted = gateway.delete(slot.node, createRevision);
+            deleted = gateway.deletedAt(slot.node, createRevision);
         } catch (LockBackendException e) {
             notDeleted();
             throw e;
@@ -62,11 +64,16 @@ final class HeldRelease {
         }).thenApply(this::outcome);
     }
 
-    private ReleaseOutcome outcome(boolean deleted) {
-        if (!deleted) {
+    /** {@code deletedAt}: the revision of our node's deletion, 0 when it was not there. */
+    private ReleaseOutcome outcome(long deletedAt) {
+        if (deletedAt == 0) {
             return ReleaseOutcome.NOT_HELD;
         }
-        return othersAsked ? ReleaseOutcome.RELEASED_TO_WAITERS : ReleaseOutcome.RELEASED;
+        if (!othersAsked) {
+            return ReleaseOutcome.RELEASED;
+        }
+        deletions.releasedToWaiters(slot.queue, slot.node, deletedAt);
+        return ReleaseOutcome.RELEASED_TO_WAITERS;
     }
 
     private void notDeleted() {

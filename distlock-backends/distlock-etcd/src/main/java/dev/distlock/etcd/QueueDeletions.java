@@ -28,8 +28,17 @@ final class QueueDeletions {
     /** Deletions kept for a follow that comes after its node's report; a follow older than all of them cannot tell. */
     static final int RECENT = 1024;
 
+    /** Above this many keys released to waiters and not asked for again since, they are forgotten. */
+    static final int RELEASES_KEPT = 256;
+
     private record Deletion(ByteSequence key, long revision) {
     }
+
+    /** Our node deleted by a release that told the engine others asked, and the revision of that deletion. */
+    private record Release(ByteSequence node, long revision) {
+    }
+
+    private final Map<ByteSequence, Release> releasedToWaiters = new ConcurrentHashMap<>();
 
     private final Map<ByteSequence, Set<SlotWaiters>> subscribed = new ConcurrentHashMap<>();
     private final ArrayDeque<Deletion> recent = new ArrayDeque<>(RECENT);
@@ -68,6 +77,46 @@ final class QueueDeletions {
                     return false;
                 }
                 if (deletion.key().equals(node)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /** Our release of {@code node}, deleted at {@code revision}, told the engine that other clients asked. */
+    void releasedToWaiters(ByteSequence queue, ByteSequence node, long revision) {
+        if (releasedToWaiters.size() >= RELEASES_KEPT) {
+            releasedToWaiters.clear(); // a forgotten release only makes the engine wait its pause out
+        }
+        releasedToWaiters.put(queue, new Release(node, revision));
+    }
+
+    /**
+     * Whether another contender's node left {@code queue} since our last release to waiters there (one of
+     * them took the key and gave it back, or was denied): the waiters had their turn, and the engine
+     * need not wait for a deletion that came before it subscribed. Asked once per release. False when
+     * none was reported yet: those to come wake the subscription.
+     */
+    boolean othersLeftSinceRelease(ByteSequence queue) {
+        Release release = releasedToWaiters.remove(queue);
+        if (release == null) {
+            return false;
+        }
+        guard.lock();
+        try {
+            if (unknownUpTo > release.revision()) {
+                return true;
+            }
+            for (var newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
+                Deletion deletion = newestFirst.next();
+                if (deletion.revision() <= release.revision()) {
+                    return false;
+                }
+                // No key's queue is a prefix of another's (EtcdKeyLayout): a node that starts with it is in it.
+                if (deletion.key().startsWith(queue) && !deletion.key().equals(release.node())) {
                     return true;
                 }
             }

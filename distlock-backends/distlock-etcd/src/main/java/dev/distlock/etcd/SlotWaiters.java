@@ -113,6 +113,9 @@ final class SlotWaiters {
             deletions.subscribe(slot.queue, this);
             listening = true;
         }
+        if (ahead == null && deletions.othersLeftSinceRelease(slot.queue)) {
+            wake(); // the waiters we let ask first took the key and gave it back before we subscribed
+        }
         keepAlive(waitingLease);
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {
@@ -136,12 +139,15 @@ final class SlotWaiters {
     /**
      * A deletion in our queue, on jetcd's thread without the slot's lock: news when it is the node
      * followed (the read that made us follow it saw it before it was deleted), or when nothing is
-     * followed yet.
+     * followed yet and it is another contender's.
      */
     void deletedInQueue(ByteSequence key, long revision) {
         ByteSequence followed = ahead;
         if (followed == null) {
-            wake();
+            // Our own node too (a denied attempt took it out): no news, and a spurious wake-up is a request.
+            if (!key.equals(slot.node)) {
+                wake();
+            }
         } else if (followed.equals(key) && revision > aheadRevision) {
             deletedAhead = key;
             wake();

@@ -124,6 +124,34 @@ class EtcdReleaseToWaitersIT {
     }
 
     /**
+     * The waiters the releaser let ask first may take the key and give it back before the releaser's
+     * next acquisition subscribes: no deletion is to come, so the subscription must say at once that
+     * they had their turn, or the key idles for the engine's whole wait (100 ms).
+     */
+    @Test
+    void aReleaserThatSubscribesAfterTheWaitersHadTheirTurnIsWokenAtOnce() throws Exception {
+        try (EtcdLockBackend releaser = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
+             EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
+            String key = "waiters:" + UUID.randomUUID();
+            assertThat(releaser.tryAcquire(new AcquireRequest(key, "r", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
+            holderHasSeenEverythingUpToNow(releaser);
+            assertThat(releaser.releaseTellingWaiters(key, "r")).isEqualTo(ReleaseOutcome.RELEASED_TO_WAITERS);
+            assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(other.release(key, "o")).isTrue();
+            holderHasSeenEverythingUpToNow(releaser);
+
+            Semaphore changed = new Semaphore(0);
+            try (var subscription = releaser.subscribe(key, "next", changed::release)) {
+                assertThat(changed.availablePermits()).as("woken as it subscribed").isEqualTo(1);
+            }
+            try (var again = releaser.subscribe(key, "later", changed::release)) {
+                assertThat(changed.availablePermits()).as("asked once per release").isEqualTo(1);
+            }
+        }
+    }
+
+    /**
      * Deletions reach the holder's watch in revision order on one stream: once the loss of a held
      * sentinel node, deleted now, is reported, every deletion before it has been seen.
      */
