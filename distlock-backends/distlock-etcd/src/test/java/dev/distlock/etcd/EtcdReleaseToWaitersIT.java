@@ -54,10 +54,7 @@ class EtcdReleaseToWaitersIT {
     void aReleaseAfterAnotherClientWasDeniedTellsThatWaitersAsked() throws Exception {
         try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
              EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
-            String key = "waiters:" + UUID.randomUUID();
-            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
-            holderHasSeenEverythingUpToNow(holder);
+            String key = heldWhileAnotherClientWasDenied(holder, "h", other);
 
             assertThat(holder.releaseTellingWaiters(key, "h")).isEqualTo(ReleaseOutcome.RELEASED_TO_WAITERS);
         }
@@ -67,10 +64,7 @@ class EtcdReleaseToWaitersIT {
     void aDispatchedReleaseTellsThatWaitersAskedToo() throws Exception {
         try (EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
              EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
-            String key = "waiters:" + UUID.randomUUID();
-            assertThat(holder.tryAcquire(new AcquireRequest(key, "h", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
-            holderHasSeenEverythingUpToNow(holder);
+            String key = heldWhileAnotherClientWasDenied(holder, "h", other);
 
             CompletableFuture<ReleaseOutcome> released = holder.dispatchRelease(key, "h");
 
@@ -132,10 +126,7 @@ class EtcdReleaseToWaitersIT {
     void aReleaserThatSubscribesAfterTheWaitersHadTheirTurnIsWokenAtOnce() throws Exception {
         try (EtcdLockBackend releaser = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
              EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
-            String key = "waiters:" + UUID.randomUUID();
-            assertThat(releaser.tryAcquire(new AcquireRequest(key, "r", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
-            holderHasSeenEverythingUpToNow(releaser);
+            String key = heldWhileAnotherClientWasDenied(releaser, "r", other);
             assertThat(releaser.releaseTellingWaiters(key, "r")).isEqualTo(ReleaseOutcome.RELEASED_TO_WAITERS);
             assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
             assertThat(other.release(key, "o")).isTrue();
@@ -149,6 +140,15 @@ class EtcdReleaseToWaitersIT {
                 assertThat(changed.availablePermits()).as("asked once per release").isEqualTo(1);
             }
         }
+    }
+
+    /** A new key that {@code holder} holds as {@code owner}, which {@code other} asked for and was denied, as the holder's watch has seen. */
+    private static String heldWhileAnotherClientWasDenied(EtcdLockBackend holder, String owner, EtcdLockBackend other) throws Exception {
+        String key = "waiters:" + UUID.randomUUID();
+        assertThat(holder.tryAcquire(new AcquireRequest(key, owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
+        holderHasSeenEverythingUpToNow(holder);
+        return key;
     }
 
     /**
