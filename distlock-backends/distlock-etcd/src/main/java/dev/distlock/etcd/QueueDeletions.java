@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import io.etcd.jetcd.ByteSequence;
 
@@ -67,20 +68,7 @@ final class QueueDeletions {
         guard.lock();
         try {
             follow.run();
-            if (unknownUpTo > revision) {
-                return true;
-            }
-            // Newest first, in revision order as the watch reports them: stop at the follow's own revision.
-            for (var newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
-                Deletion deletion = newestFirst.next();
-                if (deletion.revision() <= revision) {
-                    return false;
-                }
-                if (deletion.key().equals(node)) {
-                    return true;
-                }
-            }
-            return false;
+            return deletedAfter(revision, node::equals);
         } finally {
             guard.unlock();
         }
@@ -107,23 +95,32 @@ final class QueueDeletions {
         }
         guard.lock();
         try {
-            if (unknownUpTo > release.revision()) {
-                return true;
-            }
-            for (var newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
-                Deletion deletion = newestFirst.next();
-                if (deletion.revision() <= release.revision()) {
-                    return false;
-                }
-                // No key's queue is a prefix of another's (EtcdKeyLayout): a node that starts with it is in it.
-                if (deletion.key().startsWith(queue) && !deletion.key().equals(release.node())) {
-                    return true;
-                }
-            }
-            return false;
+            // No key's queue is a prefix of another's (EtcdKeyLayout): a node that starts with it is in it.
+            return deletedAfter(release.revision(), key -> key.startsWith(queue) && !key.equals(release.node()));
         } finally {
             guard.unlock();
         }
+    }
+
+    /**
+     * Whether a node that {@code matches} was reported deleted after {@code revision}; true also when
+     * the reports cannot tell. Call under {@link #guard}.
+     */
+    private boolean deletedAfter(long revision, Predicate<ByteSequence> matches) {
+        if (unknownUpTo > revision) {
+            return true;
+        }
+        // Newest first, in revision order as the watch reports them: stop at the given revision.
+        for (var newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
+            Deletion deletion = newestFirst.next();
+            if (deletion.revision() <= revision) {
+                return false;
+            }
+            if (matches.test(deletion.key())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean anySubscribed() {
@@ -162,7 +159,7 @@ final class QueueDeletions {
         }
         for (Set<SlotWaiters> waiters : List.copyOf(subscribed.values())) {
             for (SlotWaiters waiter : waiters) {
-                waiter.wakeToLookAgain();
+                waiter.wake();
             }
         }
     }

@@ -154,11 +154,6 @@ final class SlotWaiters {
         }
     }
 
-    /** Deletions may have gone unreported (the watch ended): try again and follow anew. */
-    void wakeToLookAgain() {
-        wake();
-    }
-
     /**
      * jetcd sends a keep-alive every third of the lease while the waiter is subscribed, so a node keeps
      * its place however long the wait; when this JVM dies the keep-alives stop and etcd drops the node
@@ -225,7 +220,8 @@ final class SlotWaiters {
         });
     }
 
-    private void wake() {
+    /** The waiters try again (and follow anew): also when deletions may have gone unreported (the watch ended). */
+    void wake() {
         registry.wake(slot);
     }
 }
