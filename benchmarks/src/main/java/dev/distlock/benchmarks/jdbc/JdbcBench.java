@@ -69,6 +69,7 @@ public final class JdbcBench implements BackendBench {
     public LockClient client(String impl) throws SQLException {
         return switch (impl) {
             case "floor" -> database.floor(pool());
+            case "floor-bounded" -> new BoundedFloor(database.floor(pool()));
             case "floor-waiting" -> database.waitingFloor(pool());
             case "distlock-api" -> new DistlockApiClient(backend("distlock_locks"));
             case "distlock-annotation" -> new DistlockAnnotationClient(backend("distlock_locks"));

@@ -6,10 +6,10 @@ import dev.distlock.benchmarks.jdbc.JdbcBench;
 import dev.distlock.benchmarks.support.BackendBench;
 import dev.distlock.benchmarks.support.UncontendedWorkloads;
 
-/** MariaDB, one thread: the floor, distlock (API and annotation), ShedLock's JdbcTemplate provider and Spring Integration's JdbcLockRegistry. */
+/** MariaDB, one thread: the floor (plain, and with each call bounded by a deadline), distlock (API and annotation), ShedLock's JdbcTemplate provider and Spring Integration's JdbcLockRegistry. */
 public class MariaDbLockBenchmark extends UncontendedWorkloads {
 
-    @Param({"floor", "distlock-api", "distlock-annotation", "shedlock", "spring-integration"})
+    @Param({"floor", "floor-bounded", "distlock-api", "distlock-annotation", "shedlock", "spring-integration"})
     public String impl;
 
     @Override

@@ -62,10 +62,11 @@ public final class Ratios {
 
     /**
      * The floor a method's rows are held to: the fenced floor where there is one, Redlock's parallel floor,
-     * the floor of a waiting client (the hand-off, where the floor must wait for a release), or the floor.
+     * the floor of a waiting client (the hand-off, where the floor must wait for a release), the floor
+     * whose calls are bounded by a deadline (JDBC, where that takes a thread per call), or the floor.
      */
     static Optional<JmhResult> floor(List<JmhResult> rows, String method) {
-        for (String floor : List.of("floor-fenced", "floor-parallel", "floor-waiting", "floor")) {
+        for (String floor : List.of("floor-fenced", "floor-parallel", "floor-waiting", "floor-bounded", "floor")) {
             Optional<JmhResult> found = BenchmarkReport.find(rows, method, floor);
             if (found.isPresent() && !(floor.equals("floor-fenced") && BenchmarkReport.find(rows, method, "floor-parallel").isPresent())) {
                 return found;

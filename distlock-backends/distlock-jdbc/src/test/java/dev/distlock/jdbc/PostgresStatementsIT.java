@@ -144,6 +144,64 @@ class PostgresStatementsIT {
         }
     }
 
+    /**
+     * A statement the server cannot run (the table is locked by an open transaction) is cancelled by
+     * the server at the statement timeout: the call fails as a store failure naming the cancel, and
+     * the connection comes back to the pool usable.
+     */
+    @Test
+    void aStatementBlockedOnTheServerIsCancelledAtTheStatementTimeout() throws Exception {
+        String table = "blocked_" + suffix();
+        try (JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(pool).tableName(table)
+                .initializeSchema(true).statementTimeout(Duration.ofSeconds(1)).build());
+             Connection locking = pool.getConnection()) {
+            locking.setAutoCommit(false);
+            try (Statement lock = locking.createStatement()) {
+                lock.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            CompletableFuture<AcquireResult> blocked = CompletableFuture.supplyAsync(
+                    () -> backend.tryAcquire(new AcquireRequest("statements:" + suffix(), owner(), LEASE, false)));
+            await().atMost(Duration.ofSeconds(20)).until(blocked::isDone);
+            locking.rollback();
+
+            assertThat(blocked).isCompletedExceptionally();
+            Throwable failure = blocked.handle((result, error) -> error.getCause()).join();
+            assertThat(failure).isInstanceOf(dev.distlock.spi.LockBackendException.class);
+            assertThat(failure.getCause()).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) failure.getCause()).getSQLState()).as("cancelled by the server").isEqualTo("57014");
+            acquireAndRelease(backend, "statements:" + suffix());
+        }
+    }
+
+    /**
+     * The lock statements bound themselves for their own duration only: a pooled connection comes
+     * back with the application's statement timeout, whatever the backend's is.
+     */
+    @Test
+    void theApplicationsStatementTimeoutOnAPooledConnectionIsLeftAsItWas() throws Exception {
+        HikariDataSource single = database.pool(config -> {
+            config.setMaximumPoolSize(1);
+            config.setConnectionInitSql("SET statement_timeout = '7s'");
+        });
+        try (JdbcLockBackend backend = JdbcLockBackend.create(JdbcSettings.builder(single)
+                .tableName("app_timeout_" + suffix()).initializeSchema(true).statementTimeout(Duration.ofSeconds(3)).build())) {
+            String key = "statements:" + suffix();
+            String owner = owner();
+            assertThat(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
+            assertThat(backend.renew(key, owner, LEASE)).isTrue();
+            assertThat(backend.renewAll(java.util.List.of(new dev.distlock.spi.RenewRequest(key, owner, LEASE)))).hasSize(1);
+            assertThat(backend.tryAcquire(new AcquireRequest(key, owner(), LEASE, false))).isInstanceOf(AcquireResult.Denied.class);
+            assertThat(backend.releaseTellingWaiters(key, owner)).isEqualTo(ReleaseOutcome.RELEASED);
+            assertThat(backend.health().up()).isTrue();
+
+            try (Connection connection = single.getConnection(); Statement show = connection.createStatement();
+                 ResultSet row = show.executeQuery("SHOW statement_timeout")) {
+                row.next();
+                assertThat(row.getString(1)).isEqualTo("7s");
+            }
+        }
+    }
+
     private static void acquireAndRelease(JdbcLockBackend backend, String key) {
         String owner = owner();
         assertThat(backend.tryAcquire(new AcquireRequest(key, owner, LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
