@@ -58,8 +58,12 @@ final class MySqlWaiterMarks implements AutoCloseable {
     MySqlWaiterMarks(DataSource dataSource, MySqlLockTableSql sql, Names names, Duration networkTimeout) {
         this.sql = sql;
         this.names = names;
-        this.connection = new KeptConnection(dataSource, networkTimeout,
-                opened -> connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()"));
+        this.connection = new KeptConnection(dataSource, networkTimeout, opened -> {
+            if (closed) { // close() ran while we connected: it aborted what was there, not this one
+                throw new SQLException("waiter marks are closed");
+            }
+            connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()");
+        });
     }
 
     /** The session that holds our marks, 0 for none: the release does not count them as other clients' waiters. */
