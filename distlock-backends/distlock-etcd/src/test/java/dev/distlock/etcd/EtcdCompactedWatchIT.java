@@ -8,22 +8,19 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
 import dev.distlock.engine.LockEngine;
-import dev.distlock.testsupport.EtcdServerFixture;
 import dev.distlock.testsupport.FaultProxy;
 
 /**
@@ -37,23 +34,11 @@ class EtcdCompactedWatchIT {
 
     private static final LockOptions MINUTE = LockOptions.of(Duration.ofSeconds(60), Duration.ZERO);
 
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
     private FaultProxy proxy;
     private EtcdLockBackend backend;
     private LockEngine engine;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
 
     @BeforeEach
     void startHolder() {
@@ -75,7 +60,7 @@ class EtcdCompactedWatchIT {
         long leaseId = nodeOf(lease).getLease();
 
         proxy.cut();
-        inspector.getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
+        etcd.inspector().getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
         compactEverything();
         proxy.restore();
 
@@ -98,7 +83,7 @@ class EtcdCompactedWatchIT {
                 .until(() -> Long.valueOf(1).equals(backend.health().details().get("heldWatchesRestarted")));
         assertThat(lease.isValid()).isTrue();
 
-        inspector.getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
+        etcd.inspector().getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
         Awaitility.await("lease invalid after a revoke").atMost(Duration.ofSeconds(3)).until(() -> !lease.isValid());
         lease.close();
     }
@@ -108,15 +93,15 @@ class EtcdCompactedWatchIT {
      * held node's watch could resume from is gone, and so is any deletion before the writes.
      */
     private static void compactEverything() throws Exception {
-        inspector.getKVClient().put(bytes("/elsewhere"), bytes("1")).get(5, TimeUnit.SECONDS);
-        long revision = inspector.getKVClient().put(bytes("/elsewhere"), bytes("2")).get(5, TimeUnit.SECONDS)
+        etcd.inspector().getKVClient().put(bytes("/elsewhere"), bytes("1")).get(5, TimeUnit.SECONDS);
+        long revision = etcd.inspector().getKVClient().put(bytes("/elsewhere"), bytes("2")).get(5, TimeUnit.SECONDS)
                 .getHeader().getRevision();
-        inspector.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
+        etcd.inspector().getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
                 .get(5, TimeUnit.SECONDS);
     }
 
     private static KeyValue nodeOf(Lease lease) throws Exception {
-        return inspector.getKVClient().get(bytes(EtcdSettings.DEFAULT_KEY_PREFIX + "/"), GetOption.builder().isPrefix(true).build())
+        return etcd.inspector().getKVClient().get(bytes(EtcdSettings.DEFAULT_KEY_PREFIX + "/"), GetOption.builder().isPrefix(true).build())
                 .get(5, TimeUnit.SECONDS).getKvs().stream()
                 .filter(kv -> kv.getCreateRevision() == lease.fencingToken())
                 .findFirst().orElseThrow();

@@ -8,15 +8,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.DispatchingBackend;
 import dev.distlock.spi.ReleaseOutcome;
-import dev.distlock.testsupport.EtcdServerFixture;
 
 /**
  * A held lock's release is sent from the caller's thread ({@link DispatchingBackend}), so that the
@@ -27,17 +25,9 @@ import dev.distlock.testsupport.EtcdServerFixture;
 class EtcdDispatchIT {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static EtcdServerFixture etcd;
 
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     @Test
     void aHeldLocksReleaseIsSentWithoutBlockingAsOneTransaction() throws Exception {

@@ -13,9 +13,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
@@ -28,31 +27,19 @@ import dev.distlock.testsupport.EtcdServerFixture;
 /** The backend under the real engine, and with etcd authentication on. */
 class EtcdEngineIT {
 
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     @Test
     void engineMarksTheLeaseInvalidAsSoonAsEtcdRevokesIt() throws Exception {
         try (LockEngine engine = LockEngine.builder(new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))).build()) {
             Lease lease = engine.tryAcquire("revoked", LockOptions.of(Duration.ofSeconds(30), Duration.ZERO)).orElseThrow();
             assertThat(lease.isValid()).isTrue();
-            var node = inspector.getKVClient().get(ByteSequence.from("/distlock/", StandardCharsets.UTF_8),
+            var node = etcd.inspector().getKVClient().get(ByteSequence.from("/distlock/", StandardCharsets.UTF_8),
                     GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs().stream()
                     .filter(kv -> kv.getCreateRevision() == lease.fencingToken()).findFirst().orElseThrow();
 
-            inspector.getLeaseClient().revoke(node.getLease()).get(5, TimeUnit.SECONDS);
+            etcd.inspector().getLeaseClient().revoke(node.getLease()).get(5, TimeUnit.SECONDS);
 
             Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> !lease.isValid());
             lease.close();

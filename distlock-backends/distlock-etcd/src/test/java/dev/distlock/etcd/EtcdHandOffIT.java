@@ -14,15 +14,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.testsupport.EtcdServerFixture;
 
 /**
  * How long a waiter takes to hold the lock after the holder releases it: the delete, the watch event,
@@ -32,17 +30,9 @@ import dev.distlock.testsupport.EtcdServerFixture;
 class EtcdHandOffIT {
 
     private static final int ROUNDS = 30;
-    private static EtcdServerFixture etcd;
 
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     @ParameterizedTest(name = "fair={0}")
     @ValueSource(booleans = {true, false})

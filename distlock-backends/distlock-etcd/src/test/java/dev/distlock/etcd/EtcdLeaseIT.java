@@ -5,58 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.LeaseLossSignals;
-import dev.distlock.testsupport.EtcdServerFixture;
 import dev.distlock.testsupport.FencedResource;
 
 /** Leases: what keeps a node alive, what ends it, and who hears of it. */
 class EtcdLeaseIT {
 
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
-    private final List<EtcdLockBackend> backends = new ArrayList<>();
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
-
-    @AfterEach
-    void closeBackends() {
-        backends.forEach(EtcdLockBackend::close);
-    }
-
-    private EtcdLockBackend backend() {
-        EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
-        backends.add(backend);
-        return backend;
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     private static String key() {
         return "lease:" + UUID.randomUUID();
@@ -66,28 +36,28 @@ class EtcdLeaseIT {
     private static List<KeyValue> nodes(String key) throws Exception {
         ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeyLayout.escape(key) + "/",
                 StandardCharsets.UTF_8);
-        return inspector.getKVClient().get(queue, GetOption.builder().isPrefix(true)
+        return etcd.inspector().getKVClient().get(queue, GetOption.builder().isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE).build()).get(5, TimeUnit.SECONDS).getKvs();
     }
 
     @Test
     void revokedLeaseIsReportedLostAtOnceAndTheNextHolderHasAHigherToken() throws Exception {
-        EtcdLockBackend holder = backend();
+        EtcdLockBackend holder = etcd.backend();
         List<String> lost = new CopyOnWriteArrayList<>();
-        holder.setLeaseLossListener(new RecordingListener(lost));
+        holder.setLeaseLossListener(new LostLeases(lost));
         String key = key();
         long first = token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(30), false)));
 
         long leaseId = nodes(key).get(0).getLease();
         long revokedAt = System.nanoTime();
-        inspector.getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
+        etcd.inspector().getLeaseClient().revoke(leaseId).get(5, TimeUnit.SECONDS);
 
         // "At once": well before the next renewal the engine would make (a third of 30 s).
         Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> lost.contains(key + " h:1"));
         System.out.printf("etcd lease loss: reported %d ms after the revoke%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt));
         FencedResource resource = new FencedResource();
-        long second = token(backend().tryAcquire(new AcquireRequest(key, "n:1", Duration.ofSeconds(30), false)));
+        long second = token(etcd.backend().tryAcquire(new AcquireRequest(key, "n:1", Duration.ofSeconds(30), false)));
         assertThat(second).isGreaterThan(first);
         assertThat(resource.write(key, second)).isTrue();
         assertThat(resource.write(key, first)).as("the old holder's late write").isFalse();
@@ -99,7 +69,7 @@ class EtcdLeaseIT {
     @Test
     void shorterRenewalKeepsTheTokenAndEndsTheLockSooner() throws Exception {
         // What the engine does for holdAtLeast: renew with the rest of the hold, then stop renewing.
-        EtcdLockBackend holder = backend();
+        EtcdLockBackend holder = etcd.backend();
         String key = key();
         long token = token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(60), false)));
         long oldLease = nodes(key).get(0).getLease();
@@ -109,7 +79,7 @@ class EtcdLeaseIT {
         KeyValue node = nodes(key).get(0);
         assertThat(node.getCreateRevision()).isEqualTo(token);
         assertThat(node.getLease()).isNotEqualTo(oldLease);
-        long remaining = inspector.getLeaseClient().timeToLive(node.getLease(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
+        long remaining = etcd.inspector().getLeaseClient().timeToLive(node.getLease(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
                 .get(5, TimeUnit.SECONDS).getTTL();
         assertThat(remaining).isLessThanOrEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> nodes(key).isEmpty());
@@ -117,11 +87,11 @@ class EtcdLeaseIT {
 
     @Test
     void longerRenewalMovesTheLockToALongerLease() throws Exception {
-        EtcdLockBackend holder = backend();
+        EtcdLockBackend holder = etcd.backend();
         String key = key();
         token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(2), false)));
         assertThat(holder.renew(key, "h:1", Duration.ofSeconds(60))).isTrue();
-        long remaining = inspector.getLeaseClient().timeToLive(nodes(key).get(0).getLease(),
+        long remaining = etcd.inspector().getLeaseClient().timeToLive(nodes(key).get(0).getLease(),
                 io.etcd.jetcd.options.LeaseOption.DEFAULT).get(5, TimeUnit.SECONDS).getTTL();
         assertThat(remaining).isGreaterThan(50);
         // Same TTL again: a keep-alive of the same lease.
@@ -132,8 +102,8 @@ class EtcdLeaseIT {
 
     @Test
     void subscribedFairWaiterKeepsItsPlaceLongerThanItsTtl() throws Exception {
-        EtcdLockBackend holder = backend();
-        EtcdLockBackend waiter = backend();
+        EtcdLockBackend holder = etcd.backend();
+        EtcdLockBackend waiter = etcd.backend();
         String key = key();
         token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(30), true)));
         try (var subscription = waiter.subscribe(key, "w:1", () -> { })) {
@@ -149,9 +119,9 @@ class EtcdLeaseIT {
 
     @Test
     void waiterThatStopsWaitingDropsOutOfTheQueue() throws Exception {
-        EtcdLockBackend holder = backend();
-        EtcdLockBackend gone = backend();
-        EtcdLockBackend quiet = backend();
+        EtcdLockBackend holder = etcd.backend();
+        EtcdLockBackend gone = etcd.backend();
+        EtcdLockBackend quiet = etcd.backend();
         String key = key();
         token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(30), true)));
         // A waiter whose backend closed (its JVM stopped): its node goes at once.
@@ -163,24 +133,24 @@ class EtcdLeaseIT {
         gone.close();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> nodes(key).size() == 1);
         assertThat(holder.release(key, "h:1")).isTrue();
-        token(backend().tryAcquire(new AcquireRequest(key, "n:1", Duration.ofSeconds(30), true)));
+        token(etcd.backend().tryAcquire(new AcquireRequest(key, "n:1", Duration.ofSeconds(30), true)));
     }
 
     @Test
     void deniedUnfairAttemptLeavesNoNode() throws Exception {
-        EtcdLockBackend holder = backend();
+        EtcdLockBackend holder = etcd.backend();
         String key = key();
         token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(30), false)));
-        assertThat(backend().tryAcquire(new AcquireRequest(key, "o:1", Duration.ofSeconds(30), false)))
+        assertThat(etcd.backend().tryAcquire(new AcquireRequest(key, "o:1", Duration.ofSeconds(30), false)))
                 .isInstanceOf(AcquireResult.Denied.class);
         assertThat(nodes(key)).hasSize(1);
     }
 
     @Test
     void withdrawnWaiterLetsTheOneBehindItThrough() {
-        EtcdLockBackend holder = backend();
-        EtcdLockBackend first = backend();
-        EtcdLockBackend second = backend();
+        EtcdLockBackend holder = etcd.backend();
+        EtcdLockBackend first = etcd.backend();
+        EtcdLockBackend second = etcd.backend();
         String key = key();
         token(holder.tryAcquire(new AcquireRequest(key, "h:1", Duration.ofSeconds(30), true)));
         assertThat(first.tryAcquire(new AcquireRequest(key, "f:1", Duration.ofSeconds(30), true))).isInstanceOf(AcquireResult.Denied.class);
@@ -188,20 +158,5 @@ class EtcdLeaseIT {
         first.withdraw(key, "f:1");
         assertThat(holder.release(key, "h:1")).isTrue();
         token(second.tryAcquire(new AcquireRequest(key, "s:1", Duration.ofSeconds(30), true)));
-    }
-
-    private record RecordingListener(List<String> lost) implements LeaseLossSignals.LeaseLossListener {
-        @Override
-        public void leaseLost(String key, String owner, String reason) {
-            lost.add(key + " " + owner);
-        }
-
-        @Override
-        public void allLeasesLost(String reason) {
-        }
-
-        @Override
-        public void leasesAtRisk(String reason) {
-        }
     }
 }

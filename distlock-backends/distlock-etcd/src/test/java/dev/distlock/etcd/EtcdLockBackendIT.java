@@ -4,7 +4,6 @@ import static dev.distlock.testsupport.BackendCalls.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,42 +11,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
-import dev.distlock.spi.LeaseLossSignals;
-import dev.distlock.testsupport.EtcdServerFixture;
 
 /** The etcd-specific promises, against one real etcd member. */
 class EtcdLockBackendIT {
 
-    private static EtcdServerFixture etcd;
-    private final List<EtcdLockBackend> backends = new ArrayList<>();
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
-
-    @AfterEach
-    void closeBackends() {
-        backends.forEach(EtcdLockBackend::close);
-    }
-
-    private EtcdLockBackend backend() {
-        EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
-        backends.add(backend);
-        return backend;
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     private static String key() {
         return "test:" + UUID.randomUUID();
@@ -55,8 +29,8 @@ class EtcdLockBackendIT {
 
     @Test
     void heldLockIsNotGrantedToAnotherOwnerUntilReleased() {
-        EtcdLockBackend a = backend();
-        EtcdLockBackend b = backend();
+        EtcdLockBackend a = etcd.backend();
+        EtcdLockBackend b = etcd.backend();
         String key = key();
         long first = token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), false)));
         assertThat(b.tryAcquire(new AcquireRequest(key, "b:1", Duration.ofSeconds(10), false)))
@@ -69,32 +43,32 @@ class EtcdLockBackendIT {
 
     @Test
     void retryOfAHolderGetsItsOwnToken() {
-        EtcdLockBackend a = backend();
+        EtcdLockBackend a = etcd.backend();
         String key = key();
         long first = token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), true)));
         assertThat(token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), true)))).isEqualTo(first);
         // Another instance with the same owner (the reply was lost to it) gets the same token too.
-        assertThat(token(backend().tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), true)))).isEqualTo(first);
+        assertThat(token(etcd.backend().tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), true)))).isEqualTo(first);
     }
 
     @Test
     void keysWithSlashesUnicodeAndOneKibibyteAreIndependent() {
-        EtcdLockBackend a = backend();
+        EtcdLockBackend a = etcd.backend();
         String base = key();
         String longKey = base + ":" + "ключ/🔒".repeat(1024 / 7 + 1);
         for (String key : List.of(base + ":a", base + ":a/b", base + ":a%2Fb", longKey, base + ":日本語/キー")) {
             token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), false)));
         }
-        assertThat(backend().tryAcquire(new AcquireRequest(longKey, "b:1", Duration.ofSeconds(10), false)))
+        assertThat(etcd.backend().tryAcquire(new AcquireRequest(longKey, "b:1", Duration.ofSeconds(10), false)))
                 .isInstanceOf(AcquireResult.Denied.class);
     }
 
     @Test
     void unrenewedLockExpiresAndIsReportedLost() {
-        EtcdLockBackend a = backend();
+        EtcdLockBackend a = etcd.backend();
         List<String> lost = new CopyOnWriteArrayList<>();
-        a.setLeaseLossListener(new Listener(lost));
-        EtcdLockBackend b = backend();
+        a.setLeaseLossListener(new LostLeases(lost));
+        EtcdLockBackend b = etcd.backend();
         String key = key();
         long first = token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(1), false)));
         Awaitility.await().atMost(Duration.ofSeconds(10))
@@ -108,9 +82,9 @@ class EtcdLockBackendIT {
 
     @Test
     void fairWaitersAreGrantedInRequestOrderAndWokenByWatch() throws InterruptedException {
-        EtcdLockBackend a = backend();
-        EtcdLockBackend b = backend();
-        EtcdLockBackend c = backend();
+        EtcdLockBackend a = etcd.backend();
+        EtcdLockBackend b = etcd.backend();
+        EtcdLockBackend c = etcd.backend();
         String key = key();
         token(a.tryAcquire(new AcquireRequest(key, "a:1", Duration.ofSeconds(10), true)));
         CountDownLatch bWoken = new CountDownLatch(1);
@@ -124,15 +98,15 @@ class EtcdLockBackendIT {
         token(b.tryAcquire(new AcquireRequest(key, "b:1", Duration.ofSeconds(10), true)));
         c.withdraw(key, "c:1");
         assertThat(b.release(key, "b:1")).isTrue();
-        token(backend().tryAcquire(new AcquireRequest(key, "d:1", Duration.ofSeconds(10), false)));
+        token(etcd.backend().tryAcquire(new AcquireRequest(key, "d:1", Duration.ofSeconds(10), false)));
     }
 
     /** What the README says a release wakes: the one fair waiter just behind, but every unfair waiter. */
     @Test
     void releaseWakesOnlyTheNextFairWaiterButEveryUnfairWaiter() throws InterruptedException {
-        EtcdLockBackend holder = backend();
-        EtcdLockBackend first = backend();
-        EtcdLockBackend second = backend();
+        EtcdLockBackend holder = etcd.backend();
+        EtcdLockBackend first = etcd.backend();
+        EtcdLockBackend second = etcd.backend();
         String fairKey = key();
         token(holder.tryAcquire(new AcquireRequest(fairKey, "h:1", Duration.ofSeconds(10), true)));
         CountDownLatch firstWoken = new CountDownLatch(1);
@@ -158,21 +132,6 @@ class EtcdLockBackendIT {
             assertThat(second.tryAcquire(new AcquireRequest(unfairKey, "s:2", Duration.ofSeconds(10), false))).isInstanceOf(AcquireResult.Denied.class);
             assertThat(holder.release(unfairKey, "h:2")).isTrue();
             assertThat(unfairWoken.await(5, TimeUnit.SECONDS)).as("both unfair waiters woken").isTrue();
-        }
-    }
-
-    private record Listener(List<String> lost) implements LeaseLossSignals.LeaseLossListener {
-        @Override
-        public void leaseLost(String key, String owner, String reason) {
-            lost.add(key + " " + owner);
-        }
-
-        @Override
-        public void allLeasesLost(String reason) {
-        }
-
-        @Override
-        public void leasesAtRisk(String reason) {
         }
     }
 }

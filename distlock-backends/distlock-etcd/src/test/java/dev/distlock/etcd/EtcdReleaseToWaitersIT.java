@@ -11,18 +11,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.AcquireResult;
 import dev.distlock.spi.LeaseLossSignals.LeaseLossListener;
 import dev.distlock.spi.ReleaseOutcome;
-import dev.distlock.testsupport.EtcdServerFixture;
 
 /**
  * Between JVMs, an unfair etcd lock is a race that the releaser starts one round trip ahead: it can
@@ -35,20 +32,9 @@ import dev.distlock.testsupport.EtcdServerFixture;
 class EtcdReleaseToWaitersIT {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
 
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     @Test
     void aReleaseAfterAnotherClientWasDeniedTellsThatWaitersAsked() throws Exception {
@@ -174,7 +160,7 @@ class EtcdReleaseToWaitersIT {
         String sentinel = "sentinel:" + UUID.randomUUID();
         assertThat(holder.tryAcquire(new AcquireRequest(sentinel, "s", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
         ByteSequence node = new EtcdKeyLayout(EtcdSettings.DEFAULT_KEY_PREFIX).node(sentinel, "s");
-        assertThat(inspector.getKVClient().delete(node).get(5, TimeUnit.SECONDS).getDeleted()).isEqualTo(1);
+        assertThat(etcd.inspector().getKVClient().delete(node).get(5, TimeUnit.SECONDS).getDeleted()).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lost.contains(sentinel));
     }
 }

@@ -17,14 +17,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.Lease;
 import dev.distlock.LockOptions;
@@ -35,7 +32,6 @@ import dev.distlock.spi.LockBackendException;
 import dev.distlock.spi.RenewRequest;
 import dev.distlock.spi.RenewResult;
 import dev.distlock.testsupport.ChildJvm;
-import dev.distlock.testsupport.EtcdServerFixture;
 import dev.distlock.testsupport.FaultProxy;
 
 /**
@@ -47,9 +43,8 @@ class EtcdSharedLeaseIT {
 
     private static final Duration MINUTE = Duration.ofSeconds(60);
 
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
-    private final List<EtcdLockBackend> backends = new ArrayList<>();
+    @RegisterExtension
+    static final EtcdServer etcd = new EtcdServer();
 
     /** Takes {@code args[1]} and {@code args[2]} with a lease of {@code args[3]} through an engine, then holds them. */
     public static final class Holder {
@@ -61,23 +56,6 @@ class EtcdSharedLeaseIT {
             System.out.println(first.isPresent() && second.isPresent() ? "held " + first.get().fencingToken() : "denied");
             new BufferedReader(new InputStreamReader(System.in)).readLine(); // hold until stopped
         }
-    }
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start();
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
-
-    @AfterEach
-    void closeBackends() {
-        backends.forEach(EtcdLockBackend::close);
     }
 
     @Test
@@ -173,8 +151,7 @@ class EtcdSharedLeaseIT {
     void renewalFailsRatherThanIsRefusedWhileTheSharedLeasesKeepAliveCannotReachEtcd() throws Exception {
         Duration ttl = Duration.ofSeconds(2);
         try (FaultProxy proxy = FaultProxy.to(URI.create(etcd.clientUrl()).getPort())) {
-            EtcdLockBackend holder = new EtcdLockBackend(EtcdSettings.of("http://127.0.0.1:" + proxy.port()));
-            backends.add(holder);
+            EtcdLockBackend holder = etcd.backend(EtcdSettings.of("http://127.0.0.1:" + proxy.port()));
             String key = key();
             String owner = owner();
             token(holder.tryAcquire(new AcquireRequest(key, owner, ttl, false)));
@@ -219,10 +196,8 @@ class EtcdSharedLeaseIT {
         assertThat(sent).as("requests other than the shared lease's keep-alive for renewAll of 1,000 locks").isEmpty();
     }
 
-    private EtcdLockBackend backend(EtcdRequests requests) {
-        EtcdLockBackend backend = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()), builder -> builder.interceptor(requests));
-        backends.add(backend);
-        return backend;
+    private static EtcdLockBackend backend(EtcdRequests requests) {
+        return etcd.backend(builder -> builder.interceptor(requests));
     }
 
     private static String key() {
@@ -238,6 +213,6 @@ class EtcdSharedLeaseIT {
     private static List<KeyValue> nodes(String key) throws Exception {
         ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeyLayout.escape(key) + "/",
                 StandardCharsets.UTF_8);
-        return inspector.getKVClient().get(queue, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs();
+        return etcd.inspector().getKVClient().get(queue, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs();
     }
 }

@@ -9,18 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.distlock.spi.AcquireRequest;
-import dev.distlock.testsupport.EtcdServerFixture;
 
 /**
  * Leases shorter than etcd's minimum TTL, on a member with etcd's default election timeout (1 s),
@@ -30,20 +27,8 @@ class EtcdShortLeaseIT {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-    private static EtcdServerFixture etcd;
-    private static Client inspector;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServerFixture.start(Duration.ofSeconds(1));
-        inspector = Client.builder().endpoints(etcd.clientUrl()).build();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        inspector.close();
-        etcd.close();
-    }
+    @RegisterExtension
+    static final EtcdServer etcd = EtcdServer.withElectionTimeout(Duration.ofSeconds(1));
 
     @Test
     void leaseUnderEtcdsMinimumIsRenewedInPlace() throws Exception {
@@ -77,11 +62,11 @@ class EtcdShortLeaseIT {
     private static List<KeyValue> nodes(String key) throws Exception {
         ByteSequence queue = ByteSequence.from(EtcdSettings.DEFAULT_KEY_PREFIX + "/" + EtcdKeyLayout.escape(key) + "/",
                 StandardCharsets.UTF_8);
-        return inspector.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
+        return etcd.inspector().getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
                 .get(5, TimeUnit.SECONDS).getKvs();
     }
 
     private static long grantedTtl(long leaseId) throws Exception {
-        return inspector.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT).get(5, TimeUnit.SECONDS).getGrantedTTL();
+        return etcd.inspector().getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT).get(5, TimeUnit.SECONDS).getGrantedTTL();
     }
 }
