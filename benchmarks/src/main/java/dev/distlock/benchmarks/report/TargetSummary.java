@@ -145,7 +145,7 @@ public final class TargetSummary {
             // Redis is held to the fenced floor only: the plain SET NX floor gives no token. PostgreSQL
             // to the floor whose calls have a deadline, as distlock's have (where there is one in the run).
             backends.forEach((suite, name) -> targets.add(new Target(workload + ": <= 1.05x the floor (mean"
-                    + (suite.equals("redis") ? ", the fenced floor" : suite.equals("jdbc") ? ", the bounded floor" : "") + ")", name,
+                    + (suite.equals("redis") ? ", the fenced floor" : suite.equals("jdbc") ? ", the bounded floor where the run has one" : "") + ")", name,
                     run -> suite.equals("redis") && find(run.rows(suite), method, "floor-fenced").isEmpty()
                             ? Optional.empty() : toFloor(run.rows(suite), method, 1.05))));
             backends.forEach((suite, name) -> targets.add(new Target(workload + ": faster than every peer, mean and p99",
