@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import dev.distlock.testsupport.EtcdServerFixture;
-import dev.distlock.testsupport.LocalServerProcess;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 
@@ -69,10 +68,6 @@ final class EtcdServer implements BeforeAllCallback, AfterEachCallback, AfterAll
 
     String clientUrl() {
         return fixture().clientUrl();
-    }
-
-    LocalServerProcess process() {
-        return fixture().process();
     }
 
     /** The test's own client of the member, made on first use. */
