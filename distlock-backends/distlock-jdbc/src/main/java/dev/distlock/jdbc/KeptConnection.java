@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * marks; it is aborted, which ends the session without sending anything to a store that may be the
  * one not answering.
  *
- * <p>Its owner guards {@link #get()} and {@link #discard()} with its own lock; {@link #abort()} is
- * for a {@code close()} that does not take that lock.
+ * <p>Its owner guards {@link #get()} and {@link #discard()} with its own lock; {@link #closing()} and
+ * {@link #abort()} are for a {@code close()} that does not take that lock, or not for long.
  */
 final class KeptConnection {
 
@@ -30,24 +30,35 @@ final class KeptConnection {
     private final int networkTimeoutMillis;
     private final SetUp setUp;
     private volatile @Nullable Connection connection;
+    private volatile boolean closed;
 
-    /**
-     * @param setUp run once the connection is current, so that a {@link #abort()} meanwhile reaches
-     *              it: e.g. reading its session id, or refusing it when the owner was closed meanwhile
-     */
+    /** @param setUp run once the connection is current, so that a {@link #abort()} meanwhile reaches it */
     KeptConnection(DataSource dataSource, Duration networkTimeout, SetUp setUp) {
         this.dataSource = dataSource;
         this.networkTimeoutMillis = Math.toIntExact(networkTimeout.toMillis());
         this.setUp = setUp;
     }
 
-    /** The current connection, opened (and set up) when there is none. */
+    KeptConnection(DataSource dataSource, Duration networkTimeout) {
+        this(dataSource, networkTimeout, opened -> { });
+    }
+
+    /**
+     * The current connection, opened (and set up) when there is none.
+     *
+     * @throws SQLException also once {@link #closing()} ran: a connection opened meanwhile is aborted
+     *                      here, as the owner's {@code close()} may have aborted what was current before
+     */
     Connection get() throws SQLException {
         Connection opened = connection;
         if (opened == null) {
             opened = open();
             connection = opened;
             try {
+                // after it is current: either close() sees it and aborts it, or this sees closed
+                if (closed) {
+                    throw new SQLException("distlock-jdbc: the kept connection's owner is closed");
+                }
                 setUp.accept(opened);
             } catch (SQLException | RuntimeException e) {
                 discard();
@@ -55,6 +66,19 @@ final class KeptConnection {
             }
         }
         return opened;
+    }
+
+    /**
+     * Refuses every connection {@link #get()} would open from now on; the owner's {@code close()}
+     * calls it first, then gives up or aborts the current one.
+     */
+    void closing() {
+        closed = true;
+    }
+
+    /** Whether {@link #closing()} ran. */
+    boolean closed() {
+        return closed;
     }
 
     /** The current connection, null while there is none. */

@@ -53,17 +53,12 @@ final class MySqlWaiterMarks implements AutoCloseable {
     private final KeptConnection connection;
     /** {@code CONNECTION_ID()} of {@link #connection}, 0 while there is none. */
     private volatile long connectionId;
-    private volatile boolean closed;
 
     MySqlWaiterMarks(DataSource dataSource, MySqlLockTableSql sql, Names names, Duration networkTimeout) {
         this.sql = sql;
         this.names = names;
-        this.connection = new KeptConnection(dataSource, networkTimeout, opened -> {
-            if (closed) { // close() ran while we connected: it aborted what was there, not this one
-                throw new SQLException("waiter marks are closed");
-            }
-            connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()");
-        });
+        this.connection = new KeptConnection(dataSource, networkTimeout,
+                opened -> connectionId = sql.queryLong(opened, "SELECT CONNECTION_ID()"));
     }
 
     /** The session that holds our marks, 0 for none: the release does not count them as other clients' waiters. */
@@ -79,7 +74,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
     void mark(String keyHash) {
         lock.lock();
         try {
-            if (closed) {
+            if (connection.closed()) {
                 throw new LockBackendException("distlock-jdbc: waiter marks are closed");
             }
             Watched key = watched.get(keyHash);
@@ -127,7 +122,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
     FreedKeys readFreedKeys() {
         lock.lock();
         try {
-            if (closed || watched.isEmpty()) {
+            if (connection.closed() || watched.isEmpty()) {
                 return new FreedKeys(List.of(), null);
             }
             return new FreedKeys(watchRound(), null);
@@ -212,7 +207,7 @@ final class MySqlWaiterMarks implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        connection.closing();
         boolean locked;
         try {
             locked = lock.tryLock(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);

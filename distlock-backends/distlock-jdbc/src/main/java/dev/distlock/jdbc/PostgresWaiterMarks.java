@@ -34,17 +34,12 @@ final class PostgresWaiterMarks implements AutoCloseable {
     private final int lockClass;
     private final KeptConnection connection;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean closed;
 
     /** @param sql the table's statements: their advisory lock class ({@link #lockClass(String)}), as its release tries it */
     PostgresWaiterMarks(DataSource dataSource, PostgresLockTableSql sql, Duration networkTimeout) {
         this.sql = sql;
         this.lockClass = sql.waiterLockClass();
-        this.connection = new KeptConnection(dataSource, networkTimeout, opened -> {
-            if (closed) { // close() ran while we connected: it aborted what was there, not this one
-                throw new SQLException("release notifications are closed");
-            }
-        });
+        this.connection = new KeptConnection(dataSource, networkTimeout);
     }
 
     /** The advisory lock class of a table's marks: from its channel name, so that tables do not share ids. */
@@ -67,7 +62,7 @@ final class PostgresWaiterMarks implements AutoCloseable {
         int id = lockId(keyHash);
         lock.lock();
         try {
-            if (closed) {
+            if (connection.closed()) {
                 throw new LockBackendException("distlock-jdbc: release notifications are closed");
             }
             Connection marking = connection.get();
@@ -109,7 +104,7 @@ final class PostgresWaiterMarks implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        connection.closing();
         connection.abort();
     }
 }
