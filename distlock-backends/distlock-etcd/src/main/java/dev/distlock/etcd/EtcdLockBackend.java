@@ -129,6 +129,11 @@ public final class EtcdLockBackend implements LockBackend, ReleaseNotifications,
         timer.scheduleWithFixedDelay(overdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
+    /** What the watch reported deleted: for tests that bring a report late, as a slow stream would. */
+    QueueDeletions queueDeletions() {
+        return deletions;
+    }
+
     @Override
     public String name() {
         return "etcd";

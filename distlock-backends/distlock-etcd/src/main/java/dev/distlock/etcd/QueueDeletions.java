@@ -36,7 +36,7 @@ final class QueueDeletions {
     }
 
     /** Our node deleted by a release that told the engine others asked, and the revision of that deletion. */
-    private record Release(ByteSequence node, long revision) {
+    record Release(ByteSequence node, long revision) {
     }
 
     private final Map<ByteSequence, Release> releasedToWaiters = new ConcurrentHashMap<>();
@@ -82,17 +82,18 @@ final class QueueDeletions {
         releasedToWaiters.put(queue, new Release(node, revision));
     }
 
+    /** Our last release to waiters in {@code queue}, null when none is kept: asked once per release. */
+    @Nullable Release takeReleaseToWaiters(ByteSequence queue) {
+        return releasedToWaiters.remove(queue);
+    }
+
     /**
-     * Whether another contender's node left {@code queue} since our last release to waiters there (one of
-     * them took the key and gave it back, or was denied): the waiters had their turn, and the engine
-     * need not wait for a deletion that came before it subscribed. Asked once per release. False when
-     * none was reported yet: those to come wake the subscription.
+     * Whether another contender's node left {@code queue} since our {@code release} there (one of them
+     * took the key and gave it back, or was denied): the waiters had their turn, and the engine need
+     * not wait for a deletion that came before it subscribed. False when none was reported yet: those
+     * to come wake the subscription.
      */
-    boolean othersLeftSinceRelease(ByteSequence queue) {
-        Release release = releasedToWaiters.remove(queue);
-        if (release == null) {
-            return false;
-        }
+    boolean othersLeftSince(ByteSequence queue, Release release) {
         guard.lock();
         try {
             // No key's queue is a prefix of another's (EtcdKeyLayout): a node that starts with it is in it.

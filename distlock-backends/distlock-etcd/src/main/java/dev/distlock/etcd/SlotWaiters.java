@@ -39,6 +39,12 @@ final class SlotWaiters {
      * node rather than a flag, so that a late report cannot mark a node followed after it.
      */
     private volatile @Nullable ByteSequence deletedAhead;
+    /**
+     * Our own node that the release to waiters before this subscription deleted: the watch may report
+     * it after we subscribed, and it is no news then. Node names are unique per acquisition, so a stale
+     * one matches nothing else.
+     */
+    private volatile @Nullable ByteSequence releasedNode;
     /** Subscribed to {@link #deletions} for our queue: while there are waiters. */
     private boolean listening;
     private CloseableClient keepAlive;
@@ -113,8 +119,12 @@ final class SlotWaiters {
             deletions.subscribe(slot.queue, this);
             listening = true;
         }
-        if (ahead == null && deletions.othersLeftSinceRelease(slot.queue)) {
-            wake(); // the waiters we let ask first took the key and gave it back before we subscribed
+        QueueDeletions.Release release = ahead == null ? deletions.takeReleaseToWaiters(slot.queue) : null;
+        if (release != null) {
+            releasedNode = release.node();
+            if (deletions.othersLeftSince(slot.queue, release)) {
+                wake(); // the waiters we let ask first took the key and gave it back before we subscribed
+            }
         }
         keepAlive(waitingLease);
         AtomicBoolean closed = new AtomicBoolean();
@@ -144,8 +154,9 @@ final class SlotWaiters {
     void deletedInQueue(ByteSequence key, long revision) {
         ByteSequence followed = ahead;
         if (followed == null) {
-            // Our own node too (a denied attempt took it out): no news, and a spurious wake-up is a request.
-            if (!key.equals(slot.node)) {
+            // Our own node too (a denied attempt took it out, or our release to the waiters): no news,
+            // and a wake-up would end the others' turn before they had it.
+            if (!key.equals(slot.node) && !key.equals(releasedNode)) {
                 wake();
             }
         } else if (followed.equals(key) && revision > aheadRevision) {

@@ -32,6 +32,7 @@ import dev.distlock.spi.ReleaseOutcome;
 class EtcdReleaseToWaitersIT {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final EtcdKeyLayout KEYS = new EtcdKeyLayout(EtcdSettings.DEFAULT_KEY_PREFIX);
 
     @RegisterExtension
     static final EtcdServer etcd = new EtcdServer();
@@ -81,19 +82,24 @@ class EtcdReleaseToWaitersIT {
     }
 
     /**
-     * What the engine's releaser does while the others ask first: it released the key, and subscribed
-     * before any attempt of its own, so it follows no node. When one of them takes the key and gives it
-     * back, the releaser must hear it, or the key idles until the wait runs out.
+     * What the engine's releaser does while the others ask first: it released the key to waiters, and
+     * subscribed before any attempt of its own, so it follows no node. When one of them takes the key
+     * and gives it back, the releaser must hear it, or the key idles until the wait runs out; the
+     * report of its own release, however late the watch brings it, is no news and must not cut the
+     * others' turn short.
      */
     @Test
     void aSubscriptionThatFollowsNoNodeIsWokenByAChangeInTheKeysQueue() throws Exception {
         try (EtcdLockBackend releaser = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()));
              EtcdLockBackend other = new EtcdLockBackend(EtcdSettings.of(etcd.clientUrl()))) {
-            String key = "waiters:" + UUID.randomUUID();
-            assertThat(releaser.tryAcquire(new AcquireRequest(key, "r", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-            assertThat(releaser.release(key, "r")).isTrue();
+            String key = heldWhileAnotherClientWasDenied(releaser, "r", other);
+            assertThat(releaser.releaseTellingWaiters(key, "r")).isEqualTo(ReleaseOutcome.RELEASED_TO_WAITERS);
+            long releasedAt = etcd.inspector().getKVClient().get(KEYS.root()).get(5, TimeUnit.SECONDS).getHeader().getRevision();
             Semaphore changed = new Semaphore(0);
             try (var subscription = releaser.subscribe(key, "next", changed::release)) {
+                // The watch may report the release before or after this subscription: here, after.
+                releaser.queueDeletions().deleted(KEYS.node(key, "r"), KEYS.queue(key), releasedAt);
+                assertThat(changed.availablePermits()).as("woken by the report of its own release").isZero();
                 assertThat(other.tryAcquire(new AcquireRequest(key, "o", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
                 assertThat(changed.tryAcquire(200, TimeUnit.MILLISECONDS)).as("woken by a put").isFalse();
                 assertThat(other.release(key, "o")).isTrue();
@@ -159,7 +165,7 @@ class EtcdReleaseToWaitersIT {
         });
         String sentinel = "sentinel:" + UUID.randomUUID();
         assertThat(holder.tryAcquire(new AcquireRequest(sentinel, "s", LEASE, false))).isInstanceOf(AcquireResult.Granted.class);
-        ByteSequence node = new EtcdKeyLayout(EtcdSettings.DEFAULT_KEY_PREFIX).node(sentinel, "s");
+        ByteSequence node = KEYS.node(sentinel, "s");
         assertThat(etcd.inspector().getKVClient().delete(node).get(5, TimeUnit.SECONDS).getDeleted()).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lost.contains(sentinel));
     }
