@@ -126,7 +126,7 @@ final class AcquireAttempt {
         }
         sharedLeases.release(lease);
         // Unfair, and someone else holds it: take our node out again, and follow the holder.
-        takeOutDenied(slot, position, gateway);
+        takeOutDenied(slot, position, gateway, overdue);
         return AcquireResult.denied();
     }
 
@@ -197,16 +197,28 @@ final class AcquireAttempt {
             return AcquireResult.denied();
         }
         // Unfair, and another contender got in between.
-        takeOutDenied(slot, position, gateway);
+        takeOutDenied(slot, position, gateway, overdue);
         if (ownsLease) {
             gateway.revokeQuietly(position.leaseId());
         }
         return AcquireResult.denied();
     }
 
-    /** A denied unfair node at {@code position} leaves the queue again; the waiter follows the node that was ahead. */
-    static void takeOutDenied(LockSlot slot, EtcdGateway.Position position, EtcdGateway gateway) {
+    /**
+     * A denied unfair node at {@code position} leaves the queue again; the waiter follows the node that
+     * was ahead. When etcd does not answer, the node may still be there, on a lease that other locks
+     * keep alive, and would hold the key for nobody once the holder goes: it is ended as soon as etcd
+     * answers again.
+     */
+    static void takeOutDenied(LockSlot slot, EtcdGateway.Position position, EtcdGateway gateway, OverdueLocks overdue) {
         ByteSequence ahead = Objects.requireNonNull(position.ahead(), "a denied node has one ahead of it");
-        slot.deniedAndTakenOut(ahead, gateway.takeOut(slot.node, position.createRevision(), ahead));
+        EtcdGateway.Head followed;
+        try {
+            followed = gateway.takeOut(slot.node, position.createRevision(), ahead);
+        } catch (LockBackendException e) {
+            overdue.orphan(slot.key, slot.owner, System.nanoTime());
+            throw e;
+        }
+        slot.deniedAndTakenOut(ahead, followed);
     }
 }

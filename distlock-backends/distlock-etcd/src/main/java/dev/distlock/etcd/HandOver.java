@@ -73,7 +73,7 @@ final class HandOver {
         }
         // Another client's fair waiter was queued behind the holder and holds now: take our node out again.
         sharedLeases.release(lease);
-        AcquireAttempt.takeOutDenied(next, position, gateway);
+        AcquireAttempt.takeOutDenied(next, position, gateway, overdue);
         return AcquireResult.denied();
     }
 }
